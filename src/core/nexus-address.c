@@ -1,0 +1,82 @@
+/* nexus-address.c: the addresses people on the LAN can reach this host at
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "nexus-address.h"
+
+static gboolean
+is_usable_ipv4 (const struct in_addr *addr)
+{
+  guint32 host = ntohl (addr->s_addr);
+
+  /* Loopback (127/8) and link-local (169.254/16) are no use to a guest. */
+  return (host >> 24) != 127 && (host >> 16) != 0xa9fe && host != 0;
+}
+
+static gboolean
+is_usable_ipv6 (const struct in6_addr *addr)
+{
+  return !IN6_IS_ADDR_LOOPBACK (addr) && !IN6_IS_ADDR_LINKLOCAL (addr)
+         && !IN6_IS_ADDR_UNSPECIFIED (addr) && !IN6_IS_ADDR_MULTICAST (addr)
+         && !IN6_IS_ADDR_V4MAPPED (addr);
+}
+
+/* Every address a guest on the LAN could use, IPv4 first, without
+ * duplicates; loopback alone when there is no other. */
+GStrv
+nexus_lan_addresses (void)
+{
+  g_autoptr(GPtrArray) ipv4 = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ipv6 = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) == 0)
+    {
+      for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+        {
+          char text[INET6_ADDRSTRLEN];
+
+          if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
+            continue;
+
+          if (ifa->ifa_addr->sa_family == AF_INET)
+            {
+              const struct sockaddr_in *sin = (const struct sockaddr_in *) (gpointer) ifa->ifa_addr;
+
+              if (is_usable_ipv4 (&sin->sin_addr)
+                  && inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text) != NULL
+                  && !g_ptr_array_find_with_equal_func (ipv4, text, g_str_equal, NULL))
+                g_ptr_array_add (ipv4, g_strdup (text));
+            }
+          else if (ifa->ifa_addr->sa_family == AF_INET6)
+            {
+              const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) (gpointer) ifa->ifa_addr;
+
+              if (is_usable_ipv6 (&sin6->sin6_addr)
+                  && inet_ntop (AF_INET6, &sin6->sin6_addr, text, sizeof text) != NULL
+                  && !g_ptr_array_find_with_equal_func (ipv6, text, g_str_equal, NULL))
+                g_ptr_array_add (ipv6, g_strdup (text));
+            }
+        }
+      freeifaddrs (list);
+    }
+
+  for (guint i = 0; i < ipv4->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (ipv4, i));
+  for (guint i = 0; i < ipv6->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (ipv6, i));
+  if (ipv4->len == 0 && ipv6->len == 0)
+    g_strv_builder_add (builder, "127.0.0.1");
+
+  return g_strv_builder_end (builder);
+}

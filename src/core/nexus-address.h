@@ -1,0 +1,15 @@
+/* nexus-address.h: the addresses people on the LAN can reach this host at
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+GStrv nexus_lan_addresses (void);
+
+G_END_DECLS

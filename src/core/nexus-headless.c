@@ -1,0 +1,181 @@
+/* nexus-headless.c: serve rooms with no display
+ *
+ * The same server the window hosts, run from a terminal or a service:
+ * no GTK is initialised, so it works where there is no display at all.
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nexus-address.h"
+#include "nexus-code.h"
+#include "nexus-headless.h"
+#include "nexus-server.h"
+
+typedef struct {
+  GMainLoop   *loop;
+  NexusServer *server;
+  gboolean     stopping;
+} Headless;
+
+static void
+on_shutdown_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Headless *headless = user_data;
+
+  nexus_server_shutdown_finish (NEXUS_SERVER (source), result, NULL);
+  g_main_loop_quit (headless->loop);
+}
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  Headless *headless = user_data;
+
+  if (!headless->stopping)
+    {
+      headless->stopping = TRUE;
+      nexus_server_shutdown_async (headless->server, NULL, on_shutdown_done, headless);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* SIGUSR1 cuts every connection as a network failure would: a way to
+ * try reconnection by hand, and what the browser tests use. */
+static gboolean
+on_drop_signal (gpointer user_data)
+{
+  Headless *headless = user_data;
+
+  g_printerr ("dropping every connection\n");
+  nexus_server_drop_connections (headless->server);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_addresses (NexusServer *server)
+{
+  const char *bind = nexus_server_get_bind_address (server);
+  guint port = nexus_server_get_port (server);
+  g_auto(GStrv) addresses = NULL;
+
+  if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
+    addresses = g_strdupv ((char *[]) { (char *) bind, NULL });
+  else
+    addresses = nexus_lan_addresses ();
+
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      gboolean ipv6 = strchr (addresses[i], ':') != NULL;
+
+      g_print ("http://%s%s%s:%u/\n", ipv6 ? "[" : "", addresses[i], ipv6 ? "]" : "", port);
+    }
+  g_print ("listening on port %u\n", port);
+}
+
+int
+nexus_headless_run (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree GOptionEntry *limit_entries = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(NexusServer) server = NULL;
+  g_autofree char *bind_address = NULL;
+  g_auto(GStrv) args = NULL;
+  NexusServerLimits limits;
+  gboolean headless = FALSE;
+  gboolean version = FALSE;
+  int port = NEXUS_SERVER_PORT_DEFAULT;
+  Headless state = { 0, };
+  GOptionGroup *group;
+  GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
+      "Serve rooms to browsers without a window", NULL },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      "Listen on this port; 0 picks any free port (default: 47474, or the next free one up to 47483)",
+      "PORT" },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &bind_address,
+      "Listen on this address only (default: every interface)", "ADDRESS" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      "Show the version and exit", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  /* Scripts read our lines as they come. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
+
+  nexus_server_limits_init_default (&limits);
+  limit_entries = nexus_server_limits_option_entries (&limits);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "Nexus Chat — chat rooms for everyone on your network.\n\n"
+                                "With --headless, serve rooms to web browsers with no window; "
+                                "without it, open the window.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  group = g_option_group_new ("limits", "Server limits:", "Show the server's limits", NULL, NULL);
+  g_option_group_add_entries (group, limit_entries);
+  g_option_context_add_group (context, group);
+
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("nexus-chat: %s (see --help)\n", error->message);
+      return 1;
+    }
+  if (version)
+    {
+      g_print ("nexus-chat %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_strv_length (args) > 1)
+    {
+      g_printerr ("nexus-chat: unexpected argument “%s” (see --help)\n", args[1]);
+      return 1;
+    }
+  if (port < NEXUS_SERVER_PORT_DEFAULT || port > 65535)
+    {
+      g_printerr ("nexus-chat: --port must be between 0 and 65535\n");
+      return 1;
+    }
+  if (!nexus_server_limits_validate (&limits, &error))
+    {
+      g_printerr ("nexus-chat: %s\n", error->message);
+      return 1;
+    }
+
+  server = nexus_server_new (&limits);
+  if (!nexus_server_listen (server, bind_address, port, &error))
+    {
+      g_printerr ("nexus-chat: cannot listen%s%s: %s\n",
+                  bind_address ? " on " : "", bind_address ? bind_address : "", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  state.server = server;
+  g_unix_signal_add (SIGINT, on_stop_signal, &state);
+  g_unix_signal_add (SIGTERM, on_stop_signal, &state);
+  g_unix_signal_add (SIGUSR1, on_drop_signal, &state);
+  /* A reader that went away must not kill us with SIGPIPE. */
+  signal (SIGPIPE, SIG_IGN);
+
+  print_addresses (server);
+  g_main_loop_run (loop);
+
+  return 0;
+}

@@ -1,0 +1,455 @@
+/* nexus-protocol.c: the wire protocol of PROTOCOL.md, as C
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nexus-code.h"
+#include "nexus-protocol.h"
+
+G_DEFINE_QUARK (nexus-protocol-error-quark, nexus_protocol_error)
+
+static const char * const error_code_names[] = {
+  [NEXUS_ERROR_BAD_REQUEST] = "bad-request",
+  [NEXUS_ERROR_ROOM_NOT_FOUND] = "room-not-found",
+  [NEXUS_ERROR_NAME_INVALID] = "name-invalid",
+  [NEXUS_ERROR_NAME_TAKEN] = "name-taken",
+  [NEXUS_ERROR_ROOM_FULL] = "room-full",
+  [NEXUS_ERROR_SERVER_FULL] = "server-full",
+  [NEXUS_ERROR_SESSION_EXPIRED] = "session-expired",
+  [NEXUS_ERROR_TEXT_INVALID] = "text-invalid",
+  [NEXUS_ERROR_RATE_LIMITED] = "rate-limited",
+  [NEXUS_ERROR_NOT_JOINED] = "not-joined",
+};
+
+const char *
+nexus_error_code_to_string (NexusErrorCode code)
+{
+  g_return_val_if_fail ((guint) code < G_N_ELEMENTS (error_code_names), "bad-request");
+
+  return error_code_names[code];
+}
+
+gboolean
+nexus_error_code_from_string (const char     *string,
+                              NexusErrorCode *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (error_code_names); i++)
+    if (g_strcmp0 (string, error_code_names[i]) == 0)
+      {
+        *code = (NexusErrorCode) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Validation */
+
+static gboolean
+is_control (gunichar c)
+{
+  return g_unichar_type (c) == G_UNICODE_CONTROL;
+}
+
+char *
+nexus_name_normalize (const char *name)
+{
+  const char *start, *end;
+  char *trimmed;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return NULL;
+
+  start = name;
+  while (*start && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      const char *prev = g_utf8_prev_char (end);
+
+      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+
+  trimmed = g_strndup (start, (gsize) (end - start));
+  if (!nexus_name_is_valid (trimmed))
+    g_clear_pointer (&trimmed, g_free);
+
+  return trimmed;
+}
+
+gboolean
+nexus_name_is_valid (const char *name)
+{
+  glong n_chars = 0;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_control (c))
+        return FALSE;
+      /* Trimmed names only: surrounding white space is the caller's to strip. */
+      if ((p == name || *g_utf8_next_char (p) == '\0') && g_unichar_isspace (c))
+        return FALSE;
+      if (++n_chars > NEXUS_NAME_MAX_CHARS)
+        return FALSE;
+    }
+
+  return n_chars >= 1;
+}
+
+char *
+nexus_name_casefold (const char *trimmed_name)
+{
+  return g_utf8_casefold (trimmed_name, -1);
+}
+
+gboolean
+nexus_text_is_valid (const char *text)
+{
+  glong n_chars = 0;
+  gboolean only_space = TRUE;
+
+  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != '\n' && c != '\t' && is_control (c))
+        return FALSE;
+      if (!g_unichar_isspace (c))
+        only_space = FALSE;
+      if (++n_chars > NEXUS_TEXT_MAX_CHARS)
+        return FALSE;
+    }
+
+  return n_chars >= 1 && !only_space;
+}
+
+gboolean
+nexus_id_is_valid (const char *id)
+{
+  gsize n = 0;
+
+  if (id == NULL)
+    return FALSE;
+  for (const char *p = id; *p; p++, n++)
+    if (*p < 0x21 || *p > 0x7e || n >= NEXUS_ID_MAX_CHARS)
+      return FALSE;
+
+  return n >= 1;
+}
+
+/* Parsing */
+
+static const struct {
+  const char *name;
+  NexusClientFrameType type;
+} client_frame_types[] = {
+  { "create", NEXUS_CLIENT_FRAME_CREATE },
+  { "join", NEXUS_CLIENT_FRAME_JOIN },
+  { "resume", NEXUS_CLIENT_FRAME_RESUME },
+  { "say", NEXUS_CLIENT_FRAME_SAY },
+  { "typing", NEXUS_CLIENT_FRAME_TYPING },
+  { "leave", NEXUS_CLIENT_FRAME_LEAVE },
+};
+
+static gboolean
+bad_request (GError     **error,
+             const char  *message)
+{
+  g_set_error_literal (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST, message);
+  return FALSE;
+}
+
+/* A string member, copied; FALSE when it is missing or not a string. */
+static gboolean
+get_string_member (JsonObject  *object,
+                   const char  *member,
+                   char       **out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+nexus_client_frame_parse (const char       *data,
+                          gsize             length,
+                          NexusClientFrame *frame,
+                          GError          **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *type = NULL;
+  JsonObject *object;
+  JsonNode *root;
+  JsonNode *node;
+
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  memset (frame, 0, sizeof *frame);
+
+  if (data == NULL || length == 0 || !g_utf8_validate (data, (gssize) length, NULL))
+    return bad_request (error, "A frame must be a JSON object in UTF-8 text.");
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return bad_request (error, "The frame is not valid JSON.");
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return bad_request (error, "A frame must be a JSON object.");
+  object = json_node_get_object (root);
+
+  if (!get_string_member (object, "type", &type))
+    return bad_request (error, "A frame needs a string member “type”.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (client_frame_types); i++)
+    if (strcmp (type, client_frame_types[i].name) == 0)
+      frame->type = client_frame_types[i].type;
+
+  switch (frame->type)
+    {
+    case NEXUS_CLIENT_FRAME_UNKNOWN:
+      return bad_request (error, "Unknown frame type.");
+
+    case NEXUS_CLIENT_FRAME_CREATE:
+      if (!get_string_member (object, "name", &frame->name))
+        return bad_request (error, "“create” needs a string “name”.");
+      break;
+
+    case NEXUS_CLIENT_FRAME_JOIN:
+      if (!get_string_member (object, "room", &frame->room)
+          || !get_string_member (object, "name", &frame->name))
+        return bad_request (error, "“join” needs a string “room” and a string “name”.");
+      break;
+
+    case NEXUS_CLIENT_FRAME_RESUME:
+      node = json_object_get_member (object, "last_seq");
+      if (!get_string_member (object, "room", &frame->room)
+          || !get_string_member (object, "session", &frame->session)
+          || node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+          || json_node_get_value_type (node) != G_TYPE_INT64
+          || json_node_get_int (node) < 0)
+        return bad_request (error, "“resume” needs a string “room”, a string “session” "
+                                   "and a whole number “last_seq” of 0 or more.");
+      frame->last_seq = json_node_get_int (node);
+      break;
+
+    case NEXUS_CLIENT_FRAME_SAY:
+      /* The id first: a refusal of a say with a valid id carries it. */
+      if (!get_string_member (object, "id", &frame->id) || !nexus_id_is_valid (frame->id))
+        {
+          g_clear_pointer (&frame->id, g_free);
+          return bad_request (error, "A message needs an “id” of 1 to 64 printable ASCII "
+                                     "characters without spaces.");
+        }
+      if (!get_string_member (object, "text", &frame->text))
+        return bad_request (error, "A message needs a string “text”.");
+      break;
+
+    case NEXUS_CLIENT_FRAME_TYPING:
+    case NEXUS_CLIENT_FRAME_LEAVE:
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (frame->room != NULL)
+    {
+      char *code = nexus_code_normalize (frame->room);
+
+      if (code != NULL)
+        g_free (g_steal_pointer (&frame->room)), frame->room = code;
+    }
+
+  return TRUE;
+}
+
+void
+nexus_client_frame_clear (NexusClientFrame *frame)
+{
+  g_clear_pointer (&frame->name, g_free);
+  g_clear_pointer (&frame->room, g_free);
+  g_clear_pointer (&frame->session, g_free);
+  g_clear_pointer (&frame->text, g_free);
+  g_clear_pointer (&frame->id, g_free);
+}
+
+/* Encoding */
+
+/* JSON string escaping by hand: one pass, no intermediate tree, and the
+ * output is plain ASCII-safe JSON whatever the input holds. */
+void
+nexus_json_append_string (GString    *out,
+                          const char *utf8)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = utf8;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = utf8; *p; p++)
+    {
+      guchar c = (guchar) *p;
+      const char *escape = NULL;
+
+      switch (c)
+        {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        default:
+          if (c >= 0x20)
+            continue;
+        }
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      if (escape != NULL)
+        g_string_append (out, escape);
+      else
+        {
+          char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0 };
+          g_string_append (out, u);
+        }
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static GString *
+frame_begin (const char *type)
+{
+  GString *out = g_string_sized_new (64);
+
+  g_string_append (out, "{\"type\":");
+  nexus_json_append_string (out, type);
+  return out;
+}
+
+static void
+frame_add_string (GString    *out,
+                  const char *member,
+                  const char *value)
+{
+  g_string_append_printf (out, ",\"%s\":", member);
+  nexus_json_append_string (out, value);
+}
+
+static char *
+frame_end (GString *out)
+{
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+char *
+nexus_frame_encode_create (const char *name)
+{
+  GString *out = frame_begin ("create");
+
+  frame_add_string (out, "name", name);
+  return frame_end (out);
+}
+
+char *
+nexus_frame_encode_join (const char *room,
+                         const char *name)
+{
+  GString *out = frame_begin ("join");
+
+  frame_add_string (out, "room", room);
+  frame_add_string (out, "name", name);
+  return frame_end (out);
+}
+
+char *
+nexus_frame_encode_resume (const char *room,
+                           const char *session,
+                           gint64      last_seq)
+{
+  GString *out = frame_begin ("resume");
+
+  frame_add_string (out, "room", room);
+  frame_add_string (out, "session", session);
+  g_string_append_printf (out, ",\"last_seq\":%" G_GINT64_FORMAT, last_seq);
+  return frame_end (out);
+}
+
+char *
+nexus_frame_encode_say (const char *text,
+                        const char *id)
+{
+  GString *out = frame_begin ("say");
+
+  frame_add_string (out, "text", text);
+  frame_add_string (out, "id", id);
+  return frame_end (out);
+}
+
+char *
+nexus_frame_encode_simple (const char *type)
+{
+  return frame_end (frame_begin (type));
+}
+
+char *
+nexus_frame_encode_error (NexusErrorCode  code,
+                          const char     *message,
+                          const char     *id)
+{
+  GString *out = frame_begin ("error");
+
+  frame_add_string (out, "code", nexus_error_code_to_string (code));
+  frame_add_string (out, "message", message);
+  if (id != NULL)
+    frame_add_string (out, "id", id);
+  return frame_end (out);
+}
+
+char *
+nexus_frame_encode_typing_from (const char *name)
+{
+  GString *out = frame_begin ("typing");
+
+  frame_add_string (out, "name", name);
+  return frame_end (out);
+}
+
+char *
+nexus_timestamp_format (gint64 real_time_usec)
+{
+  time_t seconds = (time_t) (real_time_usec / G_USEC_PER_SEC);
+  int millis = (int) ((real_time_usec % G_USEC_PER_SEC) / 1000);
+  struct tm tm;
+
+  gmtime_r (&seconds, &tm);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                          tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+}

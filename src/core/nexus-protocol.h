@@ -1,0 +1,93 @@
+/* nexus-protocol.h: the wire protocol of PROTOCOL.md, as C
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define NEXUS_PROTOCOL_VERSION        1
+#define NEXUS_PROTOCOL_SUBPROTOCOL    "nexus-chat.v1"
+#define NEXUS_PROTOCOL_MAX_FRAME      16384
+#define NEXUS_NAME_MAX_CHARS          32
+#define NEXUS_TEXT_MAX_CHARS          4000
+#define NEXUS_ID_MAX_CHARS            64
+
+/* The error codes of the protocol; the order is the table's. */
+typedef enum {
+  NEXUS_ERROR_BAD_REQUEST,
+  NEXUS_ERROR_ROOM_NOT_FOUND,
+  NEXUS_ERROR_NAME_INVALID,
+  NEXUS_ERROR_NAME_TAKEN,
+  NEXUS_ERROR_ROOM_FULL,
+  NEXUS_ERROR_SERVER_FULL,
+  NEXUS_ERROR_SESSION_EXPIRED,
+  NEXUS_ERROR_TEXT_INVALID,
+  NEXUS_ERROR_RATE_LIMITED,
+  NEXUS_ERROR_NOT_JOINED,
+} NexusErrorCode;
+
+#define NEXUS_PROTOCOL_ERROR (nexus_protocol_error_quark ())
+GQuark nexus_protocol_error_quark (void);
+
+const char *nexus_error_code_to_string   (NexusErrorCode  code);
+gboolean    nexus_error_code_from_string (const char     *string,
+                                          NexusErrorCode *code);
+
+/* Client → server frames. */
+typedef enum {
+  NEXUS_CLIENT_FRAME_UNKNOWN,
+  NEXUS_CLIENT_FRAME_CREATE,
+  NEXUS_CLIENT_FRAME_JOIN,
+  NEXUS_CLIENT_FRAME_RESUME,
+  NEXUS_CLIENT_FRAME_SAY,
+  NEXUS_CLIENT_FRAME_TYPING,
+  NEXUS_CLIENT_FRAME_LEAVE,
+} NexusClientFrameType;
+
+typedef struct {
+  NexusClientFrameType type;
+  char *name;      /* create, join: as received (not yet trimmed or checked) */
+  char *room;      /* join, resume: normalised when it is a valid code, else as received */
+  char *session;   /* resume */
+  gint64 last_seq; /* resume */
+  char *text;      /* say: as received (not yet checked) */
+  char *id;        /* say: checked */
+} NexusClientFrame;
+
+/* Parses one text frame. On failure returns FALSE with a
+ * NEXUS_ERROR_BAD_REQUEST error; @frame->type is still set when the frame
+ * was an object with a known "type", so the caller can apply the protocol's
+ * order of checks (a malformed `say` before joining is `not-joined`). */
+gboolean nexus_client_frame_parse (const char       *data,
+                                   gsize             length,
+                                   NexusClientFrame *frame,
+                                   GError          **error);
+void     nexus_client_frame_clear (NexusClientFrame *frame);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NexusClientFrame, nexus_client_frame_clear)
+
+/* The validation rules, shared by server and clients. */
+char    *nexus_name_normalize (const char *name);           /* trimmed copy, or NULL when invalid */
+gboolean nexus_name_is_valid  (const char *name);           /* after trimming */
+char    *nexus_name_casefold  (const char *trimmed_name);   /* key for "unique ignoring case" */
+gboolean nexus_text_is_valid  (const char *text);
+gboolean nexus_id_is_valid    (const char *id);
+
+/* Encoding: JSON text for frames the server and clients send. */
+void  nexus_json_append_string (GString *out, const char *utf8);
+char *nexus_frame_encode_create (const char *name);
+char *nexus_frame_encode_join   (const char *room, const char *name);
+char *nexus_frame_encode_resume (const char *room, const char *session, gint64 last_seq);
+char *nexus_frame_encode_say    (const char *text, const char *id);
+char *nexus_frame_encode_simple (const char *type);   /* typing, leave */
+char *nexus_frame_encode_error  (NexusErrorCode code, const char *message, const char *id);
+char *nexus_frame_encode_typing_from (const char *name);
+
+/* ISO 8601 UTC with milliseconds, from g_get_real_time() microseconds. */
+char *nexus_timestamp_format (gint64 real_time_usec);
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/* nexus-server.h: the embedded HTTP and WebSocket server and its rooms
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Every limit of PROTOCOL.md, each settable from the command line. The
+ * fields are ints so GOptionEntry can write them directly. */
+typedef struct {
+  int    grace_seconds;          /* --grace-seconds, 30 */
+  int    history;                /* --history, 1000 events kept per room */
+  int    max_members;            /* --max-members, 256 per room */
+  int    max_rooms;              /* --max-rooms, 64 */
+  int    max_connections;        /* --max-connections, 1024 open WebSockets */
+  double rate;                   /* --rate, 5 frames a second; 0 = unlimited */
+  int    burst;                  /* --burst, 20 frames at once */
+  int    failed_join_limit;      /* --failed-joins, 10 per address ... */
+  int    failed_join_window;     /* ... within 60 s */
+  int    first_frame_timeout_ms; /* 10 s to send create/join/resume */
+  int    ping_interval_seconds;  /* 20 s between pings */
+  int    pong_timeout_seconds;   /* 60 s without a pong: dropped */
+} NexusServerLimits;
+
+void     nexus_server_limits_init_default (NexusServerLimits  *limits);
+gboolean nexus_server_limits_validate     (const NexusServerLimits *limits,
+                                           GError            **error);
+/* Option entries that write into @limits, for a GOptionContext or
+ * g_application_add_main_option_entries(); free with g_free(). */
+GOptionEntry *nexus_server_limits_option_entries (NexusServerLimits *limits);
+
+/* Ports tried in turn when no port is given. */
+#define NEXUS_SERVER_PORT_ANY      0
+#define NEXUS_SERVER_PORT_DEFAULT  (-1)
+#define NEXUS_SERVER_PORT_FIRST    47474
+#define NEXUS_SERVER_PORT_LAST     47483
+
+#define NEXUS_TYPE_SERVER (nexus_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusServer, nexus_server, NEXUS, SERVER, GObject)
+
+NexusServer *nexus_server_new                 (const NexusServerLimits *limits);
+gboolean     nexus_server_listen              (NexusServer          *self,
+                                               const char           *bind_address,
+                                               int                   port,
+                                               GError              **error);
+guint        nexus_server_get_port            (NexusServer          *self);
+const char  *nexus_server_get_bind_address    (NexusServer          *self);
+guint        nexus_server_get_n_rooms         (NexusServer          *self);
+guint        nexus_server_get_n_connections   (NexusServer          *self);
+guint        nexus_server_get_n_members       (NexusServer          *self);
+gboolean     nexus_server_has_room            (NexusServer          *self,
+                                               const char           *code);
+void         nexus_server_drop_connections    (NexusServer          *self);
+void         nexus_server_shutdown_async      (NexusServer          *self,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean     nexus_server_shutdown_finish     (NexusServer          *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
+G_END_DECLS
