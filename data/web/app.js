@@ -1,0 +1,87 @@
+// Nexus Chat in the browser: picks the home page or the room, and connects
+// the room page to the room's connection.
+
+import { RoomClient, loadSession, clearSession } from './client.js';
+import { HomeView } from './home.js';
+import { RoomView } from './room.js';
+import { codeFromPath, normalizeCode } from './rules.js';
+
+let client = null;
+
+const room = new RoomView({
+  say: text => client && client.say(text),
+  retry: id => client && client.retry(id),
+  typing: () => client && client.typing(),
+  leave: () => client && client.leave(),
+});
+room.onRetryNow = () => client && client.reconnectNow();
+
+const home = new HomeView({
+  create: name => start(c => c.create(name)),
+  join: (code, name) => start(c => c.join(code, name)),
+});
+
+function showRoom () {
+  home.hide();
+  room.e.view.hidden = false;
+}
+
+function showHome (options) {
+  room.e.view.hidden = true;
+  room.reset();
+  home.show(options);
+}
+
+function setPath (path) {
+  if (location.pathname !== path) history.replaceState(null, '', path);
+}
+
+function start (begin, stored = null) {
+  if (client) client.dispose();
+  const c = new RoomClient({
+    welcome (w, info) {
+      if (c !== client) return;
+      if (!info.resumed) {
+        room.reset();
+        showRoom();
+        room.e.input.focus();
+      }
+      room.welcome(w, info);
+      setPath(`/r/${w.room}`);
+    },
+    event (ev, info) { if (c === client) room.event(ev, info); },
+    typing (name) { if (c === client) room.typing(name); },
+    hasDraft () { return room.e.input.value.trim() !== ''; },
+    outbox (item) { if (c === client) room.outbox(item); },
+    confirmed (id) { if (c === client) room.confirmed(id); },
+    status (state, detail) { if (c === client) room.setStatus(state, detail); },
+    joinFailed (code, sentence) { if (c === client) home.refused(code, sentence); },
+    ended (reason, sentence) {
+      if (c !== client) return;
+      client = null;
+      const notice = reason === 'left' ? `You left the room ${room.e.code.textContent}.` : sentence;
+      setPath('/');
+      showHome({ code: '', notice });
+    },
+  });
+  client = c;
+  if (stored) {
+    room.reset();
+    room.setRoom(stored.room, stored.name);
+    showRoom();
+  }
+  begin(c);
+}
+
+const pathCode = codeFromPath(location.pathname);
+let stored = loadSession();
+if (stored && pathCode !== '' && normalizeCode(pathCode) !== stored.room) {
+  // This tab was opened on another room's link: that one wins.
+  clearSession();
+  stored = null;
+}
+if (stored) {
+  start(c => c.restore(stored), stored);
+} else {
+  home.show({ code: pathCode, notice: '' });
+}

@@ -1,0 +1,462 @@
+// The connection to a room: one WebSocket at a time, speaking protocol 1.
+// It keeps the session in sessionStorage (so a reload resumes it), resumes
+// after an unexpected close with a backoff, and keeps unsent messages in an
+// outbox that is sent again, with the same ids, after each resume. Events are
+// taken once each: an event whose seq is not newer than the last one seen is
+// dropped.
+
+const STORE_KEY = 'nexus-chat.session';
+const SUBPROTOCOL = 'nexus-chat.v1';
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 8000;
+const TYPING_EVERY_MS = 1000;
+// The server allows 20 frames at once and 5 a second after that; the client
+// stays a little under it so that a resent outbox is never refused.
+const BUCKET_SIZE = 16;
+const BUCKET_PER_SECOND = 4;
+
+const ENDING_SENTENCES = {
+  'session-expired': 'You were away too long and your place in the room ran out. Join again to go on chatting.',
+  'room-not-found': 'The room has ended: everybody left it.',
+  'host-closed': 'The host closed the room.',
+  'replaced': 'This chat was opened again in another tab or window, so it was closed here.',
+};
+
+export const JOIN_SENTENCES = {
+  'room-not-found': 'There is no room with this code. Check the code, or ask for a new invite link.',
+  'name-invalid': 'The server did not accept this name. Choose another one.',
+  'name-taken': 'Someone in this room already uses this name. Choose another one.',
+  'room-full': 'This room is full. Ask the host to make room, or try again later.',
+  'server-full': 'The server has as many rooms as it can hold. Try again later, or join an existing room.',
+  'rate-limited': 'Too many attempts to join from this device. Wait a minute, then try again.',
+  'network': 'Could not reach the Nexus Chat server. Check that the host is still running and that you are on the same network, then try again.',
+};
+
+export const SAY_SENTENCES = {
+  'rate-limited': 'Not sent: you are sending too fast.',
+  'text-invalid': 'Not sent: the server did not accept this text.',
+};
+
+function randomPrefix () {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, b => b.toString(36).padStart(2, '0')).join('').slice(0, 12);
+}
+
+function isEvent (frame) {
+  return (frame.type === 'message' || frame.type === 'joined' || frame.type === 'left') &&
+    Number.isInteger(frame.seq) && typeof frame.name === 'string' && typeof frame.ts === 'string' &&
+    (frame.type !== 'message' || (typeof frame.text === 'string'));
+}
+
+/** The stored session of this tab, or null. */
+export function loadSession () {
+  try {
+    const s = JSON.parse(sessionStorage.getItem(STORE_KEY) || 'null');
+    if (s && typeof s.room === 'string' && typeof s.session === 'string' && typeof s.name === 'string' &&
+        Number.isInteger(s.last_seq) && Array.isArray(s.outbox)) {
+      return s;
+    }
+  } catch { /* unreadable: start over */ }
+  return null;
+}
+
+export function clearSession () {
+  try { sessionStorage.removeItem(STORE_KEY); } catch { /* storage off */ }
+}
+
+/**
+ * hooks (all optional):
+ *   welcome(frame, {resumed})       a welcome arrived (history not yet given)
+ *   event(event, {live, own})       a new room event, in seq order
+ *   typing(name)                    someone else is typing
+ *   outbox(item)                    an outbox item was added or changed state
+ *   confirmed(id, event)            the server echoed the outbox item `id`
+ *   hasDraft()                      whether the composer holds text (for typing)
+ *   status(state, detail)           'connecting' | 'ready' | 'reconnecting' | 'closed'
+ *   joinFailed(code, sentence)      a create/join was refused (the form stays)
+ *   ended(reason, sentence)         the room is over for this tab
+ */
+export class RoomClient {
+  constructor (hooks) {
+    this.hooks = hooks;
+    this.ws = null;
+    this.state = 'idle';
+    this.joined = false;    // has a session (after a welcome, or restored)
+    this.first = null;      // the create/join frame while not joined
+    this.room = '';
+    this.session = '';
+    this.name = '';
+    this.lastSeq = 0;
+    this.joinedSeq = 0;
+    this.outbox = [];
+    this.prefix = randomPrefix();
+    this.counter = 0;
+    this.attempt = 0;
+    this.retryTimer = 0;
+    this.retryAt = 0;
+    this.pumpTimer = 0;
+    this.fatal = null;
+    this.lastTypingSent = 0;
+    this.typingTimer = 0;
+    this.tokens = BUCKET_SIZE;
+    this.tokensAt = 0;
+    this.onOnline = () => { if (this.state === 'reconnecting') this.reconnectNow(); };
+    this.onOffline = () => { if (this.joined && this.ws) this.drop(); };
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOffline);
+  }
+
+  emit (name, ...args) {
+    const f = this.hooks[name];
+    if (f) f(...args);
+  }
+
+  // ---- starting ----
+
+  create (name) {
+    this.first = { type: 'create', name };
+    this.connect();
+  }
+
+  join (room, name) {
+    this.first = { type: 'join', room, name };
+    this.connect();
+  }
+
+  /** Resume a session kept in sessionStorage (after a reload). */
+  restore (stored) {
+    this.joined = true;
+    this.room = stored.room;
+    this.session = stored.session;
+    this.name = stored.name;
+    this.joinedSeq = Number.isInteger(stored.joined_seq) ? stored.joined_seq : 0;
+    // The page is new and shows nothing yet: ask for the whole kept history.
+    // Events already seen are not lost, and the outbox is matched by id.
+    this.lastSeq = 0;
+    this.prefix = typeof stored.prefix === 'string' ? stored.prefix : randomPrefix();
+    this.counter = Number.isInteger(stored.counter) ? stored.counter : 0;
+    this.outbox = stored.outbox
+      .filter(i => i && typeof i.id === 'string' && typeof i.text === 'string')
+      .map(i => ({ id: i.id, text: i.text, state: i.state === 'failed' ? 'failed' : 'queued', error: i.error || '' }));
+    for (const item of this.outbox) this.emit('outbox', item);
+    this.connect();
+  }
+
+  save () {
+    if (!this.joined || this.state === 'closed') return;
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({
+        room: this.room,
+        session: this.session,
+        name: this.name,
+        last_seq: this.lastSeq,
+        joined_seq: this.joinedSeq,
+        prefix: this.prefix,
+        counter: this.counter,
+        outbox: this.outbox.map(({ id, text, state, error }) => ({ id, text, state, error })),
+      }));
+    } catch { /* storage full or off: the page still works until reloaded */ }
+  }
+
+  // ---- the socket ----
+
+  connect () {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = 0;
+    this.fatal = null;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    let ws;
+    try {
+      ws = new WebSocket(`${scheme}//${location.host}/ws`, SUBPROTOCOL);
+    } catch {
+      this.onClose(null, { code: 1006 });
+      return;
+    }
+    this.ws = ws;
+    this.setState(this.joined ? (this.attempt ? 'reconnecting' : 'connecting') : 'connecting');
+    ws.onopen = () => this.onOpen(ws);
+    ws.onmessage = e => this.onMessage(ws, e);
+    ws.onclose = e => this.onClose(ws, e);
+    ws.onerror = () => { /* a close follows */ };
+  }
+
+  onOpen (ws) {
+    if (ws !== this.ws) return;
+    this.tokens = BUCKET_SIZE;
+    this.tokensAt = performance.now();
+    this.takeToken();
+    if (this.joined) {
+      ws.send(JSON.stringify({ type: 'resume', room: this.room, session: this.session, last_seq: this.lastSeq }));
+    } else {
+      ws.send(JSON.stringify(this.first));
+    }
+  }
+
+  /** Forget the current socket (its close event will be ignored). */
+  detach () {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      try { ws.close(); } catch { /* already closed */ }
+    }
+  }
+
+  /** The network is known to be gone: stop waiting for the socket to notice. */
+  drop () {
+    this.detach();
+    this.scheduleReconnect();
+  }
+
+  onClose (ws, e) {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    clearTimeout(this.pumpTimer);
+    if (this.state === 'closed') return;
+    if (this.fatal) {
+      const code = this.fatal;
+      this.fatal = null;
+      if (code === 'rate-limited' && this.joined) {
+        this.scheduleReconnect();
+      }
+      return;
+    }
+    if (e.code === 1001) {
+      this.end('host-closed');
+    } else if (e.code === 4001) {
+      this.end('replaced');
+    } else if (!this.joined) {
+      this.setState('closed');
+      this.emit('joinFailed', 'network', JOIN_SENTENCES.network);
+    } else {
+      this.scheduleReconnect();
+    }
+  }
+
+  scheduleReconnect () {
+    if (this.state === 'closed') return;
+    clearTimeout(this.retryTimer);
+    const delay = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
+    this.attempt++;
+    this.retryAt = Date.now() + delay;
+    this.setState('reconnecting', { retryAt: this.retryAt });
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  reconnectNow () {
+    if (this.state !== 'reconnecting' || this.ws) return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  setState (state, detail = {}) {
+    this.state = state;
+    this.emit('status', state, detail);
+  }
+
+  end (reason, sentence = ENDING_SENTENCES[reason]) {
+    this.setState('closed');
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.pumpTimer);
+    clearTimeout(this.typingTimer);
+    this.detach();
+    clearSession();
+    this.dispose();
+    this.emit('ended', reason, sentence);
+  }
+
+  dispose () {
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOffline);
+  }
+
+  // ---- frames from the server ----
+
+  onMessage (ws, e) {
+    if (ws !== this.ws || typeof e.data !== 'string') return;
+    let frame;
+    try {
+      frame = JSON.parse(e.data);
+    } catch {
+      return;
+    }
+    if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') return;
+    switch (frame.type) {
+      case 'welcome': this.onWelcome(frame); break;
+      case 'message':
+      case 'joined':
+      case 'left':
+        if (this.state === 'ready' && isEvent(frame)) {
+          this.takeEvent(frame, true);
+          this.save();
+        }
+        break;
+      case 'typing':
+        if (typeof frame.name === 'string' && frame.name !== this.name) this.emit('typing', frame.name);
+        break;
+      case 'error': this.onError(frame); break;
+      default: break;
+    }
+  }
+
+  onWelcome (w) {
+    if (typeof w.session !== 'string' || typeof w.room !== 'string' || typeof w.name !== 'string') return;
+    const history = Array.isArray(w.history) ? w.history.filter(isEvent) : [];
+    const resumed = this.joined;
+    this.room = w.room;
+    this.session = w.session;
+    this.name = w.name;
+    if (!resumed) {
+      this.joined = true;
+      this.first = null;
+      this.prefix = randomPrefix();
+      this.counter = 0;
+      this.lastSeq = 0;
+      let own = null;
+      for (let i = history.length - 1; i >= 0 && !own; i--) {
+        if (history[i].type === 'joined' && history[i].name === w.name) own = history[i];
+      }
+      this.joinedSeq = own ? own.seq : (Number.isInteger(w.last_seq) ? w.last_seq : 0);
+    }
+    this.attempt = 0;
+    this.setState('ready');
+    this.emit('welcome', w, { resumed, gap: w.gap === true });
+    for (const ev of history) this.takeEvent(ev, false);
+    if (Number.isInteger(w.last_seq) && w.last_seq > this.lastSeq) this.lastSeq = w.last_seq;
+    // Whatever was sent on the old connection and not echoed goes again.
+    for (const item of this.outbox) if (item.state === 'sent') item.state = 'queued';
+    this.save();
+    this.pump();
+  }
+
+  takeEvent (ev, live) {
+    const own = ev.name === this.name && ev.seq > this.joinedSeq;
+    if (ev.type === 'message' && own && typeof ev.id === 'string') {
+      const i = this.outbox.findIndex(item => item.id === ev.id);
+      if (i >= 0) {
+        this.outbox.splice(i, 1);
+        this.emit('confirmed', ev.id, ev);
+      }
+    }
+    if (ev.seq <= this.lastSeq) return;   // seen already
+    this.lastSeq = ev.seq;
+    this.emit('event', ev, { live, own: own || (ev.type === 'joined' && ev.seq === this.joinedSeq) });
+  }
+
+  onError (frame) {
+    const code = typeof frame.code === 'string' ? frame.code : 'bad-request';
+    if (this.state === 'ready') {
+      if (typeof frame.id === 'string') {
+        const item = this.outbox.find(i => i.id === frame.id);
+        if (item) {
+          item.state = 'failed';
+          item.error = code;
+          this.save();
+          this.emit('outbox', item);
+        }
+      }
+      return;   // other refusals on a joined connection are not fatal
+    }
+    // The first frame was refused; the server closes after it.
+    this.fatal = code;
+    if (this.joined) {
+      if (code === 'session-expired' || code === 'room-not-found') this.end(code);
+      // rate-limited: the close that follows schedules another try.
+    } else {
+      this.setState('closed');
+      this.detach();
+      const sentence = JOIN_SENTENCES[code] ||
+        (typeof frame.message === 'string' && frame.message) || 'The server refused to let you in.';
+      this.emit('joinFailed', code, sentence);
+    }
+  }
+
+  // ---- frames to the server ----
+
+  takeToken (keep = 0) {
+    const now = performance.now();
+    this.tokens = Math.min(BUCKET_SIZE, this.tokens + (now - this.tokensAt) * BUCKET_PER_SECOND / 1000);
+    this.tokensAt = now;
+    if (this.tokens < 1 + keep) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  msUntilToken () {
+    return Math.max(10, Math.ceil((1 - this.tokens) * 1000 / BUCKET_PER_SECOND));
+  }
+
+  isOpen () {
+    return this.state === 'ready' && this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Queue a message; returns its outbox item. */
+  say (text) {
+    this.counter++;
+    const item = { id: `${this.prefix}-${this.counter}`, text, state: 'queued', error: '' };
+    this.outbox.push(item);
+    this.save();
+    this.emit('outbox', item);
+    this.pump();
+    return item;
+  }
+
+  retry (id) {
+    const item = this.outbox.find(i => i.id === id);
+    if (!item || item.state !== 'failed') return;
+    item.state = 'queued';
+    item.error = '';
+    this.save();
+    this.emit('outbox', item);
+    this.pump();
+  }
+
+  /** Send what waits in the outbox, in order, within the rate limit. */
+  pump () {
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = 0;
+    for (const item of this.outbox) {
+      if (item.state !== 'queued') continue;
+      if (!this.isOpen()) return;
+      if (!this.takeToken()) {
+        this.pumpTimer = setTimeout(() => this.pump(), this.msUntilToken());
+        return;
+      }
+      this.ws.send(JSON.stringify({ type: 'say', text: item.text, id: item.id }));
+      item.state = 'sent';
+      this.emit('outbox', item);
+    }
+    this.save();
+  }
+
+  /**
+   * The person is typing. At most one frame a second is sent; typing that
+   * goes on past the second sends the next one when the second is over.
+   */
+  typing () {
+    if (!this.isOpen()) return;
+    const wait = this.lastTypingSent + TYPING_EVERY_MS - Date.now();
+    if (wait > 0) {
+      if (!this.typingTimer) {
+        this.typingTimer = setTimeout(() => {
+          this.typingTimer = 0;
+          const draft = this.hooks.hasDraft ? this.hooks.hasDraft() : true;
+          if (draft) this.typing();
+        }, wait + 50);
+      }
+      return;
+    }
+    if (this.outbox.some(i => i.state === 'queued')) return;
+    if (!this.takeToken(2)) return;   // messages come first
+    this.lastTypingSent = Date.now();
+    this.ws.send(JSON.stringify({ type: 'typing' }));
+  }
+
+  leave () {
+    if (this.isOpen()) {
+      this.ws.send(JSON.stringify({ type: 'leave' }));
+    }
+    this.end('left', '');
+  }
+}

@@ -1,0 +1,465 @@
+// The room page: the code and invite link, the members, the messages, who is
+// typing, and the composer.
+
+import { $, el, appendLinkified, timeElement, parseTs, dayKey, dayLabel, avatar } from './dom.js';
+import { formatCode, charCount, textProblem, TEXT_MAX } from './rules.js';
+import { SAY_SENTENCES } from './client.js';
+
+const GROUP_WITHIN_MS = 5 * 60 * 1000;
+const TYPING_SHOWN_MS = 3000;
+const COUNT_FROM = 3500;           // the character count shows from here
+const AT_BOTTOM_PX = 48;
+const APP_TITLE = 'Nexus Chat';
+
+export class RoomView {
+  /** actions: {say(text), retry(id), typing(), leave()} */
+  constructor (actions) {
+    this.actions = actions;
+    this.e = {
+      view: $('room'),
+      code: $('room-code'),
+      inviteCode: $('invite-code'),
+      copy: $('copy-link'),
+      copyLabel: $('copy-link-label'),
+      inviteFallback: $('invite-fallback'),
+      membersToggle: $('members-toggle'),
+      memberBadge: $('member-badge'),
+      membersPanel: $('members-panel'),
+      memberCount: $('member-count'),
+      memberList: $('member-list'),
+      leave: $('leave-button'),
+      status: $('conn-status'),
+      statusText: $('conn-text'),
+      statusRetry: $('conn-retry'),
+      log: $('log'),
+      gap: $('gap-notice'),
+      events: $('events'),
+      pending: $('pending'),
+      newMessages: $('new-messages'),
+      newMessagesLabel: $('new-messages-label'),
+      typing: $('typing'),
+      composer: $('composer'),
+      input: $('composer-input'),
+      send: $('send-button'),
+      charCount: $('char-count'),
+      composerError: $('composer-error'),
+      announcer: $('announcer'),
+    };
+    this.onRetryNow = null;
+    this.reset();
+    this.wire();
+  }
+
+  reset () {
+    this.code = '';
+    this.name = '';
+    this.members = [];
+    this.last = null;          // the last event shown: {kind, name, own, time, day}
+    this.typers = new Map();   // name -> expiry time
+    clearTimeout(this.typingTimer);
+    clearTimeout(this.copyTimer);
+    clearInterval(this.statusTimer);
+    this.unseen = 0;
+    this.unread = 0;
+    this.e.events.replaceChildren();
+    this.e.pending.replaceChildren();
+    this.e.memberList.replaceChildren();
+    this.e.gap.hidden = true;
+    this.e.typing.textContent = '';
+    this.e.input.value = '';
+    this.e.newMessages.hidden = true;
+    this.e.status.hidden = true;
+    this.e.inviteFallback.hidden = true;
+    this.e.membersPanel.classList.remove('open');
+    this.e.membersToggle.setAttribute('aria-expanded', 'false');
+    this.e.copyLabel.textContent = 'Copy invite link';
+    this.showComposerError('');
+    this.autoGrow();
+    this.updateCount();
+  }
+
+  wire () {
+    const e = this.e;
+    e.composer.addEventListener('submit', ev => {
+      ev.preventDefault();
+      this.submit();
+    });
+    e.input.addEventListener('keydown', ev => {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+        ev.preventDefault();
+        this.submit();
+      }
+    });
+    e.input.addEventListener('input', () => {
+      this.autoGrow();
+      this.updateCount();
+      this.showComposerError('');
+      if (e.input.value.trim() !== '') this.actions.typing();
+    });
+    e.log.addEventListener('scroll', () => {
+      if (this.atBottom()) this.seenAll();
+    }, { passive: true });
+    e.newMessages.addEventListener('click', () => {
+      this.scrollToBottom(true);
+      e.input.focus();
+    });
+    e.copy.addEventListener('click', () => this.copyInvite());
+    e.leave.addEventListener('click', () => this.actions.leave());
+    e.membersToggle.addEventListener('click', () => this.toggleMembers());
+    e.membersPanel.addEventListener('keydown', ev => {
+      if (ev.key === 'Escape' && e.membersPanel.classList.contains('open')) {
+        this.toggleMembers(false);
+        e.membersToggle.focus();
+      }
+    });
+    e.statusRetry.addEventListener('click', () => { if (this.onRetryNow) this.onRetryNow(); });
+    e.pending.addEventListener('click', ev => {
+      const button = ev.target.closest('button[data-retry]');
+      if (button) this.actions.retry(button.dataset.retry);
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) {
+        this.unread = 0;
+        this.updateTitle();
+      }
+    });
+    window.addEventListener('resize', () => this.autoGrow());
+  }
+
+  // ---- the room as a whole ----
+
+  /** The room is known (from a welcome, or from the stored session). */
+  setRoom (code, name) {
+    this.code = code;
+    this.name = name;
+    this.e.code.textContent = formatCode(code);
+    this.e.inviteCode.textContent = formatCode(code);
+    this.updateTitle();
+  }
+
+  inviteLink () {
+    return `${location.origin}/r/${this.code}`;
+  }
+
+  welcome (w, { resumed, gap }) {
+    this.setRoom(w.room, w.name);
+    if (!resumed) this.e.events.replaceChildren();
+    if (gap && this.e.events.childElementCount === 0) this.e.gap.hidden = false;
+    this.setMembers(Array.isArray(w.members) ? w.members.filter(n => typeof n === 'string') : []);
+    this.e.log.setAttribute('aria-busy', 'true');
+    // The history follows at once; the log stops being busy after it.
+    queueMicrotask(() => {
+      this.e.log.setAttribute('aria-busy', 'false');
+      this.scrollToBottom(true);
+    });
+  }
+
+  setStatus (state, detail) {
+    const e = this.e;
+    clearInterval(this.statusTimer);
+    if (state === 'ready' || state === 'closed') {
+      e.status.hidden = true;
+      e.view.classList.remove('offline');
+      return;
+    }
+    e.status.hidden = false;
+    e.view.classList.toggle('offline', state === 'reconnecting');
+    if (state === 'connecting') {
+      e.statusText.textContent = 'Connecting…';
+      e.statusRetry.hidden = true;
+      return;
+    }
+    const show = () => {
+      const left = detail && detail.retryAt ? Math.ceil((detail.retryAt - Date.now()) / 1000) : 0;
+      e.statusText.textContent = left >= 2
+        ? `Reconnecting… Trying again in ${left} seconds.`
+        : 'Reconnecting…';
+      e.statusRetry.hidden = left < 2;
+    };
+    show();
+    this.statusTimer = setInterval(show, 1000);
+  }
+
+  // ---- members ----
+
+  setMembers (names) {
+    this.members = names.slice();
+    this.renderMembers();
+  }
+
+  renderMembers () {
+    const list = this.e.memberList;
+    list.replaceChildren(...this.members.map(n => {
+      const me = n === this.name;
+      return el('li', { class: me ? 'member me' : 'member' },
+        avatar(n),
+        el('span', { class: 'member-name', text: n }),
+        me ? el('span', { class: 'member-you', text: '(you)' }) : null);
+    }));
+    const n = String(this.members.length);
+    this.e.memberCount.textContent = n;
+    this.e.memberBadge.textContent = n;
+    this.e.membersToggle.setAttribute('aria-label',
+      this.members.length === 1 ? 'Members: 1 person' : `Members: ${n} people`);
+  }
+
+  toggleMembers (open = !this.e.membersPanel.classList.contains('open')) {
+    this.e.membersPanel.classList.toggle('open', open);
+    this.e.membersToggle.setAttribute('aria-expanded', String(open));
+  }
+
+  // ---- events ----
+
+  atBottom () {
+    const l = this.e.log;
+    return l.scrollHeight - l.scrollTop - l.clientHeight <= AT_BOTTOM_PX;
+  }
+
+  scrollToBottom (force = false) {
+    const l = this.e.log;
+    l.scrollTop = l.scrollHeight;
+    if (force) this.seenAll();
+  }
+
+  seenAll () {
+    this.unseen = 0;
+    this.e.newMessages.hidden = true;
+  }
+
+  /** Add nodes at the end of the log, following them if the reader is at the bottom. */
+  appendToLog (list, node, { live, own }) {
+    const follow = !live || own || this.atBottom();
+    list.append(node);
+    if (follow) {
+      this.scrollToBottom();
+    } else {
+      this.unseen++;
+      this.e.newMessagesLabel.textContent = this.unseen === 1 ? '1 new message' : `${this.unseen} new messages`;
+      this.e.newMessages.hidden = false;
+    }
+  }
+
+  event (ev, { live, own }) {
+    const date = parseTs(ev.ts);
+    const day = dayKey(date);
+    if (!this.last || this.last.day !== day) {
+      this.e.events.append(el('li', { class: 'day-divider', role: 'separator' },
+        el('span', { text: dayLabel(date) })));
+      this.last = { kind: 'day', day };
+    }
+    if (ev.type === 'message') {
+      this.showMessage(ev, date, own, live);
+      this.typers.delete(ev.name);
+      this.renderTyping();
+      if (live && !own && document.hidden) {
+        this.unread++;
+        this.updateTitle();
+      }
+    } else {
+      this.showNotice(ev, date, own, live);
+      if (live) {
+        if (ev.type === 'joined' && !this.members.includes(ev.name)) this.members.push(ev.name);
+        if (ev.type === 'left') {
+          this.members = this.members.filter(n => n !== ev.name);
+          this.typers.delete(ev.name);
+          this.renderTyping();
+        }
+        this.renderMembers();
+      }
+    }
+  }
+
+  showNotice (ev, date, own, live) {
+    const who = own ? 'You' : ev.name;
+    const what = ev.type === 'joined' ? ' joined the room' : ' left the room';
+    const li = el('li', { class: `notice notice-${ev.type}`, dataset: { seq: String(ev.seq), name: ev.name } },
+      el('span', { class: 'notice-text' },
+        el('strong', { class: 'notice-name', text: who }),
+        document.createTextNode(what)),
+      timeElement(date, ev.ts));
+    this.last = { kind: 'notice', day: dayKey(date) };
+    this.appendToLog(this.e.events, li, { live, own });
+  }
+
+  messageNode (name, text, own, grouped, timeNode) {
+    const textNode = el('p', { class: 'text' });
+    appendLinkified(textNode, text);
+    const li = el('li', { class: `msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}` },
+      own ? null : (grouped ? el('span', { class: 'avatar-space', 'aria-hidden': 'true' }) : avatar(name)),
+      el('div', { class: 'msg-body' },
+        el('span', { class: grouped || own ? 'sender visually-hidden' : 'sender', text: own ? 'You' : name }),
+        el('div', { class: 'bubble' }, textNode, timeNode)));
+    return li;
+  }
+
+  showMessage (ev, date, own, live) {
+    const last = this.last;
+    const grouped = !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
+      date - last.time < GROUP_WITHIN_MS;
+    const li = this.messageNode(ev.name, ev.text, own, grouped, timeElement(date, ev.ts));
+    li.dataset.seq = String(ev.seq);
+    li.dataset.name = ev.name;
+    if (typeof ev.id === 'string') li.dataset.id = ev.id;
+    this.last = { kind: 'message', name: ev.name, own, time: date.getTime(), day: dayKey(date) };
+    this.appendToLog(this.e.events, li, { live, own });
+  }
+
+  // ---- the outbox ----
+
+  pendingNode (id) {
+    return this.e.pending.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+  }
+
+  outbox (item) {
+    let li = this.pendingNode(item.id);
+    if (!li) {
+      li = this.messageNode(this.name, item.text, true, false, null);
+      li.classList.add('pending');
+      li.dataset.id = item.id;
+      li.querySelector('.msg-body').append(el('p', { class: 'msg-status' }));
+      this.appendToLog(this.e.pending, li, { live: true, own: true });
+    }
+    const status = li.querySelector('.msg-status');
+    li.classList.toggle('failed', item.state === 'failed');
+    if (item.state === 'failed') {
+      status.replaceChildren(
+        el('span', { text: SAY_SENTENCES[item.error] || 'Not sent.' }),
+        el('button', { class: 'button flat small retry', type: 'button', dataset: { retry: item.id }, text: 'Retry' }));
+    } else {
+      status.replaceChildren(el('span', { text: 'Sending…' }));
+    }
+  }
+
+  confirmed (id) {
+    const li = this.pendingNode(id);
+    if (li) li.remove();
+  }
+
+  // ---- typing ----
+
+  typing (name) {
+    this.typers.set(name, Date.now() + TYPING_SHOWN_MS);
+    this.renderTyping();
+  }
+
+  renderTyping () {
+    clearTimeout(this.typingTimer);
+    const now = Date.now();
+    let next = Infinity;
+    for (const [name, until] of this.typers) {
+      if (until <= now) this.typers.delete(name);
+      else next = Math.min(next, until);
+    }
+    const names = [...this.typers.keys()];
+    let line = '';
+    if (names.length === 1) line = `${names[0]} is typing…`;
+    else if (names.length === 2) line = `${names[0]} and ${names[1]} are typing…`;
+    else if (names.length === 3) line = `${names[0]}, ${names[1]} and ${names[2]} are typing…`;
+    else if (names.length > 3) line = `${names[0]}, ${names[1]} and ${names.length - 2} others are typing…`;
+    this.e.typing.textContent = line;
+    if (next !== Infinity) this.typingTimer = setTimeout(() => this.renderTyping(), next - now + 20);
+  }
+
+  // ---- the composer ----
+
+  submit () {
+    const text = this.e.input.value;
+    if (text.trim() === '') return;
+    const problem = textProblem(text);
+    if (problem) {
+      this.showComposerError(problem);
+      return;
+    }
+    this.actions.say(text);
+    this.e.input.value = '';
+    this.autoGrow();
+    this.updateCount();
+    this.scrollToBottom(true);
+  }
+
+  showComposerError (sentence) {
+    this.e.composerError.textContent = sentence;
+    this.e.composerError.hidden = sentence === '';
+    this.e.input.setAttribute('aria-invalid', sentence === '' ? 'false' : 'true');
+  }
+
+  autoGrow () {
+    const input = this.e.input;
+    input.style.height = 'auto';
+    const max = Math.max(96, Math.floor(window.innerHeight * 0.35));
+    input.style.height = `${Math.min(input.scrollHeight, max)}px`;
+    input.style.overflowY = input.scrollHeight > max ? 'auto' : 'hidden';
+  }
+
+  updateCount () {
+    const n = charCount(this.e.input.value);
+    const c = this.e.charCount;
+    c.hidden = n < COUNT_FROM;
+    c.classList.toggle('over', n > TEXT_MAX);
+    c.textContent = n > TEXT_MAX
+      ? `${n - TEXT_MAX} characters too many (${n} of ${TEXT_MAX})`
+      : `${n} of ${TEXT_MAX} characters`;
+  }
+
+  // ---- sharing ----
+
+  async copyInvite () {
+    const link = this.inviteLink();
+    let ok = false;
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(link);
+        ok = true;
+      } catch { /* fall back below */ }
+    }
+    if (!ok) ok = copyWithSelection(link);
+    const fallback = this.e.inviteFallback;
+    if (ok) {
+      fallback.hidden = true;
+      this.e.copyLabel.textContent = 'Link copied';
+      this.e.copy.classList.add('copied');
+      this.announce('The invite link was copied.');
+    } else {
+      fallback.value = link;
+      fallback.hidden = false;
+      fallback.focus();
+      fallback.select();
+      this.e.copyLabel.textContent = 'Copy the link below';
+      this.announce('Copying did not work here. The invite link is selected below: copy it yourself.');
+    }
+    clearTimeout(this.copyTimer);
+    this.copyTimer = setTimeout(() => {
+      this.e.copyLabel.textContent = 'Copy invite link';
+      this.e.copy.classList.remove('copied');
+    }, 2500);
+  }
+
+  announce (sentence) {
+    this.e.announcer.textContent = '';
+    requestAnimationFrame(() => { this.e.announcer.textContent = sentence; });
+  }
+
+  updateTitle () {
+    if (!this.code) return;
+    const base = `${formatCode(this.code)} · ${APP_TITLE}`;
+    document.title = this.unread > 0 ? `(${this.unread}) ${base}` : base;
+  }
+}
+
+/** Copy through a selected, off-screen text field (for pages without the Clipboard API). */
+function copyWithSelection (text) {
+  const area = el('textarea', { class: 'copy-buffer', readonly: true, 'aria-hidden': 'true' });
+  area.value = text;
+  document.body.append(area);
+  const focused = document.activeElement;
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand('copy');
+  } catch {
+    ok = false;
+  }
+  area.remove();
+  if (focused && focused.focus) focused.focus();
+  return ok;
+}
