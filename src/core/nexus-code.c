@@ -164,7 +164,7 @@ parse_host_and_port (const char  *text,
   g_autofree char *uri_string = g_strconcat ("http://", text, "/", NULL);
   g_autoptr(GUri) uri = g_uri_parse (uri_string, G_URI_FLAGS_NONE, NULL);
 
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+  if (uri == NULL || strpbrk (text, " \t/?#@") != NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
       || g_uri_get_userinfo (uri) != NULL || strcmp (g_uri_get_path (uri), "/") != 0)
     {
       g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_HOST,

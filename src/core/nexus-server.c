@@ -213,24 +213,26 @@ server_delete_room_if_empty (NexusServer *self,
     g_hash_table_remove (self->rooms, nexus_room_get_code (room));
 }
 
-/* The member is gone for good: everyone left in the room is told. */
+/* The member is gone for good: everyone in the room is told, the member
+ * too while it is still connected (a leave). */
 static void
 server_remove_member (NexusServer *self,
                       NexusRoom   *room,
                       NexusMember *member)
 {
+  NexusPeer *peer = member->connection;
   NexusRoomEvent *left = NULL;
 
   if (!member->attached)
     self->n_detached--;
-  if (member->connection != NULL)
+  if (peer != NULL)
     {
-      NexusPeer *peer = member->connection;
-
       peer->room = NULL;
       peer->member = NULL;
     }
   nexus_room_remove_member (room, member, &left);
+  if (peer != NULL)
+    peer_send (peer, left->json);
   room_broadcast (self, room, left->json, NULL);
   server_delete_room_if_empty (self, room);
 }

@@ -1,0 +1,273 @@
+/* nexus-test-utils.c: a real WebSocket client and main-loop waiting for tests
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nexus-protocol.h"
+#include "nexus-test-utils.h"
+
+gboolean
+nexus_test_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_spin_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+nexus_test_spin (guint msec)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (msec, on_spin_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+on_message (SoupWebsocketConnection *ws,
+            int                      type,
+            GBytes                  *message,
+            NexusTestClient         *client)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+    g_error ("The server sent something that is not JSON: %.*s (%s)",
+             (int) length, data, error->message);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  g_queue_push_tail (&client->frames, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws,
+           NexusTestClient         *client)
+{
+  client->closed = TRUE;
+  client->close_code = soup_websocket_connection_get_close_code (ws);
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NexusTestClient *client = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  client->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &client->error);
+  if (client->ws != NULL)
+    {
+      g_signal_connect (client->ws, "message", G_CALLBACK (on_message), client);
+      g_signal_connect (client->ws, "closed", G_CALLBACK (on_closed), client);
+    }
+  else if (msg != NULL)
+    client->http_status = soup_message_get_status (msg);
+  client->done = TRUE;
+}
+
+NexusTestClient *
+nexus_test_client_new_full (guint       port,
+                            const char *origin,
+                            const char *host_header,
+                            gboolean    offer_protocol)
+{
+  NexusTestClient *client = g_new0 (NexusTestClient, 1);
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  const char *protocols[] = { NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
+
+  if (host_header != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Host", host_header);
+
+  client->session = soup_session_new ();
+  soup_session_websocket_connect_async (client->session, msg, origin,
+                                        offer_protocol ? (char **) protocols : NULL,
+                                        G_PRIORITY_DEFAULT, NULL, on_connected, client);
+  WAIT_UNTIL (client->done);
+  return client;
+}
+
+NexusTestClient *
+nexus_test_client_new (guint       port,
+                       const char *origin)
+{
+  NexusTestClient *client = nexus_test_client_new_full (port, origin, NULL, TRUE);
+
+  g_assert_no_error (client->error);
+  g_assert_nonnull (client->ws);
+  return client;
+}
+
+void
+nexus_test_client_free (NexusTestClient *client)
+{
+  if (client->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (client->ws, client);
+      if (soup_websocket_connection_get_state (client->ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+        g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
+      g_object_unref (client->ws);
+    }
+  g_queue_clear_full (&client->frames, (GDestroyNotify) json_object_unref);
+  g_clear_error (&client->error);
+  g_object_unref (client->session);
+  g_free (client);
+}
+
+void
+nexus_test_client_send (NexusTestClient *client,
+                        const char      *json)
+{
+  g_assert_cmpint (soup_websocket_connection_get_state (client->ws), ==, SOUP_WEBSOCKET_STATE_OPEN);
+  soup_websocket_connection_send_text (client->ws, json);
+}
+
+void
+nexus_test_client_sendf (NexusTestClient *client,
+                         const char      *format,
+                         ...)
+{
+  g_autofree char *json = NULL;
+  va_list args;
+
+  va_start (args, format);
+  json = g_strdup_vprintf (format, args);
+  va_end (args);
+  nexus_test_client_send (client, json);
+}
+
+JsonObject *
+nexus_test_client_next (NexusTestClient *client)
+{
+  WAIT_UNTIL (client->frames.length > 0 || client->closed);
+  if (client->frames.length == 0)
+    g_error ("The connection closed (code %u) while a frame was expected", client->close_code);
+  return g_queue_pop_head (&client->frames);
+}
+
+/* The next frame, which must be of @type. */
+JsonObject *
+nexus_test_client_expect (NexusTestClient *client,
+                          const char      *type)
+{
+  JsonObject *frame = nexus_test_client_next (client);
+  const char *got = json_object_get_string_member (frame, "type");
+
+  if (g_strcmp0 (got, type) != 0)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), frame);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_error ("Expected a “%s” frame, got %s", type, text);
+    }
+  return frame;
+}
+
+void
+nexus_test_client_expect_error (NexusTestClient *client,
+                                const char      *code)
+{
+  g_autoptr(JsonObject) frame = nexus_test_client_expect (client, "error");
+
+  g_assert_cmpstr (json_object_get_string_member (frame, "code"), ==, code);
+  g_assert_true (strlen (json_object_get_string_member (frame, "message")) > 10);
+}
+
+void
+nexus_test_client_wait_closed (NexusTestClient *client)
+{
+  WAIT_UNTIL (client->closed);
+}
+
+/* Cuts the TCP connection without a close frame, as a lost network would. */
+void
+nexus_test_client_cut (NexusTestClient *client)
+{
+  g_signal_handlers_disconnect_by_data (client->ws, client);
+  g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
+  client->closed = TRUE;
+}
+
+guint
+nexus_test_client_pending (NexusTestClient *client)
+{
+  return client->frames.length;
+}
+
+JsonObject *
+nexus_test_client_create (NexusTestClient *client,
+                          const char      *name)
+{
+  g_autofree char *frame = nexus_frame_encode_create (name);
+
+  nexus_test_client_send (client, frame);
+  return nexus_test_client_expect (client, "welcome");
+}
+
+JsonObject *
+nexus_test_client_join (NexusTestClient *client,
+                        const char      *room,
+                        const char      *name)
+{
+  g_autofree char *frame = nexus_frame_encode_join (room, name);
+
+  nexus_test_client_send (client, frame);
+  return nexus_test_client_expect (client, "welcome");
+}
+
+typedef struct {
+  GBytes  *body;
+  GError  *error;
+  gboolean done;
+} HttpResult;
+
+static void
+on_http_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HttpResult *http = user_data;
+
+  http->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &http->error);
+  http->done = TRUE;
+}
+
+guint
+nexus_test_http (guint                port,
+                 const char          *method,
+                 const char          *path,
+                 SoupMessageHeaders **response_headers,
+                 char               **body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  HttpResult http = { 0, };
+
+  g_assert_nonnull (msg);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, on_http_done, &http);
+  WAIT_UNTIL (http.done);
+  g_assert_no_error (http.error);
+
+  if (response_headers)
+    *response_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  if (body)
+    *body = g_strndup (g_bytes_get_data (http.body, NULL), g_bytes_get_size (http.body));
+  g_bytes_unref (http.body);
+  return soup_message_get_status (msg);
+}

@@ -1,0 +1,240 @@
+/* test-headless.c: the nexus-chat binary in --headless mode
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "nexus-test-utils.h"
+
+static const char *
+binary (void)
+{
+  const char *path = g_getenv ("NEXUS_CHAT_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Starts the server and reads its address lines up to the port line. */
+static GSubprocess *
+spawn_headless (const char * const *extra,
+                guint              *port,
+                GPtrArray          *lines)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *process;
+
+  g_ptr_array_add (argv, (char *) binary ());
+  g_ptr_array_add (argv, "--headless");
+  for (guint i = 0; extra && extra[i]; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);   /* it printed its port before anything else ended */
+      g_test_message ("server: %s", line);
+      if (g_str_has_prefix (line, "listening on port "))
+        {
+          *port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
+          break;
+        }
+      g_assert_true (g_str_has_prefix (line, "http://"));
+      g_assert_true (g_str_has_suffix (line, "/"));
+      if (lines)
+        g_ptr_array_add (lines, g_strdup (line));
+    }
+  return process;
+}
+
+static void
+on_wait_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_assert_true (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_serve_and_sigterm (void)
+{
+  const char *args[] = { "--port", "0", "--bind", "127.0.0.1", NULL };
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *page = NULL;
+  gboolean exited = FALSE;
+  guint port = 0;
+
+  process = spawn_headless (args, &port, lines);
+  g_assert_cmpuint (port, >, 0);
+  /* With --bind, the one address printed is that one. */
+  expected = g_strdup_printf ("http://127.0.0.1:%u/", port);
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_cmpstr (lines->pdata[0], ==, expected);
+
+  g_assert_cmpuint (nexus_test_http (port, "GET", "/", NULL, &page), ==, 200);
+  ada = nexus_test_client_new (port, NULL);
+  welcome = nexus_test_client_create (ada, "Ada");
+  g_assert_cmpuint (strlen (json_object_get_string_member (welcome, "room")), ==, 6);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  nexus_test_client_wait_closed (ada);
+  g_assert_cmpuint (ada->close_code, ==, 1001);
+  g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
+  WAIT_UNTIL (exited);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_sigint_and_all_interfaces (void)
+{
+  const char *args[] = { "--port", "0", NULL };
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = 0;
+
+  process = spawn_headless (args, &port, lines);
+  /* One line per LAN address (at least loopback when there is none). */
+  g_assert_cmpuint (lines->len, >=, 1);
+  g_assert_cmpuint (nexus_test_http (port, "GET", "/api/info", NULL, NULL), ==, 200);
+  g_subprocess_send_signal (process, SIGINT);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_sigusr1_drops_connections (void)
+{
+  const char *args[] = { "--port", "0", "--bind", "127.0.0.1", "--grace-seconds", "5", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(NexusTestClient) again = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port = 0;
+
+  process = spawn_headless (args, &port, NULL);
+  ada = nexus_test_client_new (port, NULL);
+  welcome = nexus_test_client_create (ada, "Ada");
+  g_subprocess_send_signal (process, SIGUSR1);
+  nexus_test_client_wait_closed (ada);
+  g_assert_cmpuint (ada->close_code, ==, 0);
+
+  again = nexus_test_client_new (port, NULL);
+  nexus_test_client_sendf (again, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":1}",
+                           json_object_get_string_member (welcome, "room"),
+                           json_object_get_string_member (welcome, "session"));
+  resumed = nexus_test_client_expect (again, "welcome");
+  g_assert_true (json_object_get_boolean_member (resumed, "resumed"));
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+/* Runs the binary to completion; returns its exit status. */
+static int
+run (const char * const *argv,
+     char              **out,
+     char              **err)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_version_and_help (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+
+  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--version", NULL }, &out, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "nexus-chat " PACKAGE_VERSION "\n");
+  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--help-all", NULL }, &out2, NULL), ==, 0);
+  for (const char *flag = "--port\0--bind\0--grace-seconds\0--history\0--max-members\0--max-rooms\0"
+                          "--max-connections\0--rate\0--burst\0--failed-joins\0";
+       *flag; flag += strlen (flag) + 1)
+    g_assert_nonnull (strstr (out2, flag));
+}
+
+static void
+test_errors_are_one_line (void)
+{
+  const char *bad_port[] = { binary (), "--headless", "--port", "70000", NULL };
+  const char *bad_bind[] = { binary (), "--headless", "--port", "0", "--bind", "nowhere", NULL };
+  const char *bad_limit[] = { binary (), "--headless", "--history", "0", NULL };
+  const char *bad_flag[] = { binary (), "--headless", "--frobnicate", NULL };
+  const char * const *cases[] = { bad_port, bad_bind, bad_limit, bad_flag };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run (cases[i], NULL, &err), ==, 1);
+      g_test_message ("stderr: %s", err);
+      g_assert_true (g_str_has_prefix (err, "nexus-chat: "));
+      g_assert_cmpint (strchr (err, '\n') - err, ==, (int) strlen (err) - 1);
+    }
+}
+
+static void
+test_port_taken (void)
+{
+  const char *args[] = { "--port", "0", "--bind", "127.0.0.1", NULL };
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *err = NULL;
+  guint port = 0;
+
+  first = spawn_headless (args, &port, NULL);
+  port_text = g_strdup_printf ("%u", port);
+  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--bind", "127.0.0.1",
+                                           "--port", port_text, NULL }, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot listen"));
+  g_subprocess_send_signal (first, SIGTERM);
+  g_assert_true (g_subprocess_wait (first, NULL, &error));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/headless/serve-and-sigterm", test_serve_and_sigterm);
+  g_test_add_func ("/headless/sigint-all-interfaces", test_sigint_and_all_interfaces);
+  g_test_add_func ("/headless/sigusr1-drops-connections", test_sigusr1_drops_connections);
+  g_test_add_func ("/headless/version-and-help", test_version_and_help);
+  g_test_add_func ("/headless/errors-are-one-line", test_errors_are_one_line);
+  g_test_add_func ("/headless/port-taken", test_port_taken);
+
+  return g_test_run ();
+}

@@ -1,0 +1,282 @@
+/* test-protocol.c: frame parsing, validation and encoding
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "nexus-protocol.h"
+
+static void
+test_names (void)
+{
+  const struct { const char *input; const char *trimmed; } cases[] = {
+    { "Ada", "Ada" },
+    { "  Ada Lovelace \t", "Ada Lovelace" },
+    { "\u3000Zoë\u00a0", "Zoë" },                        /* Unicode spaces trimmed */
+    { "12345678901234567890123456789012", "12345678901234567890123456789012" },
+    { "ééééééééééééééééééééééééééééééé\u00e9", "éééééééééééééééééééééééééééééééé" }, /* 32 chars, 64 bytes */
+    { "123456789012345678901234567890123", NULL },        /* 33 characters */
+    { "", NULL },
+    { "   ", NULL },
+    { "A\nB", NULL },
+    { "A\tB", NULL },
+    { "A\x7f" "B", NULL },
+    { "A\xc2\x85" "B", NULL },                               /* C1 control */
+    { "A\u200bB", "A\u200bB" },                            /* a format char, not a control */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *trimmed = nexus_name_normalize (cases[i].input);
+
+      g_test_message ("name %u", i);
+      g_assert_cmpstr (trimmed, ==, cases[i].trimmed);
+    }
+
+  g_assert_true (nexus_name_is_valid ("Ada"));
+  g_assert_false (nexus_name_is_valid (" Ada"));
+  g_assert_false (nexus_name_is_valid (NULL));
+  g_assert_false (nexus_name_is_valid ("\xff"));
+}
+
+static void
+test_casefold (void)
+{
+  g_autofree char *a = nexus_name_casefold ("ADA");
+  g_autofree char *b = nexus_name_casefold ("ada");
+  g_autofree char *c = nexus_name_casefold ("STRASSE");
+  g_autofree char *d = nexus_name_casefold ("straße");
+
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (c, ==, d);
+}
+
+static void
+test_texts (void)
+{
+  g_autofree char *max = g_strnfill (NEXUS_TEXT_MAX_CHARS, 'x');
+  g_autofree char *over = g_strnfill (NEXUS_TEXT_MAX_CHARS + 1, 'x');
+  GString *max_wide = g_string_new (NULL);
+
+  for (guint i = 0; i < NEXUS_TEXT_MAX_CHARS; i++)
+    g_string_append (max_wide, "ü");
+
+  g_assert_true (nexus_text_is_valid ("hi"));
+  g_assert_true (nexus_text_is_valid ("line one\nline two\tand a tab"));
+  g_assert_true (nexus_text_is_valid ("  padded  "));
+  g_assert_true (nexus_text_is_valid (max));
+  g_assert_true (nexus_text_is_valid (max_wide->str));
+  g_assert_false (nexus_text_is_valid (over));
+  g_assert_false (nexus_text_is_valid (""));
+  g_assert_false (nexus_text_is_valid (" \n\t "));
+  g_assert_false (nexus_text_is_valid ("\u3000"));
+  g_assert_false (nexus_text_is_valid ("bell\a"));
+  g_assert_false (nexus_text_is_valid ("cr\r\n"));
+  g_assert_false (nexus_text_is_valid ("nul\x01"));
+  g_assert_false (nexus_text_is_valid (NULL));
+  g_string_free (max_wide, TRUE);
+}
+
+static void
+test_ids (void)
+{
+  g_autofree char *max = g_strnfill (NEXUS_ID_MAX_CHARS, 'a');
+  g_autofree char *over = g_strnfill (NEXUS_ID_MAX_CHARS + 1, 'a');
+
+  g_assert_true (nexus_id_is_valid ("m1"));
+  g_assert_true (nexus_id_is_valid ("!~{}\"\\"));
+  g_assert_true (nexus_id_is_valid (max));
+  g_assert_false (nexus_id_is_valid (over));
+  g_assert_false (nexus_id_is_valid (""));
+  g_assert_false (nexus_id_is_valid ("a b"));
+  g_assert_false (nexus_id_is_valid ("é"));
+  g_assert_false (nexus_id_is_valid ("a\x7f"));
+  g_assert_false (nexus_id_is_valid (NULL));
+}
+
+static void
+test_parse_good (void)
+{
+  g_auto(NexusClientFrame) frame = { 0, };
+  g_autoptr(GError) error = NULL;
+
+#define PARSE(json) nexus_client_frame_parse (json, strlen (json), &frame, &error)
+
+  g_assert_true (PARSE ("{\"type\":\"create\",\"name\":\" Ada \",\"extra\":[1,2]}"));
+  g_assert_no_error (error);
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_CREATE);
+  g_assert_cmpstr (frame.name, ==, " Ada ");
+  nexus_client_frame_clear (&frame);
+
+  g_assert_true (PARSE ("{\"type\":\"join\",\"room\":\"k7q-x3m\",\"name\":\"Bob\"}"));
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_JOIN);
+  g_assert_cmpstr (frame.room, ==, "K7QX3M");
+  nexus_client_frame_clear (&frame);
+
+  g_assert_true (PARSE ("{\"type\":\"join\",\"room\":\"not a code\",\"name\":\"Bob\"}"));
+  g_assert_cmpstr (frame.room, ==, "not a code");
+  nexus_client_frame_clear (&frame);
+
+  g_assert_true (PARSE ("{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":\"abc\",\"last_seq\":42}"));
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_RESUME);
+  g_assert_cmpint (frame.last_seq, ==, 42);
+  g_assert_cmpstr (frame.session, ==, "abc");
+  nexus_client_frame_clear (&frame);
+
+  g_assert_true (PARSE ("{\"type\":\"say\",\"text\":\"\",\"id\":\"m1\"}"));
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_SAY);
+  g_assert_cmpstr (frame.text, ==, "");   /* text rules are the server's later step */
+  g_assert_cmpstr (frame.id, ==, "m1");
+  nexus_client_frame_clear (&frame);
+
+  g_assert_true (PARSE ("{\"type\":\"typing\"}"));
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_TYPING);
+  g_assert_true (PARSE ("{\"type\":\"leave\"}"));
+  g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_LEAVE);
+#undef PARSE
+}
+
+static void
+test_parse_bad (void)
+{
+  const struct { const char *json; NexusClientFrameType type; } cases[] = {
+    { "", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "not json", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "[1,2]", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "\"create\"", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "{}", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "{\"type\":1}", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "{\"type\":\"shout\"}", NEXUS_CLIENT_FRAME_UNKNOWN },
+    { "{\"type\":\"create\"}", NEXUS_CLIENT_FRAME_CREATE },
+    { "{\"type\":\"create\",\"name\":7}", NEXUS_CLIENT_FRAME_CREATE },
+    { "{\"type\":\"create\",\"name\":null}", NEXUS_CLIENT_FRAME_CREATE },
+    { "{\"type\":\"join\",\"name\":\"Bob\"}", NEXUS_CLIENT_FRAME_JOIN },
+    { "{\"type\":\"join\",\"room\":[],\"name\":\"Bob\"}", NEXUS_CLIENT_FRAME_JOIN },
+    { "{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":\"s\"}", NEXUS_CLIENT_FRAME_RESUME },
+    { "{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":\"s\",\"last_seq\":\"3\"}", NEXUS_CLIENT_FRAME_RESUME },
+    { "{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":\"s\",\"last_seq\":-1}", NEXUS_CLIENT_FRAME_RESUME },
+    { "{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":\"s\",\"last_seq\":1.5}", NEXUS_CLIENT_FRAME_RESUME },
+    { "{\"type\":\"resume\",\"room\":\"K7QX3M\",\"session\":1,\"last_seq\":1}", NEXUS_CLIENT_FRAME_RESUME },
+    { "{\"type\":\"say\",\"text\":\"hi\"}", NEXUS_CLIENT_FRAME_SAY },
+    { "{\"type\":\"say\",\"id\":\"m1\"}", NEXUS_CLIENT_FRAME_SAY },
+    { "{\"type\":\"say\",\"text\":\"hi\",\"id\":\"\"}", NEXUS_CLIENT_FRAME_SAY },
+    { "{\"type\":\"say\",\"text\":\"hi\",\"id\":\"has space\"}", NEXUS_CLIENT_FRAME_SAY },
+    { "{\"type\":\"say\",\"text\":\"hi\",\"id\":3}", NEXUS_CLIENT_FRAME_SAY },
+    { "{\"type\":\"say\",\"text\":5,\"id\":\"m1\"}", NEXUS_CLIENT_FRAME_SAY },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(NexusClientFrame) frame = { 0, };
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("bad frame %u: %s", i, cases[i].json);
+      g_assert_false (nexus_client_frame_parse (cases[i].json, strlen (cases[i].json), &frame, &error));
+      g_assert_error (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST);
+      g_assert_cmpint (frame.type, ==, cases[i].type);
+    }
+}
+
+static void
+test_say_keeps_valid_id (void)
+{
+  g_auto(NexusClientFrame) frame = { 0, };
+  g_autoptr(GError) error = NULL;
+  const char *json = "{\"type\":\"say\",\"text\":5,\"id\":\"m7\"}";
+
+  /* So the bad-request refusing it can carry the id. */
+  g_assert_false (nexus_client_frame_parse (json, strlen (json), &frame, &error));
+  g_assert_cmpstr (frame.id, ==, "m7");
+}
+
+static void
+test_parse_invalid_utf8 (void)
+{
+  g_auto(NexusClientFrame) frame = { 0, };
+  g_autoptr(GError) error = NULL;
+  const char json[] = "{\"type\":\"create\",\"name\":\"\xff\"}";
+
+  g_assert_false (nexus_client_frame_parse (json, sizeof json - 1, &frame, &error));
+  g_assert_error (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST);
+}
+
+static void
+test_error_codes (void)
+{
+  for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_NOT_JOINED; code++)
+    {
+      NexusErrorCode back;
+
+      g_assert_true (nexus_error_code_from_string (nexus_error_code_to_string (code), &back));
+      g_assert_cmpint (back, ==, code);
+    }
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_NAME_TAKEN), ==, "name-taken");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_NOT_JOINED), ==, "not-joined");
+}
+
+/* Each encoded frame is JSON that json-glib reads back to the same values. */
+static JsonObject *
+reparse (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static void
+test_encode (void)
+{
+  const char *tricky = "quote \" backslash \\ newline \n tab \t bell \a nul-ish \x01 ünï 😀 </script>";
+  g_autofree char *say = nexus_frame_encode_say (tricky, "m1");
+  g_autofree char *err = nexus_frame_encode_error (NEXUS_ERROR_TEXT_INVALID, "Bad text.", "m2");
+  g_autofree char *resume = nexus_frame_encode_resume ("K7QX3M", "tok", 17);
+  g_autoptr(JsonObject) a = reparse (say);
+  g_autoptr(JsonObject) b = reparse (err);
+  g_autoptr(JsonObject) c = reparse (resume);
+
+  g_assert_cmpstr (json_object_get_string_member (a, "type"), ==, "say");
+  g_assert_cmpstr (json_object_get_string_member (a, "text"), ==, tricky);
+  g_assert_cmpstr (json_object_get_string_member (b, "code"), ==, "text-invalid");
+  g_assert_cmpstr (json_object_get_string_member (b, "id"), ==, "m2");
+  g_assert_cmpint (json_object_get_int_member (c, "last_seq"), ==, 17);
+  /* No raw control character leaves the encoder. */
+  for (const char *p = say; *p; p++)
+    g_assert_cmpint ((guchar) *p, >=, 0x20);
+}
+
+static void
+test_timestamp (void)
+{
+  g_autofree char *ts = nexus_timestamp_format (G_GINT64_CONSTANT (1795511702123456));
+
+  g_assert_cmpstr (ts, ==, "2026-11-24T09:15:02.123Z");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/names", test_names);
+  g_test_add_func ("/protocol/casefold", test_casefold);
+  g_test_add_func ("/protocol/texts", test_texts);
+  g_test_add_func ("/protocol/ids", test_ids);
+  g_test_add_func ("/protocol/parse-good", test_parse_good);
+  g_test_add_func ("/protocol/parse-bad", test_parse_bad);
+  g_test_add_func ("/protocol/say-keeps-valid-id", test_say_keeps_valid_id);
+  g_test_add_func ("/protocol/parse-invalid-utf8", test_parse_invalid_utf8);
+  g_test_add_func ("/protocol/error-codes", test_error_codes);
+  g_test_add_func ("/protocol/encode", test_encode);
+  g_test_add_func ("/protocol/timestamp", test_timestamp);
+
+  return g_test_run ();
+}

@@ -1,0 +1,227 @@
+/* test-room.c: one room's rules, without any network
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "nexus-room.h"
+
+static void
+test_seq_and_members (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 100);
+  NexusRoomEvent *event = NULL;
+  NexusMember *ada, *bob;
+
+  ada = nexus_room_add_member (room, "Ada", &event);
+  g_assert_cmpint (event->seq, ==, 1);
+  g_assert_cmpint (event->type, ==, NEXUS_ROOM_EVENT_JOINED);
+  bob = nexus_room_add_member (room, "Bob", &event);
+  g_assert_cmpint (event->seq, ==, 2);
+  event = nexus_room_append_message (room, ada, "hi", "m1");
+  g_assert_cmpint (event->seq, ==, 3);
+  g_assert_cmpstr (event->name, ==, "Ada");
+  g_assert_cmpint (nexus_room_get_last_seq (room), ==, 3);
+
+  /* Members in order of joining; names unique ignoring case. */
+  g_assert_cmpuint (nexus_room_get_n_members (room), ==, 2);
+  g_assert_true (nexus_room_get_member (room, 0) == ada);
+  g_assert_true (nexus_room_get_member (room, 1) == bob);
+  g_assert_true (nexus_room_has_name (room, "ADA"));
+  g_assert_true (nexus_room_has_name (room, "bob"));
+  g_assert_false (nexus_room_has_name (room, "Cy"));
+
+  /* Sessions are distinct and found only by their exact token. */
+  g_assert_cmpstr (ada->session, !=, bob->session);
+  g_assert_true (nexus_room_find_session (room, bob->session) == bob);
+  g_assert_null (nexus_room_find_session (room, "nope"));
+
+  nexus_room_remove_member (room, ada, &event);
+  g_assert_cmpint (event->type, ==, NEXUS_ROOM_EVENT_LEFT);
+  g_assert_cmpint (event->seq, ==, 4);
+  g_assert_cmpuint (nexus_room_get_n_members (room), ==, 1);
+  g_assert_false (nexus_room_has_name (room, "Ada"));
+
+  nexus_room_free (room);
+}
+
+static void
+test_event_json (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusRoomEvent *event = nexus_room_append_message (room, ada, "say \"hi\"\n<b>", "m1");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser, event->json, (gssize) event->json_length, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "message");
+  g_assert_cmpint (json_object_get_int_member (object, "seq"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Ada");
+  g_assert_cmpstr (json_object_get_string_member (object, "text"), ==, "say \"hi\"\n<b>");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "m1");
+  g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$",
+                                       json_object_get_string_member (object, "ts"), 0, 0));
+  nexus_room_free (room);
+}
+
+static void
+test_history_bound (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 5);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) recent = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) beyond = NULL;
+  gboolean gap;
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%d", i);
+
+      nexus_room_append_message (room, ada, "x", id);
+    }
+  g_assert_cmpint (nexus_room_get_last_seq (room), ==, 21);
+  g_assert_cmpuint (nexus_room_get_history_length (room), ==, 5);
+
+  /* A new joiner: the whole kept history, the newest five events. */
+  all = nexus_room_history_since (room, 0, &gap);
+  g_assert_true (gap);
+  g_assert_cmpuint (all->len, ==, 5);
+  g_assert_cmpint (((NexusRoomEvent *) all->pdata[0])->seq, ==, 17);
+  g_assert_cmpint (((NexusRoomEvent *) all->pdata[4])->seq, ==, 21);
+
+  recent = nexus_room_history_since (room, 18, &gap);
+  g_assert_false (gap);
+  g_assert_cmpuint (recent->len, ==, 3);
+  g_assert_cmpint (((NexusRoomEvent *) recent->pdata[0])->seq, ==, 19);
+
+  /* Exactly the oldest kept one missing: no gap. */
+  g_clear_pointer (&recent, g_ptr_array_unref);
+  recent = nexus_room_history_since (room, 16, &gap);
+  g_assert_false (gap);
+  g_assert_cmpuint (recent->len, ==, 5);
+
+  none = nexus_room_history_since (room, 21, &gap);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_false (gap);
+  beyond = nexus_room_history_since (room, 500, &gap);
+  g_assert_cmpuint (beyond->len, ==, 0);
+
+  nexus_room_free (room);
+}
+
+static void
+test_dedupe (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 3);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+  NexusRoomEvent *first = nexus_room_append_message (room, ada, "one", "m1");
+
+  g_assert_true (nexus_room_find_said (room, ada, "m1") == first);
+  /* Ids are per session: Bob's m1 is another message. */
+  g_assert_null (nexus_room_find_said (room, bob, "m1"));
+  nexus_room_append_message (room, bob, "two", "m1");
+
+  /* The original stays findable after it has left the bounded history. */
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%d", i);
+
+      nexus_room_append_message (room, bob, "more", id);
+    }
+  g_assert_nonnull (nexus_room_find_said (room, ada, "m1"));
+  g_assert_cmpstr (nexus_room_find_said (room, ada, "m1")->text, ==, "one");
+  g_assert_cmpint (nexus_room_find_said (room, ada, "m1")->seq, ==, 3);
+
+  nexus_room_free (room);
+}
+
+static void
+test_dedupe_bound (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 3);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+
+  for (int i = 0; i < NEXUS_ROOM_DEDUPE_LIMIT + 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%d", i);
+
+      nexus_room_append_message (room, ada, "x", id);
+    }
+  /* Only the newest ids are remembered, so memory stays bounded. */
+  g_assert_null (nexus_room_find_said (room, ada, "m0"));
+  g_assert_null (nexus_room_find_said (room, ada, "m9"));
+  g_assert_nonnull (nexus_room_find_said (room, ada, "m10"));
+  nexus_room_free (room);
+}
+
+static void
+test_grace (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+  const gint64 grace = 30 * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) early = NULL;
+  g_autoptr(GPtrArray) late = NULL;
+  g_autoptr(GPtrArray) after_resume = NULL;
+
+  nexus_room_detach_member (room, ada, 1000);
+  nexus_room_detach_member (room, bob, 5000);
+  g_assert_false (ada->attached);
+
+  early = nexus_room_expired_members (room, 1000 + grace - 1, grace);
+  g_assert_cmpuint (early->len, ==, 0);
+  late = nexus_room_expired_members (room, 1000 + grace, grace);
+  g_assert_cmpuint (late->len, ==, 1);
+  g_assert_true (late->pdata[0] == ada);
+
+  /* A resumed member is no longer expiring. */
+  nexus_room_attach_member (room, bob, GINT_TO_POINTER (1));
+  after_resume = nexus_room_expired_members (room, 5000 + 10 * grace, grace);
+  g_assert_cmpuint (after_resume->len, ==, 1);
+  g_assert_true (after_resume->pdata[0] == ada);
+
+  nexus_room_free (room);
+}
+
+static void
+test_deletion (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+
+  nexus_room_remove_member (room, bob, NULL);
+  g_assert_cmpuint (nexus_room_get_n_members (room), ==, 1);
+  nexus_room_remove_member (room, ada, NULL);
+  /* The server deletes a room whose count reaches zero. */
+  g_assert_cmpuint (nexus_room_get_n_members (room), ==, 0);
+  g_assert_cmpint (nexus_room_get_last_seq (room), ==, 4);
+  nexus_room_free (room);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/room/seq-and-members", test_seq_and_members);
+  g_test_add_func ("/room/event-json", test_event_json);
+  g_test_add_func ("/room/history-bound", test_history_bound);
+  g_test_add_func ("/room/dedupe", test_dedupe);
+  g_test_add_func ("/room/dedupe-bound", test_dedupe_bound);
+  g_test_add_func ("/room/grace", test_grace);
+  g_test_add_func ("/room/deletion", test_deletion);
+
+  return g_test_run ();
+}

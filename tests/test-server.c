@@ -1,0 +1,1042 @@
+/* test-server.c: a real NexusServer on 127.0.0.1 with real WebSocket clients
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nexus-code.h"
+#include "nexus-protocol.h"
+#include "nexus-server.h"
+#include "nexus-test-utils.h"
+
+typedef struct {
+  NexusServerLimits limits;
+  NexusServer      *server;
+  guint             port;
+} Fixture;
+
+static void
+fixture_start (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = nexus_server_new (&fixture->limits);
+  g_assert_true (nexus_server_listen (fixture->server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  g_assert_no_error (error);
+  fixture->port = nexus_server_get_port (fixture->server);
+  g_assert_cmpuint (fixture->port, >, 0);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  nexus_server_limits_init_default (&fixture->limits);
+  fixture_start (fixture);
+}
+
+/* Limits small enough for a test to reach them. */
+static void
+fixture_setup_small (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  nexus_server_limits_init_default (&fixture->limits);
+  fixture->limits.grace_seconds = 1;
+  fixture->limits.history = 5;
+  fixture->limits.max_members = 2;
+  fixture->limits.max_rooms = 2;
+  fixture->limits.max_connections = 6;
+  fixture->limits.failed_join_limit = 3;
+  fixture->limits.first_frame_timeout_ms = 300;
+  fixture_start (fixture);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  /* Let closing connections finish before the server goes. */
+  nexus_test_spin (20);
+  g_assert_finalize_object (fixture->server);
+}
+
+#define TEST_ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define TEST_ADD_SMALL(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup_small, func, fixture_teardown)
+
+static const char *
+str (JsonObject *object,
+     const char *member)
+{
+  return json_object_get_string_member (object, member);
+}
+
+static gint64
+num (JsonObject *object,
+     const char *member)
+{
+  return json_object_get_int_member (object, member);
+}
+
+/* A room with Ada in it; returns Ada's client and the code. */
+static NexusTestClient *
+start_room (Fixture  *fixture,
+            char    **code)
+{
+  NexusTestClient *ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+
+  *code = g_strdup (str (welcome, "room"));
+  return ada;
+}
+
+/* HTTP */
+
+static void
+test_http_routes (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autofree char *body = NULL;
+  const char *csp;
+
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/", &headers, &body), ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL), "text/html"));
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==, "nosniff");
+  csp = soup_message_headers_get_one (headers, "Content-Security-Policy");
+  g_assert_nonnull (csp);
+  g_assert_nonnull (strstr (csp, "default-src 'self'"));
+  g_assert_nonnull (strstr (csp, "frame-ancestors 'none'"));
+  g_assert_null (strstr (csp, "unsafe-inline"));
+  g_assert_null (strstr (csp, "unsafe-eval"));
+  g_assert_nonnull (strstr (body, "<html"));
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_clear_pointer (&body, g_free);
+
+  /* Invite links serve the same page, for any code shape. */
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/K7QX3M", &headers, NULL), ==, 200);
+  g_assert_nonnull (soup_message_headers_get_one (headers, "Content-Security-Policy"));
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/anything-at-all", NULL, NULL), ==, 200);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/12345678901234567890123456789012", NULL, NULL), ==, 200);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/123456789012345678901234567890123", NULL, NULL), ==, 404);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/", NULL, NULL), ==, 404);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/r/AB/CD", NULL, NULL), ==, 404);
+
+  /* Static files, with their type. */
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/static/index.html", &headers, NULL), ==, 200);
+  g_assert_true (g_str_has_prefix (soup_message_headers_get_content_type (headers, NULL), "text/html"));
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/static/missing.js", &headers, NULL), ==, 404);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==, "nosniff");
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/static/%2e%2e/nexus-web.gresource.xml", NULL, NULL), ==, 404);
+
+  /* The info route never lists rooms. */
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/api/info", &headers, &body), ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (headers, NULL), ==, "application/json");
+  g_assert_cmpstr (body, ==, "{\"app\":\"nexus-chat\",\"version\":\"" PACKAGE_VERSION "\",\"protocol\":1}");
+  g_clear_pointer (&headers, soup_message_headers_unref);
+
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/nope", &headers, NULL), ==, 404);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==, "nosniff");
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_assert_cmpuint (nexus_test_http (fixture->port, "POST", "/", NULL, NULL), ==, 405);
+
+  /* /ws without an upgrade. */
+  g_assert_cmpuint (nexus_test_http (fixture->port, "GET", "/ws", &headers, NULL), ==, 400);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "X-Content-Type-Options"), ==, "nosniff");
+}
+
+/* Upgrade */
+
+static void
+test_ws_origin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *own = g_strdup_printf ("http://127.0.0.1:%u", fixture->port);
+  g_autoptr(NexusTestClient) foreign = nexus_test_client_new_full (fixture->port, "http://evil.example", NULL, TRUE);
+  g_autoptr(NexusTestClient) null_origin = nexus_test_client_new_full (fixture->port, "null", NULL, TRUE);
+  g_autoptr(NexusTestClient) other_port = nexus_test_client_new_full (fixture->port, "http://127.0.0.1:1", NULL, TRUE);
+  g_autoptr(NexusTestClient) same = nexus_test_client_new (fixture->port, own);
+  g_autoptr(NexusTestClient) none = nexus_test_client_new (fixture->port, NULL);
+
+  g_assert_null (foreign->ws);
+  g_assert_cmpuint (foreign->http_status, ==, 403);
+  g_assert_cmpuint (null_origin->http_status, ==, 403);
+  g_assert_cmpuint (other_port->http_status, ==, 403);
+  g_assert_cmpuint (nexus_server_get_n_connections (fixture->server), ==, 2);
+
+  /* The subprotocol is offered back. */
+  g_assert_cmpstr (soup_websocket_connection_get_protocol (same->ws), ==, NEXUS_PROTOCOL_SUBPROTOCOL);
+}
+
+static void
+test_ws_without_subprotocol (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) client = nexus_test_client_new_full (fixture->port, NULL, NULL, FALSE);
+  g_autoptr(JsonObject) welcome = NULL;
+
+  g_assert_nonnull (client->ws);
+  g_assert_null (soup_websocket_connection_get_protocol (client->ws));
+  welcome = nexus_test_client_create (client, "Ada");
+}
+
+static void
+test_ws_connection_limit (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  guint limit = (guint) fixture->limits.max_connections;
+  g_autofree NexusTestClient **clients = g_new0 (NexusTestClient *, limit);
+  g_autoptr(NexusTestClient) over = NULL;
+
+  for (guint i = 0; i < limit; i++)
+    clients[i] = nexus_test_client_new (fixture->port, NULL);
+  over = nexus_test_client_new_full (fixture->port, NULL, NULL, TRUE);
+  g_assert_null (over->ws);
+  g_assert_cmpuint (over->http_status, ==, 503);
+
+  /* A freed slot can be used again. */
+  nexus_test_client_cut (clients[0]);
+  WAIT_UNTIL (nexus_server_get_n_connections (fixture->server) == limit - 1);
+  nexus_test_client_free (clients[0]);
+  clients[0] = nexus_test_client_new (fixture->port, NULL);
+
+  for (guint i = 0; i < limit; i++)
+    nexus_test_client_free (clients[i]);
+}
+
+/* Frames */
+
+static void
+test_create (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "  Ada  ");
+  g_autofree char *normal = nexus_code_normalize (str (welcome, "room"));
+  JsonArray *members = json_object_get_array_member (welcome, "members");
+  JsonArray *history = json_object_get_array_member (welcome, "history");
+  JsonObject *joined;
+
+  g_assert_cmpstr (normal, ==, str (welcome, "room"));
+  g_assert_cmpstr (str (welcome, "name"), ==, "Ada");
+  g_assert_cmpuint (strlen (str (welcome, "session")), >=, 32);
+  g_assert_cmpuint (json_array_get_length (members), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (members, 0), ==, "Ada");
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  joined = json_array_get_object_element (history, 0);
+  g_assert_cmpstr (str (joined, "type"), ==, "joined");
+  g_assert_cmpint (num (joined, "seq"), ==, 1);
+  g_assert_cmpstr (str (joined, "name"), ==, "Ada");
+  g_assert_cmpint (num (welcome, "last_seq"), ==, 1);
+  g_assert_false (json_object_get_boolean_member (welcome, "resumed"));
+  g_assert_false (json_object_has_member (welcome, "gap"));
+  g_assert_true (nexus_server_has_room (fixture->server, str (welcome, "room")));
+  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
+}
+
+static void
+test_join_say_typing_leave (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autofree char *grouped = nexus_code_format (code);
+  g_autofree char *lower = g_ascii_strdown (grouped, -1);
+  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, lower, "Bob");
+  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_autoptr(JsonObject) msg_ada = NULL;
+  g_autoptr(JsonObject) msg_bob = NULL;
+  g_autoptr(JsonObject) typing = NULL;
+  g_autoptr(JsonObject) left_ada = NULL;
+  g_autoptr(JsonObject) left_bob = NULL;
+  JsonArray *history = json_object_get_array_member (welcome, "history");
+  JsonArray *members = json_object_get_array_member (welcome, "members");
+
+  /* Bob's welcome: the whole history ending with his own joined. */
+  g_assert_cmpstr (str (welcome, "room"), ==, code);
+  g_assert_cmpuint (json_array_get_length (history), ==, 2);
+  g_assert_cmpstr (str (json_array_get_object_element (history, 1), "type"), ==, "joined");
+  g_assert_cmpstr (str (json_array_get_object_element (history, 1), "name"), ==, "Bob");
+  g_assert_cmpint (num (welcome, "last_seq"), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (members, 0), ==, "Ada");
+  g_assert_cmpstr (json_array_get_string_element (members, 1), ==, "Bob");
+  g_assert_cmpint (num (joined, "seq"), ==, 2);
+  g_assert_cmpstr (str (joined, "name"), ==, "Bob");
+  g_assert_true (json_object_has_member (joined, "ts"));
+
+  /* A message reaches everyone, the sender too, with its id. */
+  nexus_test_client_send (bob, "{\"type\":\"say\",\"text\":\"hi Ada\\nhow are you?\",\"id\":\"b1\"}");
+  msg_ada = nexus_test_client_expect (ada, "message");
+  msg_bob = nexus_test_client_expect (bob, "message");
+  g_assert_cmpint (num (msg_ada, "seq"), ==, 3);
+  g_assert_cmpstr (str (msg_ada, "name"), ==, "Bob");
+  g_assert_cmpstr (str (msg_ada, "text"), ==, "hi Ada\nhow are you?");
+  g_assert_cmpstr (str (msg_ada, "id"), ==, "b1");
+  g_assert_cmpstr (str (msg_bob, "ts"), ==, str (msg_ada, "ts"));
+  g_assert_true (g_regex_match_simple ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$",
+                                       str (msg_ada, "ts"), 0, 0));
+
+  /* Typing goes to the others only, and at most once a second. */
+  nexus_test_client_send (bob, "{\"type\":\"typing\"}");
+  nexus_test_client_send (bob, "{\"type\":\"typing\"}");
+  typing = nexus_test_client_expect (ada, "typing");
+  g_assert_cmpstr (str (typing, "name"), ==, "Bob");
+  g_assert_false (json_object_has_member (typing, "seq"));
+  nexus_test_spin (100);
+  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
+  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+
+  /* Leave: everyone gets left, the leaver too, then close 1000. */
+  nexus_test_client_send (bob, "{\"type\":\"leave\"}");
+  left_bob = nexus_test_client_expect (bob, "left");
+  left_ada = nexus_test_client_expect (ada, "left");
+  g_assert_cmpint (num (left_ada, "seq"), ==, 4);
+  g_assert_cmpstr (str (left_ada, "name"), ==, "Bob");
+  nexus_test_client_wait_closed (bob);
+  g_assert_cmpuint (bob->close_code, ==, 1000);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
+static void
+test_bad_requests (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) fresh = nexus_test_client_new (fixture->port, NULL);
+  const char *bad[] = {
+    "not json",
+    "[1]",
+    "{}",
+    "{\"type\":42}",
+    "{\"type\":\"dance\"}",
+    "{\"type\":\"say\",\"text\":\"hi\"}",
+    "{\"type\":\"say\",\"text\":\"hi\",\"id\":\"with space\"}",
+    "{\"type\":\"say\",\"text\":[],\"id\":\"ok\"}",
+    "{\"type\":\"create\",\"name\":\"Eve\"}",  /* already joined */
+  };
+  g_autoptr(JsonObject) say_error = NULL;
+  GBytes *binary = g_bytes_new_static ("\x01\x02", 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("bad frame: %s", bad[i]);
+      nexus_test_client_send (ada, bad[i]);
+      nexus_test_client_expect_error (ada, "bad-request");
+    }
+  soup_websocket_connection_send_binary (ada->ws, g_bytes_get_data (binary, NULL), 2);
+  nexus_test_client_expect_error (ada, "bad-request");
+  g_bytes_unref (binary);
+
+  /* A refused say with a valid id carries the id. */
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":5,\"id\":\"z9\"}");
+  say_error = nexus_test_client_expect (ada, "error");
+  g_assert_cmpstr (str (say_error, "code"), ==, "bad-request");
+  g_assert_cmpstr (str (say_error, "id"), ==, "z9");
+
+  /* None of that ended the connection. */
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":\"still here\",\"id\":\"a1\"}");
+  g_clear_pointer (&say_error, json_object_unref);
+  say_error = nexus_test_client_expect (ada, "message");
+
+  /* Before joining: bad frames are bad-request, say and typing not-joined. */
+  nexus_test_client_send (fresh, "{\"type\":\"say\",\"text\":\"hi\",\"id\":\"x\"}");
+  nexus_test_client_expect_error (fresh, "not-joined");
+  nexus_test_client_send (fresh, "{\"type\":\"say\"}");
+  nexus_test_client_expect_error (fresh, "not-joined");
+  nexus_test_client_send (fresh, "{\"type\":\"typing\"}");
+  nexus_test_client_expect_error (fresh, "not-joined");
+  nexus_test_client_send (fresh, "{\"type\":\"join\",\"room\":5}");
+  nexus_test_client_expect_error (fresh, "bad-request");
+  /* ... and it can still join. */
+  g_clear_pointer (&say_error, json_object_unref);
+  say_error = nexus_test_client_join (fresh, code, "Bob");
+}
+
+static void
+test_fatal_join_errors (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  const struct { const char *name; const char *room; const char *error; } cases[] = {
+    { "Bob", "ZZZZZZ", "room-not-found" },
+    { "Bob", "garbage!", "room-not-found" },
+    { "", NULL, "name-invalid" },
+    { "   ", NULL, "name-invalid" },
+    { "123456789012345678901234567890123", NULL, "name-invalid" },
+    { "Bad\nName", NULL, "name-invalid" },
+    { "ADA", NULL, "name-taken" },
+    { " ada ", NULL, "name-taken" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NexusTestClient) client = nexus_test_client_new (fixture->port, NULL);
+      g_autofree char *frame = nexus_frame_encode_join (cases[i].room ? cases[i].room : code,
+                                                        cases[i].name);
+
+      g_test_message ("join %u expects %s", i, cases[i].error);
+      nexus_test_client_send (client, frame);
+      nexus_test_client_expect_error (client, cases[i].error);
+      nexus_test_client_wait_closed (client);
+      g_assert_cmpuint (client->close_code, ==, 1008);
+    }
+
+  /* Nobody in the room heard of any of it. */
+  nexus_test_spin (50);
+  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
+static void
+test_create_name_invalid (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) client = nexus_test_client_new (fixture->port, NULL);
+
+  nexus_test_client_send (client, "{\"type\":\"create\",\"name\":\"\\u0007bell\"}");
+  nexus_test_client_expect_error (client, "name-invalid");
+  nexus_test_client_wait_closed (client);
+  g_assert_cmpuint (client->close_code, ==, 1008);
+  g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 0);
+}
+
+static void
+test_room_full (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) cy = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) taken = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_autofree char *frame = nexus_frame_encode_join (code, "Cy");
+  g_autofree char *taken_frame = nexus_frame_encode_join (code, "bob");
+
+  /* The name is checked before the size (PROTOCOL.md's order). */
+  nexus_test_client_send (taken, taken_frame);
+  nexus_test_client_expect_error (taken, "name-taken");
+  nexus_test_client_send (cy, frame);
+  nexus_test_client_expect_error (cy, "room-full");
+  nexus_test_client_wait_closed (cy);
+  g_assert_cmpuint (cy->close_code, ==, 1008);
+}
+
+static void
+test_server_full (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *code1 = NULL;
+  g_autofree char *code2 = NULL;
+  g_autoptr(NexusTestClient) a = start_room (fixture, &code1);
+  g_autoptr(NexusTestClient) b = start_room (fixture, &code2);
+  g_autoptr(NexusTestClient) c = nexus_test_client_new (fixture->port, NULL);
+
+  g_assert_cmpstr (code1, !=, code2);
+  nexus_test_client_send (c, "{\"type\":\"create\",\"name\":\"Cy\"}");
+  nexus_test_client_expect_error (c, "server-full");
+  nexus_test_client_wait_closed (c);
+  g_assert_cmpuint (c->close_code, ==, 1008);
+  g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 2);
+}
+
+static void
+test_text_invalid (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autofree char *too_long = g_strnfill (NEXUS_TEXT_MAX_CHARS + 1, 'x');
+  g_autofree char *longest = g_strnfill (NEXUS_TEXT_MAX_CHARS, 'x');
+  const char *texts[] = { "", "   \n\t ", "bell\a", too_long };
+  g_autoptr(JsonObject) ok = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("t%u", i);
+      g_autofree char *frame = nexus_frame_encode_say (texts[i], id);
+      g_autoptr(JsonObject) error = NULL;
+
+      nexus_test_client_send (ada, frame);
+      error = nexus_test_client_expect (ada, "error");
+      g_assert_cmpstr (str (error, "code"), ==, "text-invalid");
+      g_assert_cmpstr (str (error, "id"), ==, id);
+    }
+
+  /* A refused id is not recorded: it may be used again. */
+  {
+    g_autofree char *frame = nexus_frame_encode_say (longest, "t0");
+
+    nexus_test_client_send (ada, frame);
+    ok = nexus_test_client_expect (ada, "message");
+    g_assert_cmpstr (str (ok, "id"), ==, "t0");
+    g_assert_cmpuint (strlen (str (ok, "text")), ==, NEXUS_TEXT_MAX_CHARS);
+  }
+}
+
+static void
+test_frame_size_limit (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  const char *head = "{\"type\":\"say\",\"text\":\"big\",\"id\":\"s1\",\"pad\":\"";
+  const char *tail = "\"}";
+  gsize pad = NEXUS_PROTOCOL_MAX_FRAME - strlen (head) - strlen (tail);
+  g_autofree char *padding = g_strnfill (pad, 'p');
+  g_autofree char *exact = g_strconcat (head, padding, tail, NULL);
+  g_autofree char *over = g_strconcat (head, padding, "p", tail, NULL);
+  g_autoptr(JsonObject) message = NULL;
+
+  /* Exactly 16384 bytes is allowed; unknown members are ignored. */
+  g_assert_cmpuint (strlen (exact), ==, NEXUS_PROTOCOL_MAX_FRAME);
+  nexus_test_client_send (bob, exact);
+  message = nexus_test_client_expect (bob, "message");
+  g_assert_cmpstr (str (message, "text"), ==, "big");
+
+  /* One more byte ends the connection; the member keeps its grace. */
+  nexus_test_client_send (bob, over);
+  nexus_test_client_wait_closed (bob);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 2);
+}
+
+static void
+test_rate_limit (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(JsonObject) error = NULL;
+  g_autoptr(JsonObject) retried = NULL;
+  guint delivered = 0;
+
+  g_clear_object (&fixture->server);
+  fixture->limits.burst = 5;
+  fixture->limits.rate = 2;
+  fixture_start (fixture);
+  ada = start_room (fixture, &code);   /* the create took one token */
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *frame = g_strdup_printf ("{\"type\":\"say\",\"text\":\"m\",\"id\":\"r%u\"}", i);
+
+      nexus_test_client_send (ada, frame);
+    }
+  /* The fifth say in the burst-of-five bucket... */
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":\"m\",\"id\":\"r4\"}");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonObject) message = nexus_test_client_expect (ada, "message");
+
+      delivered++;
+    }
+  /* ...is refused with its id, not delivered, and the connection stays. */
+  error = nexus_test_client_expect (ada, "error");
+  g_assert_cmpstr (str (error, "code"), ==, "rate-limited");
+  g_assert_cmpstr (str (error, "id"), ==, "r4");
+  g_assert_cmpuint (delivered, ==, 4);
+
+  /* Other frames over the limit get at most one notice a second. */
+  for (guint i = 0; i < 5; i++)
+    nexus_test_client_send (ada, "{\"type\":\"typing\"}");
+  g_clear_pointer (&error, json_object_unref);
+  error = nexus_test_client_expect (ada, "error");
+  g_assert_cmpstr (str (error, "code"), ==, "rate-limited");
+  g_assert_false (json_object_has_member (error, "id"));
+  nexus_test_spin (100);
+  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
+
+  /* Tokens come back at the rate; the refused id may be retried. */
+  nexus_test_spin (700);
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":\"again\",\"id\":\"r4\"}");
+  retried = nexus_test_client_expect (ada, "message");
+  g_assert_cmpstr (str (retried, "id"), ==, "r4");
+  g_assert_false (ada->closed);
+}
+
+static void
+test_failed_join_limit (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) blocked = NULL;
+  g_autoptr(NexusTestClient) blocked_create = NULL;
+
+  /* limit 3: three wrong codes or sessions from this address... */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(NexusTestClient) guesser = nexus_test_client_new (fixture->port, NULL);
+
+      if (i < 2)
+        nexus_test_client_send (guesser, "{\"type\":\"join\",\"room\":\"ZZZZZZ\",\"name\":\"Eve\"}");
+      else
+        nexus_test_client_sendf (guesser, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"guess\",\"last_seq\":0}", code);
+      nexus_test_client_expect_error (guesser, i < 2 ? "room-not-found" : "session-expired");
+      nexus_test_client_wait_closed (guesser);
+    }
+
+  /* ...and even a right code is refused, fatally, as is a create. */
+  blocked = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (blocked, "{\"type\":\"join\",\"room\":\"%s\",\"name\":\"Bob\"}", code);
+  nexus_test_client_expect_error (blocked, "rate-limited");
+  nexus_test_client_wait_closed (blocked);
+  g_assert_cmpuint (blocked->close_code, ==, 1008);
+  blocked_create = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_send (blocked_create, "{\"type\":\"create\",\"name\":\"Bob\"}");
+  nexus_test_client_expect_error (blocked_create, "rate-limited");
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
+static void
+test_first_frame_timeout (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) idle = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) chatty = nexus_test_client_new (fixture->port, NULL);
+
+  /* A bad first frame does not stop the clock. */
+  nexus_test_client_send (chatty, "{\"type\":\"hello\"}");
+  nexus_test_client_expect_error (chatty, "bad-request");
+  nexus_test_client_wait_closed (idle);
+  g_assert_cmpuint (idle->close_code, ==, 1008);
+  nexus_test_client_wait_closed (chatty);
+  g_assert_cmpuint (chatty->close_code, ==, 1008);
+}
+
+/* Sessions */
+
+static void
+test_resume_within_grace (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) ada2 = NULL;
+  g_autoptr(JsonObject) ada_welcome = NULL;
+  g_autoptr(JsonObject) bob_welcome = NULL;
+  g_autoptr(JsonObject) joined = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  g_autofree char *session = NULL;
+  JsonArray *history;
+
+  ada = nexus_test_client_new (fixture->port, NULL);
+  ada_welcome = nexus_test_client_create (ada, "Ada");
+  code = g_strdup (str (ada_welcome, "room"));
+  session = g_strdup (str (ada_welcome, "session"));
+  bob_welcome = nexus_test_client_join (bob, code, "Bob");
+  joined = nexus_test_client_expect (ada, "joined");    /* seq 2: Ada has seen it */
+
+  /* Ada's network goes; Bob talks meanwhile. */
+  nexus_test_client_cut (ada);
+  WAIT_UNTIL (nexus_server_get_n_connections (fixture->server) == 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *frame = g_strdup_printf ("{\"type\":\"say\",\"text\":\"missed %u\",\"id\":\"b%u\"}", i, i);
+      g_autoptr(JsonObject) echo = NULL;
+
+      nexus_test_client_send (bob, frame);
+      echo = nexus_test_client_expect (bob, "message");
+    }
+
+  ada2 = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (ada2, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":2}",
+                           code, session);
+  resumed = nexus_test_client_expect (ada2, "welcome");
+  g_assert_true (json_object_get_boolean_member (resumed, "resumed"));
+  g_assert_false (json_object_has_member (resumed, "gap"));
+  g_assert_cmpstr (str (resumed, "session"), ==, session);
+  g_assert_cmpstr (str (resumed, "name"), ==, "Ada");
+  g_assert_cmpint (num (resumed, "last_seq"), ==, 5);
+  history = json_object_get_array_member (resumed, "history");
+  g_assert_cmpuint (json_array_get_length (history), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (num (json_array_get_object_element (history, i), "seq"), ==, 3 + i);
+
+  /* Nobody saw Ada leave or come back. */
+  nexus_test_spin (1500);   /* beyond the 1 s grace period */
+  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+  g_assert_cmpuint (nexus_test_client_pending (ada2), ==, 0);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 2);
+}
+
+static void
+test_resume_gap_and_beyond (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(NexusTestClient) again = NULL;
+  g_autoptr(NexusTestClient) beyond = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  g_autoptr(JsonObject) resumed_beyond = NULL;
+  JsonArray *history;
+
+  /* History keeps 5; eight messages later, seq 2.. are partly gone. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr(JsonObject) echo = NULL;
+
+      nexus_test_client_sendf (ada, "{\"type\":\"say\",\"text\":\"n%u\",\"id\":\"a%u\"}", i, i);
+      echo = nexus_test_client_expect (ada, "message");
+    }
+  nexus_test_client_cut (ada);
+
+  again = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (again, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":1}",
+                           str (welcome, "room"), str (welcome, "session"));
+  resumed = nexus_test_client_expect (again, "welcome");
+  g_assert_true (json_object_get_boolean_member (resumed, "gap"));
+  history = json_object_get_array_member (resumed, "history");
+  g_assert_cmpuint (json_array_get_length (history), ==, 5);
+  g_assert_cmpint (num (json_array_get_object_element (history, 0), "seq"), ==, 5);
+  nexus_test_client_cut (again);
+
+  beyond = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (beyond, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":99}",
+                           str (welcome, "room"), str (welcome, "session"));
+  resumed_beyond = nexus_test_client_expect (beyond, "welcome");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (resumed_beyond, "history")), ==, 0);
+  g_assert_cmpint (num (resumed_beyond, "last_seq"), ==, 9);
+}
+
+static void
+test_resume_replaces_connection (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) first = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (first, "Ada");
+  g_autoptr(NexusTestClient) second = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) resumed = NULL;
+  g_autoptr(JsonObject) echo = NULL;
+
+  nexus_test_client_sendf (second, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":1}",
+                           str (welcome, "room"), str (welcome, "session"));
+  resumed = nexus_test_client_expect (second, "welcome");
+  nexus_test_client_wait_closed (first);
+  g_assert_cmpuint (first->close_code, ==, 4001);
+  g_assert_cmpuint (nexus_test_client_pending (first), ==, 0);   /* no left, no joined */
+
+  /* The session lives on in the new connection. */
+  nexus_test_client_send (second, "{\"type\":\"say\",\"text\":\"still me\",\"id\":\"x1\"}");
+  echo = nexus_test_client_expect (second, "message");
+  g_assert_cmpstr (str (echo, "name"), ==, "Ada");
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
+static void
+test_session_expired (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *code2 = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(NexusTestClient) other_room = start_room (fixture, &code2);
+  g_autoptr(NexusTestClient) wrong_room = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) unknown = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) gone = NULL;
+
+  /* A real session, but of another room. */
+  nexus_test_client_sendf (wrong_room, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":0}",
+                           code2, str (welcome, "session"));
+  nexus_test_client_expect_error (wrong_room, "session-expired");
+  nexus_test_client_wait_closed (wrong_room);
+  g_assert_cmpuint (wrong_room->close_code, ==, 1008);
+
+  nexus_test_client_sendf (unknown, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"0000\",\"last_seq\":0}",
+                           str (welcome, "room"));
+  nexus_test_client_expect_error (unknown, "session-expired");
+
+  /* After the grace period the session is gone. */
+  nexus_test_client_cut (ada);
+  WAIT_UNTIL (!nexus_server_has_room (fixture->server, str (welcome, "room")));
+  gone = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (gone, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":1}",
+                           str (welcome, "room"), str (welcome, "session"));
+  nexus_test_client_expect_error (gone, "room-not-found");
+}
+
+static void
+test_dedupe (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) bob_welcome = nexus_test_client_join (bob, str (welcome, "room"), "Bob");
+  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_autoptr(JsonObject) first_ada = NULL;
+  g_autoptr(JsonObject) first_bob = NULL;
+  g_autoptr(JsonObject) replay = NULL;
+  g_autoptr(JsonObject) replay2 = NULL;
+  g_autoptr(NexusTestClient) ada2 = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":\"once\",\"id\":\"m1\"}");
+  first_ada = nexus_test_client_expect (ada, "message");
+  first_bob = nexus_test_client_expect (bob, "message");
+
+  /* The same id again, whatever its text: the original, to Ada only. */
+  nexus_test_client_send (ada, "{\"type\":\"say\",\"text\":\"twice?\",\"id\":\"m1\"}");
+  replay = nexus_test_client_expect (ada, "message");
+  g_assert_cmpint (num (replay, "seq"), ==, num (first_ada, "seq"));
+  g_assert_cmpstr (str (replay, "text"), ==, "once");
+  g_assert_cmpstr (str (replay, "ts"), ==, str (first_ada, "ts"));
+
+  /* Across a drop and a resume too. */
+  nexus_test_client_cut (ada);
+  ada2 = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (ada2, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":3}",
+                           str (welcome, "room"), str (welcome, "session"));
+  resumed = nexus_test_client_expect (ada2, "welcome");
+  nexus_test_client_send (ada2, "{\"type\":\"say\",\"text\":\"once\",\"id\":\"m1\"}");
+  replay2 = nexus_test_client_expect (ada2, "message");
+  g_assert_cmpint (num (replay2, "seq"), ==, 3);
+
+  nexus_test_spin (100);
+  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+  g_assert_cmpint (nexus_server_get_n_members (fixture->server), ==, 2);
+}
+
+static void
+test_left_after_grace (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_autoptr(JsonObject) left = NULL;
+  gint64 cut_at;
+
+  nexus_test_client_cut (bob);
+  cut_at = g_get_monotonic_time ();
+  left = nexus_test_client_expect (ada, "left");
+  g_assert_cmpstr (str (left, "name"), ==, "Bob");
+  g_assert_cmpint (num (left, "seq"), ==, 3);
+  /* Not before the grace period (1 s) was over. */
+  g_assert_cmpint (g_get_monotonic_time () - cut_at, >=, G_USEC_PER_SEC);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
+static void
+test_room_gone_when_empty (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) late = NULL;
+  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_autoptr(JsonObject) left = NULL;
+
+  /* One leaves, one drops: the room lasts until the grace is over. */
+  nexus_test_client_send (ada, "{\"type\":\"leave\"}");
+  left = nexus_test_client_expect (bob, "left");
+  nexus_test_client_cut (bob);
+  g_assert_true (nexus_server_has_room (fixture->server, code));
+  WAIT_UNTIL (!nexus_server_has_room (fixture->server, code));
+  g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 0);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 0);
+
+  late = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_sendf (late, "{\"type\":\"join\",\"room\":\"%s\",\"name\":\"Cy\"}", code);
+  nexus_test_client_expect_error (late, "room-not-found");
+}
+
+static void
+test_three_clients_same_order (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  NexusTestClient *clients[3];
+  const char *names[] = { "Ada", "Bob", "Cy" };
+  GPtrArray *seen[3] = { NULL, };
+  g_autofree char *code = NULL;
+  const guint per_client = 6;
+
+  clients[0] = start_room (fixture, &code);
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autoptr(JsonObject) welcome = NULL;
+
+      clients[i] = nexus_test_client_new (fixture->port, NULL);
+      welcome = nexus_test_client_join (clients[i], code, names[i]);
+    }
+  /* Everyone has seen seq 3 (Cy's joined) once Cy is in. */
+  WAIT_UNTIL (nexus_test_client_pending (clients[0]) == 2 && nexus_test_client_pending (clients[1]) == 1);
+  for (guint i = 0; i < 3; i++)
+    g_queue_clear_full (&clients[i]->frames, (GDestroyNotify) json_object_unref);
+
+  /* Interleaved sends from all three. */
+  for (guint round = 0; round < per_client; round++)
+    for (guint i = 0; i < 3; i++)
+      nexus_test_client_sendf (clients[i], "{\"type\":\"say\",\"text\":\"%s %u\",\"id\":\"%u\"}",
+                               names[i], round, round);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      seen[i] = g_ptr_array_new_with_free_func (g_free);
+      while (seen[i]->len < 3 * per_client)
+        {
+          g_autoptr(JsonObject) message = nexus_test_client_expect (clients[i], "message");
+
+          g_ptr_array_add (seen[i], g_strdup_printf ("%" G_GINT64_FORMAT " %s %s",
+                                                     num (message, "seq"), str (message, "name"),
+                                                     str (message, "text")));
+        }
+    }
+  for (guint n = 0; n < 3 * per_client; n++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%u ", 4 + n);
+
+      g_assert_true (g_str_has_prefix (seen[0]->pdata[n], prefix));   /* no gap */
+      g_assert_cmpstr (seen[0]->pdata[n], ==, seen[1]->pdata[n]);
+      g_assert_cmpstr (seen[0]->pdata[n], ==, seen[2]->pdata[n]);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      nexus_test_client_free (clients[i]);
+      g_ptr_array_unref (seen[i]);
+    }
+}
+
+static void
+test_drop_connections (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+
+  nexus_server_drop_connections (fixture->server);
+  nexus_test_client_wait_closed (ada);
+  /* No close frame: libsoup reports 0 for an abrupt end. */
+  g_assert_cmpuint (ada->close_code, ==, 0);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+  WAIT_UNTIL (nexus_server_get_n_rooms (fixture->server) == 0);
+}
+
+static void
+on_shutdown (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_assert_true (nexus_server_shutdown_finish (NEXUS_SERVER (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_shutdown (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_autoptr(NexusTestClient) idle = nexus_test_client_new (fixture->port, NULL);
+  gboolean done = FALSE;
+
+  nexus_server_shutdown_async (fixture->server, NULL, on_shutdown, &done);
+  WAIT_UNTIL (done);
+  WAIT_UNTIL (ada->closed && idle->closed);
+  g_assert_cmpuint (ada->close_code, ==, 1001);
+  g_assert_cmpuint (idle->close_code, ==, 1001);
+  g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 0);
+  g_assert_cmpuint (nexus_server_get_n_connections (fixture->server), ==, 0);
+}
+
+static void
+test_listen_errors (void)
+{
+  g_autoptr(NexusServer) first = nexus_server_new (NULL);
+  g_autoptr(NexusServer) second = nexus_server_new (NULL);
+  g_autoptr(NexusServer) bad = nexus_server_new (NULL);
+  g_autoptr(GError) error = NULL;
+  NexusServerLimits limits;
+
+  g_assert_true (nexus_server_listen (first, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  g_assert_false (nexus_server_listen (second, "127.0.0.1", (int) nexus_server_get_port (first), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  g_clear_error (&error);
+
+  g_assert_false (nexus_server_listen (bad, "not-an-address", 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  nexus_server_limits_init_default (&limits);
+  limits.history = 0;
+  g_assert_false (nexus_server_limits_validate (&limits, &error));
+  g_assert_nonnull (strstr (error->message, "--history"));
+}
+
+static void
+test_default_port_fallback (void)
+{
+  g_autoptr(NexusServer) a = nexus_server_new (NULL);
+  g_autoptr(NexusServer) b = nexus_server_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* Whatever else holds 47474 on this machine, the second takes a later one. */
+  if (!nexus_server_listen (a, "127.0.0.1", NEXUS_SERVER_PORT_DEFAULT, &error))
+    {
+      g_test_skip ("No port of 47474–47483 is free here");
+      return;
+    }
+  g_assert_true (nexus_server_listen (b, "127.0.0.1", NEXUS_SERVER_PORT_DEFAULT, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nexus_server_get_port (a), >=, NEXUS_SERVER_PORT_FIRST);
+  g_assert_cmpuint (nexus_server_get_port (b), >, nexus_server_get_port (a));
+  g_assert_cmpuint (nexus_server_get_port (b), <=, NEXUS_SERVER_PORT_LAST);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  TEST_ADD ("/server/http-routes", test_http_routes);
+  TEST_ADD ("/server/ws-origin", test_ws_origin);
+  TEST_ADD ("/server/ws-without-subprotocol", test_ws_without_subprotocol);
+  TEST_ADD_SMALL ("/server/ws-connection-limit", test_ws_connection_limit);
+  TEST_ADD ("/server/create", test_create);
+  TEST_ADD ("/server/join-say-typing-leave", test_join_say_typing_leave);
+  TEST_ADD ("/server/bad-requests", test_bad_requests);
+  TEST_ADD ("/server/fatal-join-errors", test_fatal_join_errors);
+  TEST_ADD ("/server/create-name-invalid", test_create_name_invalid);
+  TEST_ADD_SMALL ("/server/room-full", test_room_full);
+  TEST_ADD_SMALL ("/server/server-full", test_server_full);
+  TEST_ADD ("/server/text-invalid", test_text_invalid);
+  TEST_ADD ("/server/frame-size-limit", test_frame_size_limit);
+  TEST_ADD ("/server/rate-limit", test_rate_limit);
+  TEST_ADD_SMALL ("/server/failed-join-limit", test_failed_join_limit);
+  TEST_ADD_SMALL ("/server/first-frame-timeout", test_first_frame_timeout);
+  TEST_ADD_SMALL ("/server/resume-within-grace", test_resume_within_grace);
+  TEST_ADD_SMALL ("/server/resume-gap-and-beyond", test_resume_gap_and_beyond);
+  TEST_ADD ("/server/resume-replaces-connection", test_resume_replaces_connection);
+  TEST_ADD_SMALL ("/server/session-expired", test_session_expired);
+  TEST_ADD ("/server/dedupe", test_dedupe);
+  TEST_ADD_SMALL ("/server/left-after-grace", test_left_after_grace);
+  TEST_ADD_SMALL ("/server/room-gone-when-empty", test_room_gone_when_empty);
+  TEST_ADD ("/server/three-clients-same-order", test_three_clients_same_order);
+  TEST_ADD_SMALL ("/server/drop-connections", test_drop_connections);
+  TEST_ADD ("/server/shutdown", test_shutdown);
+  g_test_add_func ("/server/listen-errors", test_listen_errors);
+  g_test_add_func ("/server/default-port-fallback", test_default_port_fallback);
+
+  return g_test_run ();
+}
