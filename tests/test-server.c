@@ -932,6 +932,142 @@ test_drop_connections (Fixture       *fixture,
   WAIT_UNTIL (nexus_server_get_n_rooms (fixture->server) == 0);
 }
 
+/* A raw WebSocket client on a thread, for what libsoup's client will not
+ * do: stay silent to pings, or send invalid UTF-8. */
+typedef struct {
+  guint     port;
+  gboolean  send_bad_utf8;
+  gboolean  done;
+  guint     pings;
+  gushort   close_code;   /* from a close frame, 0 if none came */
+  gboolean  eof;
+  gint64    elapsed_usec;
+} RawClient;
+
+static gboolean
+read_exact (GInputStream *in,
+            guint8       *buffer,
+            gsize         length)
+{
+  gsize got = 0;
+
+  return g_input_stream_read_all (in, buffer, length, &got, NULL, NULL) && got == length;
+}
+
+static gpointer
+raw_client_thread (gpointer data)
+{
+  RawClient *raw = data;
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autofree char *request = NULL;
+  GInputStream *in;
+  GOutputStream *out;
+  GString *headers = g_string_new (NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1", (guint16) raw->port, NULL, NULL);
+  g_assert_nonnull (connection);
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  request = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n", raw->port);
+  g_assert_true (g_output_stream_write_all (out, request, strlen (request), NULL, NULL, NULL));
+  while (!g_str_has_suffix (headers->str, "\r\n\r\n"))
+    {
+      guint8 c;
+
+      g_assert_true (read_exact (in, &c, 1));
+      g_string_append_c (headers, (char) c);
+    }
+  g_assert_true (g_str_has_prefix (headers->str, "HTTP/1.1 101"));
+  g_string_free (headers, TRUE);
+
+  if (raw->send_bad_utf8)
+    {
+      /* A masked text frame (mask 0) holding 0xff 0xfe: not UTF-8. */
+      const guint8 frame[] = { 0x81, 0x82, 0, 0, 0, 0, 0xff, 0xfe };
+
+      g_assert_true (g_output_stream_write_all (out, frame, sizeof frame, NULL, NULL, NULL));
+    }
+
+  for (;;)
+    {
+      guint8 head[2];
+      guint64 length;
+      g_autofree guint8 *payload = NULL;
+
+      if (!read_exact (in, head, 2))
+        {
+          raw->eof = TRUE;
+          break;
+        }
+      length = head[1] & 0x7f;
+      if (length == 126 || length == 127)
+        {
+          guint8 ext[8];
+          guint n = length == 126 ? 2 : 8;
+
+          g_assert_true (read_exact (in, ext, n));
+          length = 0;
+          for (guint i = 0; i < n; i++)
+            length = (length << 8) | ext[i];
+        }
+      payload = g_malloc (length + 1);
+      if (!read_exact (in, payload, length))
+        {
+          raw->eof = TRUE;
+          break;
+        }
+      if ((head[0] & 0x0f) == 0x9)          /* ping: deliberately not answered */
+        raw->pings++;
+      else if ((head[0] & 0x0f) == 0x8)     /* close */
+        {
+          raw->close_code = length >= 2 ? (gushort) (payload[0] << 8 | payload[1]) : 0;
+          break;
+        }
+    }
+
+  raw->elapsed_usec = g_get_monotonic_time () - start;
+  g_atomic_int_set (&raw->done, TRUE);
+  return NULL;
+}
+
+static void
+test_pong_timeout (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  RawClient raw = { .port = fixture->port };
+  g_autoptr(GThread) thread = NULL;
+
+  g_clear_object (&fixture->server);
+  fixture->limits.ping_interval_seconds = 1;
+  fixture->limits.pong_timeout_seconds = 2;
+  fixture->limits.first_frame_timeout_ms = 60000;
+  fixture_start (fixture);
+  raw.port = fixture->port;
+
+  thread = g_thread_new ("raw-client", raw_client_thread, &raw);
+  WAIT_UNTIL (g_atomic_int_get (&raw.done));
+  /* Pinged every second, never answered: cut without a close frame. */
+  g_assert_cmpuint (raw.pings, >=, 1);
+  g_assert_true (raw.eof);
+  g_assert_cmpint (raw.elapsed_usec, >=, 2 * G_USEC_PER_SEC);
+  WAIT_UNTIL (nexus_server_get_n_connections (fixture->server) == 0);
+}
+
+static void
+test_invalid_utf8 (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  RawClient raw = { .port = fixture->port, .send_bad_utf8 = TRUE };
+  g_autoptr(GThread) thread = g_thread_new ("raw-client", raw_client_thread, &raw);
+
+  WAIT_UNTIL (g_atomic_int_get (&raw.done));
+  g_assert_cmpuint (raw.close_code, ==, 1007);
+}
+
 static void
 on_shutdown (GObject      *source,
              GAsyncResult *result,
@@ -1034,6 +1170,8 @@ main (int   argc,
   TEST_ADD_SMALL ("/server/room-gone-when-empty", test_room_gone_when_empty);
   TEST_ADD ("/server/three-clients-same-order", test_three_clients_same_order);
   TEST_ADD_SMALL ("/server/drop-connections", test_drop_connections);
+  TEST_ADD ("/server/pong-timeout", test_pong_timeout);
+  TEST_ADD ("/server/invalid-utf8", test_invalid_utf8);
   TEST_ADD ("/server/shutdown", test_shutdown);
   g_test_add_func ("/server/listen-errors", test_listen_errors);
   g_test_add_func ("/server/default-port-fallback", test_default_port_fallback);
