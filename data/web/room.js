@@ -43,7 +43,7 @@ export class RoomView {
       send: $('send-button'),
       charCount: $('char-count'),
       composerError: $('composer-error'),
-      announcer: $('announcer'),
+      toast: $('toast'),
     };
     this.onRetryNow = null;
     this.reset();
@@ -58,6 +58,7 @@ export class RoomView {
     this.typers = new Map();   // name -> expiry time
     clearTimeout(this.typingTimer);
     clearTimeout(this.copyTimer);
+    clearTimeout(this.toastTimer);
     clearInterval(this.statusTimer);
     this.unseen = 0;
     this.unread = 0;
@@ -70,6 +71,7 @@ export class RoomView {
     this.e.newMessages.hidden = true;
     this.e.status.hidden = true;
     this.e.inviteFallback.hidden = true;
+    this.e.toast.hidden = true;
     this.e.membersPanel.classList.remove('open');
     this.e.membersToggle.setAttribute('aria-expanded', 'false');
     this.e.copyLabel.textContent = 'Copy invite link';
@@ -111,6 +113,9 @@ export class RoomView {
         this.toggleMembers(false);
         e.membersToggle.focus();
       }
+    });
+    e.view.querySelector('.conversation').addEventListener('click', () => {
+      if (e.membersPanel.classList.contains('open')) this.toggleMembers(false);
     });
     e.statusRetry.addEventListener('click', () => { if (this.onRetryNow) this.onRetryNow(); });
     e.pending.addEventListener('click', ev => {
@@ -418,14 +423,14 @@ export class RoomView {
       fallback.hidden = true;
       this.e.copyLabel.textContent = 'Link copied';
       this.e.copy.classList.add('copied');
-      this.announce('The invite link was copied.');
+      this.showToast('The invite link was copied.');
     } else {
       fallback.value = link;
       fallback.hidden = false;
       fallback.focus();
       fallback.select();
       this.e.copyLabel.textContent = 'Copy the link below';
-      this.announce('Copying did not work here. The invite link is selected below: copy it yourself.');
+      this.showToast('Copying did not work here. The invite link is selected below: copy it yourself.');
     }
     clearTimeout(this.copyTimer);
     this.copyTimer = setTimeout(() => {
@@ -434,9 +439,13 @@ export class RoomView {
     }, 2500);
   }
 
-  announce (sentence) {
-    this.e.announcer.textContent = '';
-    requestAnimationFrame(() => { this.e.announcer.textContent = sentence; });
+  /** A short sentence shown for a moment, and said by screen readers. */
+  showToast (sentence) {
+    const toast = this.e.toast;
+    toast.textContent = sentence;
+    toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => { toast.hidden = true; }, 3000);
   }
 
   updateTitle () {
