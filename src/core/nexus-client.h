@@ -1,0 +1,86 @@
+/* nexus-client.h: a WebSocket client of a Nexus Chat room
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nexus-event.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NEXUS_CLIENT_STATE_IDLE,          /* nothing asked yet */
+  NEXUS_CLIENT_STATE_CONNECTING,    /* first create/join under way */
+  NEXUS_CLIENT_STATE_JOINED,
+  NEXUS_CLIENT_STATE_RECONNECTING,  /* the connection dropped; resuming */
+  NEXUS_CLIENT_STATE_FAILED,        /* never got in: see error-message */
+  NEXUS_CLIENT_STATE_ENDED,         /* was in the room, and it is over */
+} NexusClientState;
+
+/* Why a room ended for this client. */
+typedef enum {
+  NEXUS_CLIENT_END_NONE,
+  NEXUS_CLIENT_END_LEFT,            /* nexus_client_leave() */
+  NEXUS_CLIENT_END_HOST_CLOSED,     /* close code 1001 */
+  NEXUS_CLIENT_END_TAKEN_OVER,      /* close code 4001 */
+  NEXUS_CLIENT_END_EXPIRED,         /* resume refused: session-expired */
+  NEXUS_CLIENT_END_UNREACHABLE,     /* gave up reconnecting */
+  NEXUS_CLIENT_END_REFUSED,         /* another fatal error after joining */
+} NexusClientEnd;
+
+#define NEXUS_TYPE_CLIENT_STATE (nexus_client_state_get_type ())
+#define NEXUS_TYPE_CLIENT_END   (nexus_client_end_get_type ())
+GType nexus_client_state_get_type (void);
+GType nexus_client_end_get_type   (void);
+
+/* The client's own pacing, the protocol's default limits. */
+#define NEXUS_CLIENT_BURST              20
+#define NEXUS_CLIENT_RATE               5.0
+#define NEXUS_CLIENT_BACKOFF_FIRST_MS   500
+#define NEXUS_CLIENT_BACKOFF_MAX_MS     8000
+#define NEXUS_CLIENT_GIVE_UP_SECONDS    90
+
+#define NEXUS_TYPE_CLIENT (nexus_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusClient, nexus_client, NEXUS, CLIENT, GObject)
+
+NexusClient      *nexus_client_new               (const char  *host,
+                                                  guint        port);
+void              nexus_client_create            (NexusClient *self,
+                                                  const char  *name);
+void              nexus_client_join              (NexusClient *self,
+                                                  const char  *room,
+                                                  const char  *name);
+NexusEvent       *nexus_client_say               (NexusClient *self,
+                                                  const char  *text);
+void              nexus_client_retry             (NexusClient *self,
+                                                  NexusEvent  *event);
+void              nexus_client_typing            (NexusClient *self);
+void              nexus_client_leave             (NexusClient *self);
+
+/* Handles one text frame from the server as if it had arrived on the
+ * connection. Any bytes are safe here; what does not follow the protocol is
+ * ignored. Returns FALSE when the frame was ignored. */
+gboolean          nexus_client_handle_frame      (NexusClient *self,
+                                                  const char  *data,
+                                                  gsize        length);
+
+const char       *nexus_client_get_host          (NexusClient *self);
+guint             nexus_client_get_port          (NexusClient *self);
+NexusClientState  nexus_client_get_state         (NexusClient *self);
+NexusClientEnd    nexus_client_get_end_reason    (NexusClient *self);
+const char       *nexus_client_get_room          (NexusClient *self);
+const char       *nexus_client_get_name          (NexusClient *self);
+const char       *nexus_client_get_error_code    (NexusClient *self);
+const char       *nexus_client_get_error_message (NexusClient *self);
+gint64            nexus_client_get_last_seq      (NexusClient *self);
+const char * const *nexus_client_get_members     (NexusClient *self);
+guint             nexus_client_get_n_members     (NexusClient *self);
+guint             nexus_client_get_n_unsent      (NexusClient *self);
+GListModel       *nexus_client_get_events        (NexusClient *self);
+
+G_END_DECLS

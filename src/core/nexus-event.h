@@ -1,0 +1,61 @@
+/* nexus-event.h: one event of a room's log, as a GObject for GListModel
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NEXUS_EVENT_MESSAGE,
+  NEXUS_EVENT_JOINED,
+  NEXUS_EVENT_LEFT,
+} NexusEventKind;
+
+/* Only own messages are ever SENDING or FAILED. */
+typedef enum {
+  NEXUS_DELIVERY_SENT,
+  NEXUS_DELIVERY_SENDING,
+  NEXUS_DELIVERY_FAILED,
+} NexusDelivery;
+
+#define NEXUS_TYPE_EVENT_KIND (nexus_event_kind_get_type ())
+#define NEXUS_TYPE_DELIVERY   (nexus_delivery_get_type ())
+GType nexus_event_kind_get_type (void);
+GType nexus_delivery_get_type   (void);
+
+#define NEXUS_TYPE_EVENT (nexus_event_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusEvent, nexus_event, NEXUS, EVENT, GObject)
+
+NexusEvent     *nexus_event_new              (NexusEventKind  kind,
+                                              gint64          seq,
+                                              GDateTime      *timestamp,
+                                              const char     *name,
+                                              const char     *text,
+                                              const char     *id);
+NexusEventKind  nexus_event_get_kind         (NexusEvent     *self);
+gint64          nexus_event_get_seq          (NexusEvent     *self);
+GDateTime      *nexus_event_get_timestamp    (NexusEvent     *self);
+const char     *nexus_event_get_name         (NexusEvent     *self);
+const char     *nexus_event_get_text         (NexusEvent     *self);
+const char     *nexus_event_get_id           (NexusEvent     *self);
+gboolean        nexus_event_get_is_own       (NexusEvent     *self);
+void            nexus_event_set_is_own       (NexusEvent     *self,
+                                              gboolean        is_own);
+NexusDelivery   nexus_event_get_delivery     (NexusEvent     *self);
+void            nexus_event_set_delivery     (NexusEvent     *self,
+                                              NexusDelivery   delivery);
+gboolean        nexus_event_get_continues    (NexusEvent     *self);
+void            nexus_event_set_continues    (NexusEvent     *self,
+                                              gboolean        continues);
+/* Called when the server acknowledges an own message. */
+void            nexus_event_confirm          (NexusEvent     *self,
+                                              gint64          seq,
+                                              GDateTime      *timestamp);
+
+G_END_DECLS

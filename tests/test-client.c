@@ -1,0 +1,440 @@
+/* test-client.c: NexusClient against a real NexusServer on 127.0.0.1
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nexus-client.h"
+#include "nexus-code.h"
+#include "nexus-server.h"
+#include "nexus-test-utils.h"
+
+typedef struct {
+  NexusServerLimits limits;
+  NexusServer      *server;
+  guint             port;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  nexus_server_limits_init_default (&fixture->limits);
+  fixture->server = nexus_server_new (&fixture->limits);
+  g_assert_true (nexus_server_listen (fixture->server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  g_assert_no_error (error);
+  fixture->port = nexus_server_get_port (fixture->server);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_object (&fixture->server);
+  /* Let closing connections finish before the next test. */
+  nexus_test_spin (50);
+}
+
+static NexusClient *
+create_room (Fixture    *fixture,
+             const char *name)
+{
+  NexusClient *client = nexus_client_new ("127.0.0.1", fixture->port);
+
+  nexus_client_create (client, name);
+  g_assert_cmpint (nexus_client_get_state (client), ==, NEXUS_CLIENT_STATE_CONNECTING);
+  WAIT_UNTIL (nexus_client_get_state (client) != NEXUS_CLIENT_STATE_CONNECTING);
+  g_assert_cmpint (nexus_client_get_state (client), ==, NEXUS_CLIENT_STATE_JOINED);
+  return client;
+}
+
+static NexusClient *
+join_room (Fixture    *fixture,
+           const char *room,
+           const char *name)
+{
+  NexusClient *client = nexus_client_new ("127.0.0.1", fixture->port);
+
+  nexus_client_join (client, room, name);
+  WAIT_UNTIL (nexus_client_get_state (client) != NEXUS_CLIENT_STATE_CONNECTING);
+  g_assert_cmpint (nexus_client_get_state (client), ==, NEXUS_CLIENT_STATE_JOINED);
+  return client;
+}
+
+static NexusEvent *
+event_at (NexusClient *client,
+          guint        position)
+{
+  g_autoptr(NexusEvent) event = g_list_model_get_item (nexus_client_get_events (client), position);
+
+  g_assert_nonnull (event);
+  return event;    /* the model keeps it alive */
+}
+
+static NexusEvent *
+last_event (NexusClient *client)
+{
+  guint n = g_list_model_get_n_items (nexus_client_get_events (client));
+
+  g_assert_cmpuint (n, >, 0);
+  return event_at (client, n - 1);
+}
+
+/* Counts the messages with @text, and checks that the log is in strictly
+ * increasing seq order with no repeats. */
+static guint
+count_text (NexusClient *client,
+            const char  *text)
+{
+  GListModel *events = nexus_client_get_events (client);
+  guint count = 0;
+  gint64 seq = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      NexusEvent *event = event_at (client, i);
+
+      if (nexus_event_get_delivery (event) == NEXUS_DELIVERY_SENT)
+        {
+          g_assert_cmpint (nexus_event_get_seq (event), >, seq);
+          seq = nexus_event_get_seq (event);
+        }
+      if (g_strcmp0 (nexus_event_get_text (event), text) == 0)
+        count++;
+    }
+  return count;
+}
+
+static void
+on_typing (NexusClient *client,
+           const char  *name,
+           GPtrArray   *names)
+{
+  g_ptr_array_add (names, g_strdup (name));
+}
+
+static void
+on_message (NexusClient *client,
+            NexusEvent  *event,
+            guint       *count)
+{
+  (*count)++;
+}
+
+static void
+test_create_join_say (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(NexusClient) ada = create_room (fixture, "  Ada ");
+  g_autoptr(NexusClient) bob = NULL;
+  g_autoptr(GPtrArray) typing = g_ptr_array_new_with_free_func (g_free);
+  NexusEvent *said;
+  NexusEvent *event;
+  guint ada_messages = 0;
+  const char *room = nexus_client_get_room (ada);
+
+  g_assert_cmpstr (nexus_client_get_name (ada), ==, "Ada");
+  g_assert_nonnull (room);
+  g_assert_nonnull (nexus_code_normalize (room));
+  g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (ada)), ==, 1);
+  event = last_event (ada);
+  g_assert_cmpint (nexus_event_get_kind (event), ==, NEXUS_EVENT_JOINED);
+  g_assert_true (nexus_event_get_is_own (event));
+  g_signal_connect (ada, "message", G_CALLBACK (on_message), &ada_messages);
+
+  /* A code typed the way people type it. */
+  {
+    g_autofree char *lower = g_ascii_strdown (room, -1);
+    g_autofree char *typed = g_strdup_printf ("%.3s %s", lower, lower + 3);
+
+    bob = nexus_client_new ("127.0.0.1", fixture->port);
+    nexus_client_join (bob, typed, "Bob");
+  }
+  WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_JOINED);
+  WAIT_UNTIL (nexus_client_get_n_members (ada) == 2);
+  g_assert_cmpstr (nexus_client_get_members (ada)[1], ==, "Bob");
+  event = last_event (ada);
+  g_assert_cmpint (nexus_event_get_kind (event), ==, NEXUS_EVENT_JOINED);
+  g_assert_cmpstr (nexus_event_get_name (event), ==, "Bob");
+  g_assert_false (nexus_event_get_is_own (event));
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (bob)), ==, 2);
+
+  /* Bob says hi: his own copy is sending, then sent with a seq. */
+  said = nexus_client_say (bob, "hi Ada\nhow are you? https://example.org");
+  g_assert_nonnull (said);
+  g_assert_true (nexus_event_get_is_own (said));
+  g_assert_cmpint (nexus_event_get_delivery (said), ==, NEXUS_DELIVERY_SENDING);
+  WAIT_UNTIL (nexus_event_get_delivery (said) == NEXUS_DELIVERY_SENT);
+  g_assert_cmpint (nexus_event_get_seq (said), ==, 3);
+  WAIT_UNTIL (ada_messages == 1);
+  event = last_event (ada);
+  g_assert_cmpstr (nexus_event_get_text (event), ==, "hi Ada\nhow are you? https://example.org");
+  g_assert_cmpstr (nexus_event_get_name (event), ==, "Bob");
+  g_assert_cmpint (nexus_event_get_seq (event), ==, 3);
+  g_assert_cmpstr (nexus_event_get_id (event), ==, nexus_event_get_id (said));
+
+  /* Consecutive messages of one sender are grouped. */
+  said = nexus_client_say (bob, "second");
+  WAIT_UNTIL (ada_messages == 2);
+  g_assert_true (nexus_event_get_continues (last_event (ada)));
+  g_assert_false (nexus_event_get_continues (event));
+
+  /* Invalid text is refused before it is sent. */
+  g_assert_null (nexus_client_say (bob, "   \n "));
+  g_assert_null (nexus_client_say (bob, "bell\a"));
+
+  /* Typing: relayed to the others, at most once a second. */
+  g_signal_connect (bob, "typing", G_CALLBACK (on_typing), typing);
+  nexus_client_typing (ada);
+  nexus_client_typing (ada);
+  nexus_client_typing (ada);
+  WAIT_UNTIL (typing->len == 1);
+  g_assert_cmpstr (typing->pdata[0], ==, "Ada");
+  nexus_test_spin (300);
+  g_assert_cmpuint (typing->len, ==, 1);
+
+  /* Bob leaves: Ada sees it, Bob's client is over. */
+  nexus_client_leave (bob);
+  g_assert_cmpint (nexus_client_get_state (bob), ==, NEXUS_CLIENT_STATE_ENDED);
+  g_assert_cmpint (nexus_client_get_end_reason (bob), ==, NEXUS_CLIENT_END_LEFT);
+  WAIT_UNTIL (nexus_client_get_n_members (ada) == 1);
+  event = last_event (ada);
+  g_assert_cmpint (nexus_event_get_kind (event), ==, NEXUS_EVENT_LEFT);
+  g_assert_cmpstr (nexus_event_get_name (event), ==, "Bob");
+  g_assert_null (nexus_client_say (bob, "too late"));
+
+  g_signal_handlers_disconnect_by_data (ada, &ada_messages);
+  nexus_client_leave (ada);
+}
+
+static void
+test_history (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
+  g_autoptr(NexusClient) cy = NULL;
+  NexusEvent *last = NULL;
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("message %u", i);
+
+      last = nexus_client_say (ada, text);
+    }
+  WAIT_UNTIL (nexus_event_get_delivery (last) == NEXUS_DELIVERY_SENT);
+  g_assert_cmpuint (nexus_client_get_n_unsent (ada), ==, 0);
+
+  cy = join_room (fixture, nexus_client_get_room (ada), "Cy");
+  /* Ada's joined, 30 messages, Cy's joined. */
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (cy)), ==, 32);
+  g_assert_cmpstr (nexus_event_get_text (event_at (cy, 30)), ==, "message 29");
+  g_assert_cmpint (nexus_event_get_seq (event_at (cy, 31)), ==, 32);
+  g_assert_cmpuint (count_text (cy, "message 7"), ==, 1);
+  g_assert_cmpint (nexus_client_get_last_seq (cy), ==, 32);
+}
+
+static void
+test_refusals (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
+  g_autoptr(NexusClient) nobody = nexus_client_new ("127.0.0.1", fixture->port);
+  g_autoptr(NexusClient) twin = nexus_client_new ("127.0.0.1", fixture->port);
+  g_autoptr(NexusClient) refused = NULL;
+  g_autoptr(NexusServer) gone = nexus_server_new (&fixture->limits);
+  g_autoptr(GError) error = NULL;
+  guint gone_port;
+
+  nexus_client_join (nobody, "ZZZ-ZZZ", "Bob");
+  WAIT_UNTIL (nexus_client_get_state (nobody) == NEXUS_CLIENT_STATE_FAILED);
+  g_assert_cmpstr (nexus_client_get_error_code (nobody), ==, "room-not-found");
+  g_assert_cmpstr (nexus_client_get_error_message (nobody), ==,
+                   "There is no room ZZZ-ZZZ at 127.0.0.1. Check the code; the room may have ended.");
+
+  nexus_client_join (twin, nexus_client_get_room (ada), "ADA");
+  WAIT_UNTIL (nexus_client_get_state (twin) == NEXUS_CLIENT_STATE_FAILED);
+  g_assert_cmpstr (nexus_client_get_error_code (twin), ==, "name-taken");
+  g_assert_nonnull (strstr (nexus_client_get_error_message (twin), "already called “ADA”"));
+
+  /* A port where nobody listens any more. */
+  g_assert_true (nexus_server_listen (gone, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  gone_port = nexus_server_get_port (gone);
+  g_clear_object (&gone);
+  nexus_test_spin (50);
+  refused = nexus_client_new ("127.0.0.1", gone_port);
+  nexus_client_create (refused, "Ada");
+  WAIT_UNTIL (nexus_client_get_state (refused) == NEXUS_CLIENT_STATE_FAILED);
+  g_assert_nonnull (strstr (nexus_client_get_error_message (refused), "Nobody is hosting a room"));
+
+  g_assert_cmpint (nexus_client_get_state (ada), ==, NEXUS_CLIENT_STATE_JOINED);
+}
+
+/* The server drops every connection, with messages on their way and more
+ * written while away: all arrive, once each, in order. */
+static void
+test_drop_and_resume (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = join_room (fixture, nexus_client_get_room (ada), "Bob");
+  g_autoptr(GPtrArray) said = g_ptr_array_new ();
+  gint64 seq_before;
+
+  WAIT_UNTIL (nexus_client_get_n_members (ada) == 2);
+  seq_before = nexus_client_get_last_seq (ada);
+
+  /* More than the burst, so some are still unsent when the line drops. */
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("before drop %u", i);
+
+      g_ptr_array_add (said, nexus_client_say (bob, text));
+    }
+  nexus_test_spin (20);
+  nexus_server_drop_connections (fixture->server);
+  WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_RECONNECTING);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("while away %u", i);
+
+      g_ptr_array_add (said, nexus_client_say (bob, text));
+    }
+  nexus_client_say (ada, "ada while away");
+
+  WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_JOINED
+              && nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_JOINED);
+  for (guint i = 0; i < said->len; i++)
+    WAIT_UNTIL (nexus_event_get_delivery (said->pdata[i]) == NEXUS_DELIVERY_SENT);
+  WAIT_UNTIL (nexus_client_get_last_seq (ada) == seq_before + 31);
+  WAIT_UNTIL (nexus_client_get_last_seq (bob) == seq_before + 31);
+
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("before drop %u", i);
+
+      g_assert_cmpuint (count_text (ada, text), ==, 1);
+      g_assert_cmpuint (count_text (bob, text), ==, 1);
+    }
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("while away %u", i);
+
+      g_assert_cmpuint (count_text (ada, text), ==, 1);
+      g_assert_cmpuint (count_text (bob, text), ==, 1);
+    }
+  g_assert_cmpuint (count_text (bob, "ada while away"), ==, 1);
+  g_assert_cmpuint (count_text (ada, "ada while away"), ==, 1);
+
+  /* Nobody left or joined again across the drop. */
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (ada)), ==,
+                    (guint) nexus_client_get_last_seq (ada));
+  g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 2);
+  g_assert_cmpuint (nexus_client_get_n_unsent (bob), ==, 0);
+}
+
+static void
+on_shutdown (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (nexus_server_shutdown_finish (NEXUS_SERVER (object), result, NULL));
+  *done = TRUE;
+}
+
+static void
+test_host_closes (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = join_room (fixture, nexus_client_get_room (ada), "Bob");
+  gboolean done = FALSE;
+
+  nexus_client_say (ada, "goodbye");
+  WAIT_UNTIL (count_text (bob, "goodbye") == 1);
+
+  nexus_server_shutdown_async (fixture->server, NULL, on_shutdown, &done);
+  WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_ENDED);
+  WAIT_UNTIL (done);
+  g_assert_cmpint (nexus_client_get_end_reason (bob), ==, NEXUS_CLIENT_END_HOST_CLOSED);
+  g_assert_cmpstr (nexus_client_get_error_message (bob), ==, "The host closed the room.");
+  /* The log stays readable. */
+  g_assert_cmpuint (count_text (bob, "goodbye"), ==, 1);
+  g_assert_null (nexus_client_say (bob, "anyone?"));
+}
+
+/* Frames from a server that does not follow the protocol change nothing,
+ * and events are taken once per seq. */
+static void
+test_frames (void)
+{
+  g_autoptr(NexusClient) client = nexus_client_new ("127.0.0.1", 9);
+  const char *garbage[] = {
+    "", "{", "[]", "null", "42", "{\"type\":7}", "{\"type\":\"welcome\"}",
+    "{\"type\":\"message\",\"seq\":1}", "{\"type\":\"error\"}",
+    "{\"type\":\"welcome\",\"room\":\"ABCDEF\",\"name\":\"A\",\"session\":\"s\","
+    "\"members\":{},\"history\":[],\"last_seq\":0}",
+    "{\"type\":\"welcome\",\"room\":\"ABCDEF\",\"name\":\"A\",\"session\":\"s\","
+    "\"members\":[],\"history\":[],\"last_seq\":1.5}",
+  };
+  const char *welcome =
+    "{\"type\":\"welcome\",\"room\":\"K7QX3M\",\"name\":\"Ada\",\"session\":\"abc\","
+    "\"members\":[\"Ada\",7,\"Bob\"],\"history\":[{\"type\":\"joined\",\"seq\":1,"
+    "\"ts\":\"2026-11-24T09:15:00.000Z\",\"name\":\"Ada\"},{\"type\":\"bogus\"},"
+    "{\"type\":\"joined\",\"seq\":2,\"ts\":\"not a time\",\"name\":\"Bob\"}],"
+    "\"last_seq\":2,\"resumed\":false,\"extra\":[1,2]}";
+  const char *message =
+    "{\"type\":\"message\",\"seq\":3,\"ts\":\"2026-11-24T09:15:43.020Z\",\"name\":\"Bob\","
+    "\"text\":\"hi\",\"id\":\"m1\"}";
+  const char *older =
+    "{\"type\":\"message\",\"seq\":2,\"ts\":\"2026-11-24T09:15:43.020Z\",\"name\":\"Bob\","
+    "\"text\":\"old\",\"id\":\"m0\"}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    g_assert_false (nexus_client_handle_frame (client, garbage[i], strlen (garbage[i])));
+  g_assert_false (nexus_client_handle_frame (client, "{\"type\":\"w\xff\"}", 12));
+  g_assert_cmpint (nexus_client_get_state (client), ==, NEXUS_CLIENT_STATE_IDLE);
+
+  g_assert_true (nexus_client_handle_frame (client, welcome, strlen (welcome)));
+  g_assert_cmpint (nexus_client_get_state (client), ==, NEXUS_CLIENT_STATE_JOINED);
+  g_assert_cmpuint (nexus_client_get_n_members (client), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (client)), ==, 1);
+  g_assert_cmpint (nexus_client_get_last_seq (client), ==, 2);
+
+  /* A second welcome on a joined connection is ignored. */
+  g_assert_false (nexus_client_handle_frame (client, welcome, strlen (welcome)));
+
+  g_assert_true (nexus_client_handle_frame (client, message, strlen (message)));
+  g_assert_false (nexus_client_handle_frame (client, message, strlen (message)));
+  g_assert_false (nexus_client_handle_frame (client, older, strlen (older)));
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (client)), ==, 2);
+  g_assert_cmpint (nexus_client_get_last_seq (client), ==, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/client/frames", test_frames);
+  g_test_add ("/client/create-join-say", Fixture, NULL,
+              fixture_setup, test_create_join_say, fixture_teardown);
+  g_test_add ("/client/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/client/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
+  g_test_add ("/client/drop-and-resume", Fixture, NULL,
+              fixture_setup, test_drop_and_resume, fixture_teardown);
+  g_test_add ("/client/host-closes", Fixture, NULL,
+              fixture_setup, test_host_closes, fixture_teardown);
+
+  return g_test_run ();
+}
