@@ -10,6 +10,8 @@ const SUBPROTOCOL = 'nexus-chat.v1';
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 8000;
 const TYPING_EVERY_MS = 1000;
+// A connection that has not been welcomed by then is given up and tried again.
+const CONNECT_TIMEOUT_MS = 12000;
 // The server allows 20 frames at once and 5 a second after that; the client
 // stays a little under it so that a resent outbox is never refused.
 const BUCKET_SIZE = 16;
@@ -103,8 +105,12 @@ export class RoomClient {
     this.tokensAt = 0;
     this.onOnline = () => { if (this.state === 'reconnecting') this.reconnectNow(); };
     this.onOffline = () => { if (this.joined && this.ws) this.drop(); };
+    // A phone wakes a page up after a while: try at once rather than at the next backoff step.
+    this.onVisible = () => { if (!document.hidden && this.state === 'reconnecting') this.reconnectNow(); };
+    this.connectTimer = 0;
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisible);
   }
 
   emit (name, ...args) {
@@ -179,6 +185,17 @@ export class RoomClient {
     ws.onmessage = e => this.onMessage(ws, e);
     ws.onclose = e => this.onClose(ws, e);
     ws.onerror = () => { /* a close follows */ };
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (ws !== this.ws || this.state === 'ready') return;
+      this.detach();
+      if (this.joined) {
+        this.scheduleReconnect();
+      } else {
+        this.setState('closed');
+        this.emit('joinFailed', 'network', JOIN_SENTENCES.network);
+      }
+    }, CONNECT_TIMEOUT_MS);
   }
 
   onOpen (ws) {
@@ -260,6 +277,7 @@ export class RoomClient {
     clearTimeout(this.retryTimer);
     clearTimeout(this.pumpTimer);
     clearTimeout(this.typingTimer);
+    clearTimeout(this.connectTimer);
     this.detach();
     clearSession();
     this.dispose();
@@ -269,6 +287,7 @@ export class RoomClient {
   dispose () {
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisible);
   }
 
   // ---- frames from the server ----
@@ -320,6 +339,7 @@ export class RoomClient {
       this.joinedSeq = own ? own.seq : (Number.isInteger(w.last_seq) ? w.last_seq : 0);
     }
     this.attempt = 0;
+    clearTimeout(this.connectTimer);
     this.setState('ready');
     this.emit('welcome', w, { resumed, gap: w.gap === true });
     for (const ev of history) this.takeEvent(ev, false);

@@ -211,6 +211,7 @@ export class RoomView {
   toggleMembers (open = !this.e.membersPanel.classList.contains('open')) {
     this.e.membersPanel.classList.toggle('open', open);
     this.e.membersToggle.setAttribute('aria-expanded', String(open));
+    if (open && getComputedStyle(this.e.membersToggle).display !== 'none') this.e.membersPanel.focus();
   }
 
   // ---- events ----

@@ -35,6 +35,28 @@ describe('chatting in the browser', { timeout: 120000 }, () => {
     assert.equal(copied, `${server.origin}/r/${code}`);
   });
 
+  it('copies the invite link without the Clipboard API too', async () => {
+    const { page, context } = await newPage(browser);
+    try {
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'clipboard', { configurable: true, get: () => undefined });
+      });
+      await joinRoom(page, server, code, 'Dee');
+      await page.click('#copy-link');
+      await page.waitForFunction(() => !document.querySelector('#toast').hidden);
+      const shown = await page.evaluate(() => ({
+        label: document.querySelector('#copy-link-label').textContent,
+        fallback: document.querySelector('#invite-fallback').hidden ? '' : document.querySelector('#invite-fallback').value,
+      }));
+      // Either the copy through a selection worked, or the link is shown, selected, to copy by hand.
+      assert.ok(shown.label === 'Link copied' || shown.fallback === `${server.origin}/r/${code}`, JSON.stringify(shown));
+      await page.click('#leave-button');
+      await page.waitForSelector('#home:not([hidden])');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('two pages chat both ways', async () => {
     await send(ada.page, 'Hello Bob');
     await waitForMessages(bob.page, ['Hello Bob']);
@@ -119,7 +141,9 @@ describe('chatting in the browser', { timeout: 120000 }, () => {
     try {
       await joinRoom(cy.page, server, code, 'Cy');
       await waitForMessages(cy.page, ['Hello Bob', 'Hi Ada!', 'one', 'two']);
-      assert.deepEqual(await noticeTexts(cy.page), ['Ada joined the room', 'Bob joined the room', 'You joined the room']);
+      assert.deepEqual(await noticeTexts(cy.page), [
+        'Ada joined the room', 'Bob joined the room', 'Dee joined the room', 'Dee left the room', 'You joined the room',
+      ]);
       await ada.page.waitForFunction(() => Array.from(document.querySelectorAll('#events .notice-text'))
         .some(n => n.textContent === 'Cy joined the room'));
       await cy.page.click('#leave-button');
@@ -171,5 +195,50 @@ describe('chatting in the browser', { timeout: 120000 }, () => {
   it('reported no script error and no refused resource', () => {
     assert.deepEqual(ada.page.problems, []);
     assert.deepEqual(bob.page.problems, []);
+  });
+});
+
+describe('a message the server refuses', { timeout: 60000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    // A tight limit, so that quick messages are refused.
+    server = await startServer(['--rate', '1', '--burst', '3']);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  it('is marked "not sent" with a Retry button, and Retry sends it with the same id', async () => {
+    const { page } = await newPage(browser);
+    await createRoom(page, server, 'Ada');
+    const texts = ['quick 1', 'quick 2', 'quick 3', 'quick 4', 'quick 5'];
+    await page.evaluate(t => {
+      const input = document.querySelector('#composer-input');
+      for (const text of t) {
+        input.value = text;
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      }
+    }, texts);
+    await page.waitForSelector('#pending li.failed');
+    const failed = await page.$$eval('#pending li.failed', n => n.map(x => ({
+      id: x.dataset.id, text: x.querySelector('.text').textContent, status: x.querySelector('.msg-status').textContent,
+    })));
+    assert.ok(failed.length >= 1);
+    for (const f of failed) assert.equal(f.status, 'Not sent: you are sending too fast.Retry');
+    const first = failed[0];
+    // Retry until the server has a token again; each retry reuses the id.
+    await page.click(`#pending li[data-id="${first.id}"] button.retry`);
+    await page.waitForFunction(id => {
+      const li = document.querySelector(`#pending li[data-id="${id}"]`);
+      if (li && li.classList.contains('failed')) li.querySelector('button.retry').click();
+      return !li;
+    }, first.id, { polling: 500, timeout: 20000 });
+    const confirmed = await page.$eval(`#events li[data-id="${first.id}"] .text`, n => n.textContent);
+    assert.equal(confirmed, first.text);
+    assert.equal((await messageTexts(page)).filter(t => t === first.text).length, 1);
   });
 });
