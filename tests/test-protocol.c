@@ -206,6 +206,70 @@ test_parse_invalid_utf8 (void)
 }
 
 static void
+test_parse_escapes (void)
+{
+  const struct { const char *json; gboolean ok; const char *name; } cases[] = {
+    { "{\"type\":\"create\",\"name\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\"}", TRUE, "é😀\n\"/" },
+    { "{\"type\":\"create\",\"name\":\"\\udHHH\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\u12\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\ud83d\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\ud83dx\\ude00\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\ud83d\\u0041\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\ude00\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"\\x41\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\"}\\", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\"}{\"type\":\"leave\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\\u0000b\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"tab\tinside\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\",}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\",\"x\":[1,2,]}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\",\"x\":01}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\",\"x\":1.}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\",\"x\":tru}", FALSE, NULL },
+    { "{'type':'create'}", FALSE, NULL },
+    { " {\"type\":\"create\",\"name\":\"a\",\"x\":[-0.5e+3,true,false,null,{\"y\":[]}]} \n", TRUE, "a" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(NexusClientFrame) frame = { 0, };
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("escapes %u: %s", i, cases[i].json);
+      g_assert_cmpint (nexus_client_frame_parse (cases[i].json, strlen (cases[i].json), &frame, &error),
+                       ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpstr (frame.name, ==, cases[i].name);
+      else
+        g_assert_error (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST);
+    }
+}
+
+static void
+test_json_depth (void)
+{
+  GString *deep = g_string_new ("{\"type\":\"typing\",\"x\":");
+  GString *ok = g_string_new ("{\"type\":\"typing\",\"x\":");
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  for (guint i = 0; i < 31; i++)
+    g_string_append_c (ok, '[');
+  for (guint i = 0; i < 31; i++)
+    g_string_append_c (ok, ']');
+  g_string_append_c (ok, '}');
+
+  /* Deep nesting is refused without recursing into it. */
+  g_assert_false (nexus_json_is_well_formed (deep->str, deep->len));
+  g_assert_true (nexus_json_is_well_formed (ok->str, ok->len));
+  g_string_free (deep, TRUE);
+  g_string_free (ok, TRUE);
+}
+
+static void
 test_error_codes (void)
 {
   for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_NOT_JOINED; code++)
@@ -274,6 +338,8 @@ main (int   argc,
   g_test_add_func ("/protocol/parse-bad", test_parse_bad);
   g_test_add_func ("/protocol/say-keeps-valid-id", test_say_keeps_valid_id);
   g_test_add_func ("/protocol/parse-invalid-utf8", test_parse_invalid_utf8);
+  g_test_add_func ("/protocol/parse-escapes", test_parse_escapes);
+  g_test_add_func ("/protocol/json-depth", test_json_depth);
   g_test_add_func ("/protocol/error-codes", test_error_codes);
   g_test_add_func ("/protocol/encode", test_encode);
   g_test_add_func ("/protocol/timestamp", test_timestamp);

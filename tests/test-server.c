@@ -165,6 +165,7 @@ test_ws_origin (Fixture       *fixture,
   g_autoptr(NexusTestClient) other_port = nexus_test_client_new_full (fixture->port, "http://127.0.0.1:1", NULL, TRUE);
   g_autoptr(NexusTestClient) same = nexus_test_client_new (fixture->port, own);
   g_autoptr(NexusTestClient) none = nexus_test_client_new (fixture->port, NULL);
+  g_assert_nonnull (none);
 
   g_assert_null (foreign->ws);
   g_assert_cmpuint (foreign->http_status, ==, 403);
@@ -417,10 +418,12 @@ test_room_full (Fixture       *fixture,
 {
   g_autofree char *code = NULL;
   g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_assert_nonnull (ada);
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(NexusTestClient) cy = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(NexusTestClient) taken = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_assert_nonnull (welcome);
   g_autofree char *frame = nexus_frame_encode_join (code, "Cy");
   g_autofree char *taken_frame = nexus_frame_encode_join (code, "bob");
 
@@ -440,7 +443,9 @@ test_server_full (Fixture       *fixture,
   g_autofree char *code1 = NULL;
   g_autofree char *code2 = NULL;
   g_autoptr(NexusTestClient) a = start_room (fixture, &code1);
+  g_assert_nonnull (a);
   g_autoptr(NexusTestClient) b = start_room (fixture, &code2);
+  g_assert_nonnull (b);
   g_autoptr(NexusTestClient) c = nexus_test_client_new (fixture->port, NULL);
 
   g_assert_cmpstr (code1, !=, code2);
@@ -493,7 +498,9 @@ test_frame_size_limit (Fixture       *fixture,
   g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_assert_nonnull (welcome);
   g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_assert_nonnull (joined);
   const char *head = "{\"type\":\"say\",\"text\":\"big\",\"id\":\"s1\",\"pad\":\"";
   const char *tail = "\"}";
   gsize pad = NEXUS_PROTOCOL_MAX_FRAME - strlen (head) - strlen (tail);
@@ -541,6 +548,7 @@ test_rate_limit (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     {
       g_autoptr(JsonObject) message = nexus_test_client_expect (ada, "message");
+      g_assert_nonnull (message);
 
       delivered++;
     }
@@ -574,6 +582,7 @@ test_failed_join_limit (Fixture       *fixture,
 {
   g_autofree char *code = NULL;
   g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
+  g_assert_nonnull (ada);
   g_autoptr(NexusTestClient) blocked = NULL;
   g_autoptr(NexusTestClient) blocked_create = NULL;
 
@@ -747,6 +756,7 @@ test_session_expired (Fixture       *fixture,
   g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
   g_autoptr(NexusTestClient) other_room = start_room (fixture, &code2);
+  g_assert_nonnull (other_room);
   g_autoptr(NexusTestClient) wrong_room = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(NexusTestClient) unknown = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(NexusTestClient) gone = NULL;
@@ -775,12 +785,13 @@ static void
 test_dedupe (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *code = NULL;
   g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) bob_welcome = nexus_test_client_join (bob, str (welcome, "room"), "Bob");
+  g_assert_nonnull (bob_welcome);
   g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_assert_nonnull (joined);
   g_autoptr(JsonObject) first_ada = NULL;
   g_autoptr(JsonObject) first_bob = NULL;
   g_autoptr(JsonObject) replay = NULL;
@@ -822,7 +833,9 @@ test_left_after_grace (Fixture       *fixture,
   g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_assert_nonnull (welcome);
   g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+  g_assert_nonnull (joined);
   g_autoptr(JsonObject) left = NULL;
   gint64 cut_at;
 
@@ -845,6 +858,7 @@ test_room_gone_when_empty (Fixture       *fixture,
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(NexusTestClient) late = NULL;
   g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
+  g_assert_nonnull (welcome);
   g_autoptr(JsonObject) left = NULL;
 
   /* One leaves, one drops: the room lasts until the grace is over. */
@@ -1063,6 +1077,7 @@ test_invalid_utf8 (Fixture       *fixture,
 {
   RawClient raw = { .port = fixture->port, .send_bad_utf8 = TRUE };
   g_autoptr(GThread) thread = g_thread_new ("raw-client", raw_client_thread, &raw);
+  g_assert_nonnull (thread);
 
   WAIT_UNTIL (g_atomic_int_get (&raw.done));
   g_assert_cmpuint (raw.close_code, ==, 1007);

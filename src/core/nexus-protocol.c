@@ -192,6 +192,213 @@ get_string_member (JsonObject  *object,
   return TRUE;
 }
 
+/* A strict RFC 8259 check, before json-glib sees a byte. json-glib 1.6
+ * leaks memory on several of its error paths (a malformed \\u escape,
+ * content after the root value, …) and recurses without a bound, and any
+ * peer may send those; so only well-formed JSON of a sane depth reaches it.
+ * U+0000 in a string is refused too: no C string can hold it. */
+
+#define JSON_MAX_DEPTH 32
+
+typedef struct {
+  const char *p;
+  const char *end;
+  guint       depth;
+} JsonCheck;
+
+static void
+json_skip_space (JsonCheck *j)
+{
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+    j->p++;
+}
+
+static gboolean
+json_read_hex4 (JsonCheck *j,
+                guint     *code)
+{
+  *code = 0;
+  if (j->end - j->p < 4)
+    return FALSE;
+  for (guint k = 0; k < 4; k++)
+    {
+      int v = g_ascii_xdigit_value (*j->p++);
+
+      if (v < 0)
+        return FALSE;
+      *code = *code << 4 | (guint) v;
+    }
+  return TRUE;
+}
+
+static gboolean
+json_check_string (JsonCheck *j)
+{
+  if (j->p >= j->end || *j->p != '"')
+    return FALSE;
+  j->p++;
+
+  while (j->p < j->end)
+    {
+      guchar c = (guchar) *j->p++;
+      guint code, low;
+
+      if (c == '"')
+        return TRUE;
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        continue;
+      if (j->p >= j->end)
+        return FALSE;
+      c = (guchar) *j->p++;
+      if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't')
+        continue;
+      if (c != 'u' || !json_read_hex4 (j, &code) || code == 0 || (code >= 0xdc00 && code <= 0xdfff))
+        return FALSE;
+      if (code >= 0xd800 && code <= 0xdbff)
+        {
+          /* A high surrogate must be followed by its low half. */
+          if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u')
+            return FALSE;
+          j->p += 2;
+          if (!json_read_hex4 (j, &low) || low < 0xdc00 || low > 0xdfff)
+            return FALSE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+json_check_digits (JsonCheck *j)
+{
+  const char *start = j->p;
+
+  while (j->p < j->end && g_ascii_isdigit (*j->p))
+    j->p++;
+  return j->p > start;
+}
+
+static gboolean
+json_check_number (JsonCheck *j)
+{
+  if (j->p < j->end && *j->p == '-')
+    j->p++;
+  if (j->p < j->end && *j->p == '0')
+    j->p++;
+  else if (!json_check_digits (j))
+    return FALSE;
+  if (j->p < j->end && *j->p == '.')
+    {
+      j->p++;
+      if (!json_check_digits (j))
+        return FALSE;
+    }
+  if (j->p < j->end && (*j->p == 'e' || *j->p == 'E'))
+    {
+      j->p++;
+      if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+        j->p++;
+      if (!json_check_digits (j))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+json_check_literal (JsonCheck  *j,
+                    const char *word)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (j->end - j->p) < n || memcmp (j->p, word, n) != 0)
+    return FALSE;
+  j->p += n;
+  return TRUE;
+}
+
+static gboolean json_check_value (JsonCheck *j);
+
+/* An object or an array: @close ends it, @members says whether each item
+ * is "key": value. */
+static gboolean
+json_check_container (JsonCheck *j,
+                      char       close,
+                      gboolean   members)
+{
+  gboolean ok = FALSE;
+
+  if (++j->depth > JSON_MAX_DEPTH)
+    return FALSE;
+  j->p++;
+  json_skip_space (j);
+  if (j->p < j->end && *j->p == close)
+    {
+      j->p++;
+      j->depth--;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (members)
+        {
+          if (!json_check_string (j))
+            break;
+          json_skip_space (j);
+          if (j->p >= j->end || *j->p++ != ':')
+            break;
+        }
+      if (!json_check_value (j))
+        break;
+      json_skip_space (j);
+      if (j->p >= j->end)
+        break;
+      if (*j->p == close)
+        {
+          j->p++;
+          ok = TRUE;
+          break;
+        }
+      if (*j->p++ != ',')
+        break;
+      json_skip_space (j);
+    }
+  j->depth--;
+  return ok;
+}
+
+static gboolean
+json_check_value (JsonCheck *j)
+{
+  json_skip_space (j);
+  if (j->p >= j->end)
+    return FALSE;
+
+  switch (*j->p)
+    {
+    case '{': return json_check_container (j, '}', TRUE);
+    case '[': return json_check_container (j, ']', FALSE);
+    case '"': return json_check_string (j);
+    case 't': return json_check_literal (j, "true");
+    case 'f': return json_check_literal (j, "false");
+    case 'n': return json_check_literal (j, "null");
+    default: return json_check_number (j);
+    }
+}
+
+gboolean
+nexus_json_is_well_formed (const char *data,
+                           gsize       length)
+{
+  JsonCheck j = { data, data + length, 0 };
+
+  if (!json_check_value (&j))
+    return FALSE;
+  json_skip_space (&j);
+  return j.p == j.end;
+}
+
 gboolean
 nexus_client_frame_parse (const char       *data,
                           gsize             length,
@@ -211,9 +418,12 @@ nexus_client_frame_parse (const char       *data,
   if (data == NULL || length == 0 || !g_utf8_validate (data, (gssize) length, NULL))
     return bad_request (error, "A frame must be a JSON object in UTF-8 text.");
 
+  if (!nexus_json_is_well_formed (data, length))
+    return bad_request (error, "The frame is not valid JSON.");
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
-    return bad_request (error, "The frame is not valid JSON.");
+    return bad_request (error, "The frame is not valid JSON.");   /* not expected after the check */
 
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))

@@ -70,6 +70,11 @@ gboolean nexus_client_frame_parse (const char       *data,
 void     nexus_client_frame_clear (NexusClientFrame *frame);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NexusClientFrame, nexus_client_frame_clear)
 
+/* Strict RFC 8259, at most 32 levels deep, no U+0000 in strings: what
+ * may be handed to json-glib (whose error paths leak). */
+gboolean nexus_json_is_well_formed (const char *data,
+                                    gsize       length);
+
 /* The validation rules, shared by server and clients. */
 char    *nexus_name_normalize (const char *name);           /* trimmed copy, or NULL when invalid */
 gboolean nexus_name_is_valid  (const char *name);           /* after trimming */

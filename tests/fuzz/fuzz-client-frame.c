@@ -1,0 +1,138 @@
+/* fuzz-client-frame.c: a client frame through parsing, validation and a room
+ *
+ * Each input is one frame, applied to a room that lives across inputs the
+ * way the server applies it, so sequences of frames reach deep states:
+ * full rooms, dedupe replays, resumes with gaps.
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "nexus-code.h"
+#include "nexus-protocol.h"
+#include "nexus-room.h"
+
+#define MAX_MEMBERS 8
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static NexusRoom *room;
+static guint64 frames_seen;
+
+static NexusMember *
+pick_member (const uint8_t *data,
+             size_t         size)
+{
+  guint n = nexus_room_get_n_members (room);
+
+  if (n == 0)
+    return NULL;
+  return nexus_room_get_member (room, (size > 0 ? data[0] : 0) % n);
+}
+
+static void
+check_event (NexusRoomEvent *event)
+{
+  /* Every encoded event must be valid UTF-8, or libsoup would refuse it. */
+  g_assert (g_utf8_validate (event->json, (gssize) event->json_length, NULL));
+  g_assert (event->seq == nexus_room_get_last_seq (room));
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_auto(NexusClientFrame) frame = { 0, };
+  NexusMember *member;
+  NexusRoomEvent *event = NULL;
+  g_autofree char *name = NULL;
+
+  if (room == NULL)
+    room = nexus_room_new ("K7QX3M", 16);
+  /* Start afresh now and then, so the room does not only ever grow. */
+  if (++frames_seen % 5000 == 0)
+    {
+      nexus_room_free (room);
+      room = nexus_room_new ("K7QX3M", 16);
+    }
+
+  if (size > NEXUS_PROTOCOL_MAX_FRAME)
+    return 0;
+  if (!nexus_client_frame_parse ((const char *) data, size, &frame, NULL))
+    return 0;
+
+  switch (frame.type)
+    {
+    case NEXUS_CLIENT_FRAME_CREATE:
+    case NEXUS_CLIENT_FRAME_JOIN:
+      name = nexus_name_normalize (frame.name);
+      if (name == NULL || nexus_room_has_name (room, name))
+        break;
+      if (nexus_room_get_n_members (room) >= MAX_MEMBERS)
+        nexus_room_remove_member (room, nexus_room_get_member (room, 0), &event);
+      member = nexus_room_add_member (room, name, &event);
+      check_event (event);
+      g_assert (nexus_room_find_session (room, member->session) == member);
+      break;
+
+    case NEXUS_CLIENT_FRAME_RESUME:
+      {
+        g_autoptr(GPtrArray) history = NULL;
+        gboolean gap;
+
+        member = nexus_room_find_session (room, frame.session);
+        history = nexus_room_history_since (room, frame.last_seq, &gap);
+        for (guint i = 1; i < history->len; i++)
+          g_assert (((NexusRoomEvent *) history->pdata[i])->seq
+                    == ((NexusRoomEvent *) history->pdata[i - 1])->seq + 1);
+        if (member != NULL)
+          nexus_room_attach_member (room, member, NULL);
+      }
+      break;
+
+    case NEXUS_CLIENT_FRAME_SAY:
+      member = pick_member (data, size);
+      if (member == NULL || nexus_room_find_said (room, member, frame.id) != NULL)
+        break;
+      if (!nexus_text_is_valid (frame.text))
+        break;
+      event = nexus_room_append_message (room, member, frame.text, frame.id);
+      check_event (event);
+      g_assert (nexus_room_find_said (room, member, frame.id) == event);
+      break;
+
+    case NEXUS_CLIENT_FRAME_TYPING:
+      member = pick_member (data, size);
+      if (member != NULL)
+        nexus_room_detach_member (room, member, (gint64) size);
+      break;
+
+    case NEXUS_CLIENT_FRAME_LEAVE:
+      member = pick_member (data, size);
+      if (member != NULL)
+        {
+          nexus_room_remove_member (room, member, &event);
+          check_event (event);
+        }
+      break;
+
+    case NEXUS_CLIENT_FRAME_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+
+  /* Grace expiry at a time derived from the input. */
+  {
+    g_autoptr(GPtrArray) expired = nexus_room_expired_members (room, (gint64) size * 7, 100);
+
+    for (guint i = 0; i < expired->len; i++)
+      nexus_room_remove_member (room, expired->pdata[i], NULL);
+  }
+
+  return 0;
+}
