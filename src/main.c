@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "nexus-application.h"
 #include "nexus-headless.h"
 
 int
@@ -20,5 +21,5 @@ main (int   argc,
     if (strcmp (argv[i], "--headless") == 0)
       return nexus_headless_run (argc, argv);
 
-  return nexus_headless_run (argc, argv);
+  return nexus_desktop_run (argc, argv);
 }

@@ -1,0 +1,375 @@
+/* nexus-application.c: the desktop app: actions, command line, the server
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "nexus-application.h"
+#include "nexus-ui-resources.h"
+#include "nexus-window.h"
+
+struct _NexusApplication
+{
+  AdwApplication parent_instance;
+
+  /* Owned state */
+  GSettings *settings;
+  NexusServer *server;
+  NexusServerLimits limits;
+  GOptionEntry *limit_entries;
+  int port;
+  char *bind_address;
+};
+
+G_DEFINE_FINAL_TYPE (NexusApplication, nexus_application, ADW_TYPE_APPLICATION)
+
+static NexusWindow *
+get_window (NexusApplication *self)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (NEXUS_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static NexusWindow *
+ensure_window (NexusApplication *self)
+{
+  NexusWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = nexus_window_new (self);
+  return window;
+}
+
+static void
+nexus_application_activate (GApplication *application)
+{
+  NexusApplication *self = NEXUS_APPLICATION (application);
+
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
+}
+
+static int
+nexus_application_command_line (GApplication            *application,
+                                GApplicationCommandLine *command_line)
+{
+  NexusApplication *self = NEXUS_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  g_autofree char *link = NULL;
+  g_autofree char *name = NULL;
+  NexusWindow *window;
+
+  g_variant_dict_lookup (options, "join", "s", &link);
+  g_variant_dict_lookup (options, "name", "s", &name);
+
+  window = ensure_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  if (link != NULL)
+    nexus_window_open_invite (window, link, name);
+  else if (name != NULL)
+    nexus_window_set_name (window, name);
+
+  return 0;
+}
+
+static int
+nexus_application_handle_local_options (GApplication *application,
+                                        GVariantDict *options)
+{
+  NexusApplication *self = NEXUS_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  if (self->port < NEXUS_SERVER_PORT_DEFAULT || self->port > 65535)
+    {
+      g_printerr ("nexus-chat: --port must be between 0 and 65535\n");
+      return 2;
+    }
+  if (!nexus_server_limits_validate (&self->limits, &error))
+    {
+      g_printerr ("nexus-chat: %s\n", error->message);
+      return 2;
+    }
+  return -1;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  NexusApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { "The Nexus Chat authors", NULL };
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwDialog *about = adw_about_dialog_new ();
+
+  adw_about_dialog_set_application_name (ADW_ABOUT_DIALOG (about), "Nexus Chat");
+  adw_about_dialog_set_application_icon (ADW_ABOUT_DIALOG (about), APP_ID);
+  adw_about_dialog_set_version (ADW_ABOUT_DIALOG (about), PACKAGE_VERSION);
+  adw_about_dialog_set_comments (ADW_ABOUT_DIALOG (about),
+                                 "Chat with the people on your network: no account, no "
+                                 "internet, no server to set up.");
+  adw_about_dialog_set_developer_name (ADW_ABOUT_DIALOG (about), "The Nexus Chat authors");
+  adw_about_dialog_set_developers (ADW_ABOUT_DIALOG (about), developers);
+  adw_about_dialog_set_license_type (ADW_ABOUT_DIALOG (about), GTK_LICENSE_GPL_3_0);
+  adw_about_dialog_set_website (ADW_ABOUT_DIALOG (about),
+                                "https://github.com/nexuschat/NexusChat");
+  adw_about_dialog_set_issue_url (ADW_ABOUT_DIALOG (about),
+                                  "https://github.com/nexuschat/NexusChat/issues");
+  adw_dialog_present (about, GTK_WIDGET (window));
+#else
+  GtkWidget *about = adw_about_window_new ();
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), window);
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Nexus Chat");
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 "Chat with the people on your network: no account, no "
+                                 "internet, no server to set up.");
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), "The Nexus Chat authors");
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_website (ADW_ABOUT_WINDOW (about),
+                                "https://github.com/nexuschat/NexusChat");
+  adw_about_window_set_issue_url (ADW_ABOUT_WINDOW (about),
+                                  "https://github.com/nexuschat/NexusChat/issues");
+  gtk_window_present (GTK_WINDOW (about));
+#endif
+}
+
+/* Closing the window asks first when others would lose the room. */
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  NexusApplication *self = user_data;
+  NexusWindow *window = get_window (self);
+
+  if (window != NULL)
+    gtk_window_close (GTK_WINDOW (window));
+  else
+    g_application_quit (G_APPLICATION (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+nexus_application_startup (GApplication *application)
+{
+  NexusApplication *self = NEXUS_APPLICATION (application);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (nexus_application_parent_class)->startup (application);
+
+  /* Without installed settings (an uninstalled build) nothing is saved. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    self->settings = g_settings_new (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+nexus_application_shutdown (GApplication *application)
+{
+  NexusApplication *self = NEXUS_APPLICATION (application);
+
+  g_clear_object (&self->server);
+
+  G_APPLICATION_CLASS (nexus_application_parent_class)->shutdown (application);
+}
+
+static void
+nexus_application_finalize (GObject *object)
+{
+  NexusApplication *self = NEXUS_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->limit_entries, g_free);
+  g_clear_pointer (&self->bind_address, g_free);
+
+  G_OBJECT_CLASS (nexus_application_parent_class)->finalize (object);
+}
+
+static void
+nexus_application_class_init (NexusApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = nexus_application_finalize;
+
+  nexus_ui_register_resource ();
+
+  app_class->startup = nexus_application_startup;
+  app_class->shutdown = nexus_application_shutdown;
+  app_class->activate = nexus_application_activate;
+  app_class->command_line = nexus_application_command_line;
+  app_class->handle_local_options = nexus_application_handle_local_options;
+}
+
+static void
+nexus_application_init (NexusApplication *self)
+{
+  GOptionGroup *group;
+  const GOptionEntry entries[] = {
+    { "join", 'j', 0, G_OPTION_ARG_STRING, NULL,
+      "Join a room: an invite link, or CODE@HOST:PORT", "LINK" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, NULL,
+      "The name to join with", "NAME" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &self->port,
+      "Host rooms on this port; 0 picks any free port (default: 47474, or the next free one "
+      "up to 47483)", "PORT" },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &self->bind_address,
+      "Host rooms on this address only (default: all addresses)", "ADDRESS" },
+    { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
+      "Serve rooms to browsers without a window", NULL },
+    { NULL }
+  };
+
+  self->port = NEXUS_SERVER_PORT_DEFAULT;
+  nexus_server_limits_init_default (&self->limits);
+  self->limit_entries = nexus_server_limits_option_entries (&self->limits);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  group = g_option_group_new ("limits", "Server limits:", "Show the limits of hosted rooms",
+                              NULL, NULL);
+  g_option_group_add_entries (group, self->limit_entries);
+  g_application_add_option_group (G_APPLICATION (self), group);
+}
+
+NexusApplication *
+nexus_application_new (GApplicationFlags extra_flags)
+{
+  return g_object_new (NEXUS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | extra_flags,
+                       "resource-base-path", "/io/github/nexuschat/NexusChat",
+                       NULL);
+}
+
+/* NULL when the settings schema is not installed. */
+GSettings *
+nexus_application_get_settings (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+void
+nexus_application_set_listen (NexusApplication *self,
+                              const char       *bind_address,
+                              int               port)
+{
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+  g_return_if_fail (port >= NEXUS_SERVER_PORT_DEFAULT && port <= 65535);
+
+  g_free (self->bind_address);
+  self->bind_address = g_strdup (bind_address);
+  self->port = port;
+}
+
+/* Starts hosting in this process's main loop, or returns the server that
+ * already runs. */
+NexusServer *
+nexus_application_start_server (NexusApplication  *self,
+                                GError           **error)
+{
+  g_autoptr(NexusServer) server = NULL;
+
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  if (self->server != NULL)
+    return self->server;
+
+  server = nexus_server_new (&self->limits);
+  if (!nexus_server_listen (server, self->bind_address, self->port, error))
+    return NULL;
+
+  self->server = g_steal_pointer (&server);
+  return self->server;
+}
+
+NexusServer *
+nexus_application_get_server (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->server;
+}
+
+static void
+server_shutdown_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(NexusApplication) self = user_data;
+
+  nexus_server_shutdown_finish (NEXUS_SERVER (object), result, NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Says goodbye to everyone still connected (close code 1001), then stops.
+ * The app stays alive until the goodbyes are out. */
+void
+nexus_application_stop_server (NexusApplication *self)
+{
+  g_autoptr(NexusServer) server = NULL;
+
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+
+  server = g_steal_pointer (&self->server);
+  if (server == NULL)
+    return;
+
+  g_application_hold (G_APPLICATION (self));
+  nexus_server_shutdown_async (server, NULL, server_shutdown_cb, g_object_ref (self));
+}
+
+/* A desktop notification; skipped without a session bus, where there is
+ * nobody to show it. */
+void
+nexus_application_notify (NexusApplication *self,
+                          const char       *title,
+                          const char       *body)
+{
+  g_autoptr(GNotification) notification = NULL;
+
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+
+  if (g_application_get_dbus_connection (G_APPLICATION (self)) == NULL)
+    return;
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_application_send_notification (G_APPLICATION (self), "new-message", notification);
+}
+
+int
+nexus_desktop_run (int    argc,
+                   char **argv)
+{
+  g_autoptr(NexusApplication) app = nexus_application_new (G_APPLICATION_DEFAULT_FLAGS);
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,36 @@
+/* nexus-home-page.h: pick a name, then create a room or join one
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define NEXUS_TYPE_HOME_PAGE (nexus_home_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusHomePage, nexus_home_page, NEXUS, HOME_PAGE, AdwBin)
+
+void        nexus_home_page_set_name      (NexusHomePage *self,
+                                           const char    *name);
+const char *nexus_home_page_get_name      (NexusHomePage *self);
+void        nexus_home_page_set_invite    (NexusHomePage *self,
+                                           const char    *invite);
+void        nexus_home_page_set_busy      (NexusHomePage *self,
+                                           gboolean       busy);
+void        nexus_home_page_set_error     (NexusHomePage *self,
+                                           const char    *sentence);
+const char *nexus_home_page_get_error     (NexusHomePage *self);
+void        nexus_home_page_focus         (NexusHomePage *self);
+gboolean    nexus_home_page_activate_join (NexusHomePage *self);
+/* For tests: the entries a person types into. */
+GtkEditable *nexus_home_page_get_name_entry   (NexusHomePage *self);
+GtkEditable *nexus_home_page_get_invite_entry (NexusHomePage *self);
+GtkEditable *nexus_home_page_get_host_entry   (NexusHomePage *self);
+GtkWidget   *nexus_home_page_get_create_button (NexusHomePage *self);
+GtkWidget   *nexus_home_page_get_join_button   (NexusHomePage *self);
+
+G_END_DECLS

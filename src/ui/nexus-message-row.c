@@ -1,0 +1,292 @@
+/* nexus-message-row.c: one event of the room's log
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "nexus-message-row.h"
+
+#define N_NAME_COLOURS 8
+
+struct _NexusMessageRow
+{
+  GtkWidget parent_instance;
+
+  /* Owned state */
+  NexusEvent *event;
+
+  /* Template widgets */
+  GtkLabel *notice;
+  GtkWidget *bubble;
+  GtkWidget *header;
+  GtkLabel *sender;
+  GtkLabel *time;
+  GtkLabel *text;
+  GtkWidget *status_box;
+  GtkLabel *status;
+  GtkWidget *retry_button;
+};
+
+G_DEFINE_FINAL_TYPE (NexusMessageRow, nexus_message_row, GTK_TYPE_WIDGET)
+
+guint
+nexus_message_row_name_colour (const char *name)
+{
+  g_autofree char *folded = g_utf8_casefold (name, -1);
+  guint32 hash = 5381;
+
+  /* djb2, written out so the colour never changes between GLib versions. */
+  for (const char *p = folded; *p; p++)
+    hash = hash * 33 + (guchar) *p;
+  return hash % N_NAME_COLOURS;
+}
+
+char *
+nexus_message_row_linkify (const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *markup = g_string_new (NULL);
+  const char *done = text;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("\\bhttps?://[^\\s<>\"]+[^\\s<>\".,;:!?')\\]]",
+                                                    G_REGEX_OPTIMIZE, 0, NULL));
+
+  g_regex_match (regex, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      int start, end;
+      g_autofree char *before = NULL;
+      g_autofree char *url = NULL;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      before = g_markup_escape_text (done, text + start - done);
+      url = g_markup_escape_text (text + start, end - start);
+      g_string_append (markup, before);
+      g_string_append_printf (markup, "<a href=\"%s\">%s</a>", url, url);
+      done = text + end;
+      g_match_info_next (match, NULL);
+    }
+  {
+    g_autofree char *rest = g_markup_escape_text (done, -1);
+
+    g_string_append (markup, rest);
+  }
+  return g_string_free (markup, FALSE);
+}
+
+static char *
+format_time (GDateTime *timestamp,
+             gboolean   full)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (timestamp);
+
+  return g_date_time_format (local, full ? "%A %e %B %Y, %H:%M:%S" : "%H:%M");
+}
+
+static void
+update_delivery (NexusMessageRow *self)
+{
+  NexusDelivery delivery = nexus_event_get_delivery (self->event);
+
+  gtk_widget_set_visible (self->status_box, delivery != NEXUS_DELIVERY_SENT);
+  gtk_widget_set_visible (self->retry_button, delivery == NEXUS_DELIVERY_FAILED);
+  switch (delivery)
+    {
+    case NEXUS_DELIVERY_SENDING:
+      gtk_label_set_label (self->status, "Sending…");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
+      gtk_widget_add_css_class (self->bubble, "sending");
+      gtk_widget_remove_css_class (self->bubble, "failed");
+      break;
+    case NEXUS_DELIVERY_FAILED:
+      gtk_label_set_label (self->status, "Not sent");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status), "dim-label");
+      gtk_widget_remove_css_class (self->bubble, "sending");
+      gtk_widget_add_css_class (self->bubble, "failed");
+      break;
+    case NEXUS_DELIVERY_SENT:
+    default:
+      gtk_widget_remove_css_class (self->bubble, "sending");
+      gtk_widget_remove_css_class (self->bubble, "failed");
+      break;
+    }
+}
+
+static void
+update_time (NexusMessageRow *self)
+{
+  GDateTime *timestamp = nexus_event_get_timestamp (self->event);
+  g_autofree char *time = format_time (timestamp, FALSE);
+  g_autofree char *full = format_time (timestamp, TRUE);
+
+  gtk_label_set_label (self->time, time);
+  gtk_widget_set_tooltip_text (self->bubble, full);
+}
+
+static void
+update_grouping (NexusMessageRow *self)
+{
+  gboolean continues = nexus_event_get_continues (self->event);
+
+  gtk_widget_set_visible (self->header, !continues);
+  if (continues)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "continues");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "continues");
+}
+
+static void
+update (NexusMessageRow *self)
+{
+  NexusEvent *event = self->event;
+  gboolean own;
+
+  for (guint i = 0; i < N_NAME_COLOURS; i++)
+    {
+      char class[24];
+
+      g_snprintf (class, sizeof class, "nexus-name-%u", i);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sender), class);
+    }
+
+  if (event == NULL)
+    return;
+
+  own = nexus_event_get_is_own (event);
+
+  if (nexus_event_get_kind (event) != NEXUS_EVENT_MESSAGE)
+    {
+      g_autofree char *time = format_time (nexus_event_get_timestamp (event), FALSE);
+      const char *what = nexus_event_get_kind (event) == NEXUS_EVENT_JOINED ? "joined" : "left";
+      g_autofree char *notice = g_strdup_printf ("%s %s · %s",
+                                                 own ? "You" : nexus_event_get_name (event),
+                                                 what, time);
+
+      gtk_label_set_label (self->notice, notice);
+      gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
+      gtk_widget_set_visible (self->bubble, FALSE);
+      gtk_widget_add_css_class (GTK_WIDGET (self), "notice");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "continues");
+      return;
+    }
+
+  {
+    g_autofree char *markup = nexus_message_row_linkify (nexus_event_get_text (event));
+    char class[24];
+
+    g_snprintf (class, sizeof class, "nexus-name-%u",
+                nexus_message_row_name_colour (nexus_event_get_name (event)));
+    gtk_widget_add_css_class (GTK_WIDGET (self->sender), class);
+    gtk_label_set_label (self->sender, nexus_event_get_name (event));
+    gtk_label_set_markup (self->text, markup);
+  }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "notice");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice), FALSE);
+  gtk_widget_set_visible (self->bubble, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->sender), !own);
+  gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  gtk_widget_set_halign (self->header, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  if (own)
+    gtk_widget_add_css_class (self->bubble, "own");
+  else
+    gtk_widget_remove_css_class (self->bubble, "own");
+
+  update_time (self);
+  update_grouping (self);
+  update_delivery (self);
+}
+
+static void
+on_retry_clicked (NexusMessageRow *self)
+{
+  if (self->event != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "room.retry", "s",
+                                nexus_event_get_id (self->event));
+}
+
+static void
+nexus_message_row_dispose (GObject *object)
+{
+  NexusMessageRow *self = NEXUS_MESSAGE_ROW (object);
+
+  nexus_message_row_set_event (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_MESSAGE_ROW);
+
+  G_OBJECT_CLASS (nexus_message_row_parent_class)->dispose (object);
+}
+
+static void
+nexus_message_row_class_init (NexusMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nexus_message_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/nexuschat/NexusChat/nexus-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, notice);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, bubble);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, header);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, sender);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, time);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, text);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status_box);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, retry_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
+  gtk_widget_class_set_css_name (widget_class, "nexusmessagerow");
+}
+
+static void
+nexus_message_row_init (NexusMessageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+nexus_message_row_new (void)
+{
+  return g_object_new (NEXUS_TYPE_MESSAGE_ROW, NULL);
+}
+
+void
+nexus_message_row_set_event (NexusMessageRow *self,
+                             NexusEvent      *event)
+{
+  g_return_if_fail (NEXUS_IS_MESSAGE_ROW (self));
+  g_return_if_fail (event == NULL || NEXUS_IS_EVENT (event));
+
+  if (self->event == event)
+    return;
+
+  if (self->event != NULL)
+    g_signal_handlers_disconnect_by_data (self->event, self);
+  g_set_object (&self->event, event);
+
+  if (event != NULL)
+    {
+      g_signal_connect_object (event, "notify::delivery", G_CALLBACK (update_delivery), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (event, "notify::continues", G_CALLBACK (update_grouping), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (event, "notify::timestamp", G_CALLBACK (update_time), self,
+                               G_CONNECT_SWAPPED);
+    }
+  update (self);
+}
+
+NexusEvent *
+nexus_message_row_get_event (NexusMessageRow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_MESSAGE_ROW (self), NULL);
+
+  return self->event;
+}

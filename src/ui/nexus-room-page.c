@@ -1,0 +1,712 @@
+/* nexus-room-page.c: the log, the composer, the members and sharing
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "nexus-code.h"
+#include "nexus-message-row.h"
+#include "nexus-protocol.h"
+#include "nexus-room-page.h"
+
+#define TYPING_SHOWN_USEC  (4 * G_USEC_PER_SEC)
+/* How close to the end still counts as "at the bottom". */
+#define BOTTOM_SLACK       48.0
+
+struct _NexusRoomPage
+{
+  AdwBin parent_instance;
+
+  /* Owned state */
+  NexusClient *client;
+  GListModel *events;
+  GHashTable *typing;         /* name → gint64* until when it shows */
+  guint typing_timeout_id;
+  gboolean follow;            /* stay at the newest event */
+  gboolean scrolling;         /* the page itself moves the view */
+  double last_value;
+  guint scroll_tick_id;
+  guint scroll_passes;
+
+  /* Template widgets */
+  AdwWindowTitle *window_title;
+  GtkWidget *leave_button;
+  GtkMenuButton *share_button;
+  NexusSharePopover *share_popover;
+  GtkMenuButton *members_button;
+  GtkLabel *members_heading;
+  GtkListBox *members_list;
+  AdwButtonContent *members_content;
+  GtkRevealer *banner_revealer;
+  GtkWidget *banner;
+  GtkSpinner *banner_spinner;
+  GtkLabel *banner_label;
+  GtkWidget *banner_button;
+  GtkScrolledWindow *scrolled_window;
+  GtkListView *list_view;
+  GtkRevealer *jump_revealer;
+  GtkRevealer *typing_revealer;
+  GtkLabel *typing_label;
+  GtkWidget *composer_bar;
+  GtkTextView *composer;
+  GtkWidget *placeholder;
+  GtkWidget *send_button;
+};
+
+G_DEFINE_FINAL_TYPE (NexusRoomPage, nexus_room_page, ADW_TYPE_BIN)
+
+/* Following the newest event */
+
+static gboolean
+is_at_bottom (NexusRoomPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)
+         >= gtk_adjustment_get_upper (adjustment) - BOTTOM_SLACK;
+}
+
+static void
+set_value_to_bottom (NexusRoomPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+
+  self->scrolling = TRUE;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
+                                        - gtk_adjustment_get_page_size (adjustment));
+  self->scrolling = FALSE;
+}
+
+/* The list only knows the height of rows it has made, and on GTK 4.8 it
+ * measures a new row at the end only after it was asked to show it
+ * (gtk_list_view_scroll_to is 4.12). So, frame by frame: bring the last
+ * row in, and once it is measured, bring it in again and sit at the end. */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (user_data);
+  guint n = self->events ? g_list_model_get_n_items (self->events) : 0;
+
+  if (!self->follow || self->scroll_passes == 0)
+    {
+      self->scroll_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->scroll_passes--;
+
+  self->scrolling = TRUE;
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", n - 1);
+  self->scrolling = FALSE;
+  set_value_to_bottom (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+scroll_to_bottom (NexusRoomPage *self)
+{
+  self->scroll_passes = 3;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_tick,
+                                                         self, NULL);
+  gtk_revealer_set_reveal_child (self->jump_revealer, FALSE);
+}
+
+static void
+on_scrolled (NexusRoomPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double value = gtk_adjustment_get_value (adjustment);
+
+  /* Only the person scrolling up stops the following: the list grows and
+   * re-measures its rows under a view that stays put. */
+  if (!self->scrolling)
+    {
+      if (is_at_bottom (self))
+        self->follow = TRUE;
+      else if (value < self->last_value)
+        self->follow = FALSE;
+    }
+  self->last_value = value;
+  gtk_revealer_set_reveal_child (self->jump_revealer, !self->follow);
+}
+
+static void
+on_adjustment_changed (NexusRoomPage *self)
+{
+  if (self->follow)
+    set_value_to_bottom (self);
+}
+
+static void
+on_events_changed (NexusRoomPage *self,
+                   guint          position,
+                   guint          removed,
+                   guint          added)
+{
+  if (added > 0 && self->follow)
+    scroll_to_bottom (self);
+  else if (added > 0)
+    gtk_revealer_set_reveal_child (self->jump_revealer, TRUE);
+}
+
+static void
+on_jump_clicked (NexusRoomPage *self)
+{
+  self->follow = TRUE;
+  scroll_to_bottom (self);
+}
+
+/* Typing */
+
+static gboolean
+typing_tick (gpointer user_data)
+{
+  NexusRoomPage *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *sentence = NULL;
+
+  g_hash_table_iter_init (&iter, self->typing);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (*(gint64 *) value < now)
+        g_hash_table_iter_remove (&iter);
+      else
+        g_ptr_array_add (names, key);
+    }
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+
+  if (names->len == 1)
+    sentence = g_strdup_printf ("%s is typing…", (char *) names->pdata[0]);
+  else if (names->len == 2)
+    sentence = g_strdup_printf ("%s and %s are typing…", (char *) names->pdata[0],
+                                (char *) names->pdata[1]);
+  else if (names->len > 2)
+    sentence = g_strdup ("Several people are typing…");
+
+  if (sentence != NULL)
+    gtk_label_set_label (self->typing_label, sentence);
+  gtk_revealer_set_reveal_child (self->typing_revealer, sentence != NULL);
+
+  if (names->len == 0)
+    {
+      self->typing_timeout_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_typing (NexusRoomPage *self,
+           const char    *name)
+{
+  gint64 *until = g_new (gint64, 1);
+
+  *until = g_get_monotonic_time () + TYPING_SHOWN_USEC;
+  g_hash_table_insert (self->typing, g_strdup (name), until);
+  typing_tick (self);
+  if (self->typing_timeout_id == 0)
+    self->typing_timeout_id = g_timeout_add (500, typing_tick, self);
+}
+
+static void
+on_message (NexusRoomPage *self,
+            NexusEvent    *event)
+{
+  if (g_hash_table_remove (self->typing, nexus_event_get_name (event)))
+    typing_tick (self);
+}
+
+/* State */
+
+static void
+update_members (NexusRoomPage *self)
+{
+  const char * const *members = nexus_client_get_members (self->client);
+  guint n = nexus_client_get_n_members (self->client);
+  const char *own = nexus_client_get_name (self->client);
+  g_autofree char *count = g_strdup_printf ("%u", n);
+  g_autofree char *heading = g_strdup_printf (n == 1 ? "%u Member" : "%u Members", n);
+  GtkWidget *child;
+
+  adw_button_content_set_label (self->members_content, count);
+  gtk_label_set_label (self->members_heading, heading);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_list))) != NULL)
+    gtk_list_box_remove (self->members_list, child);
+
+  for (guint i = 0; members[i] != NULL; i++)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *label = gtk_label_new (members[i]);
+      char class[24];
+
+      g_snprintf (class, sizeof class, "nexus-name-%u", nexus_message_row_name_colour (members[i]));
+      gtk_widget_add_css_class (label, "nexus-sender");
+      gtk_widget_add_css_class (label, class);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), label);
+      if (g_strcmp0 (members[i], own) == 0)
+        {
+          GtkWidget *you = gtk_label_new ("(you)");
+
+          gtk_widget_add_css_class (you, "dim-label");
+          gtk_box_append (GTK_BOX (box), you);
+        }
+      gtk_list_box_append (self->members_list, box);
+    }
+}
+
+static void
+update_state (NexusRoomPage *self)
+{
+  NexusClientState state = nexus_client_get_state (self->client);
+  guint n = nexus_client_get_n_members (self->client);
+  g_autofree char *subtitle = NULL;
+  const char *banner = NULL;
+  gboolean spinning = FALSE;
+  gboolean ended = FALSE;
+  gboolean can_write = TRUE;
+
+  switch (state)
+    {
+    case NEXUS_CLIENT_STATE_JOINED:
+      subtitle = g_strdup_printf (n == 1 ? "%u member" : "%u members", n);
+      break;
+    case NEXUS_CLIENT_STATE_RECONNECTING:
+      subtitle = g_strdup ("Reconnecting…");
+      banner = "The connection was lost. Reconnecting… Messages you write now are sent "
+               "when it is back.";
+      spinning = TRUE;
+      break;
+    case NEXUS_CLIENT_STATE_ENDED:
+    case NEXUS_CLIENT_STATE_FAILED:
+      subtitle = g_strdup ("Room ended");
+      banner = nexus_client_get_error_message (self->client);
+      if (banner == NULL)
+        banner = "The room has ended.";
+      ended = TRUE;
+      can_write = FALSE;
+      break;
+    case NEXUS_CLIENT_STATE_IDLE:
+    case NEXUS_CLIENT_STATE_CONNECTING:
+    default:
+      subtitle = g_strdup ("Connecting…");
+      break;
+    }
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  if (banner != NULL)
+    gtk_label_set_label (self->banner_label, banner);
+  gtk_revealer_set_reveal_child (self->banner_revealer, banner != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), spinning);
+  gtk_spinner_set_spinning (self->banner_spinner, spinning);
+  gtk_widget_set_visible (self->banner_button, ended);
+  if (ended)
+    {
+      gtk_widget_add_css_class (self->banner, "ended");
+      gtk_widget_set_visible (self->leave_button, FALSE);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->banner, "ended");
+      gtk_widget_set_visible (self->leave_button, TRUE);
+    }
+
+  gtk_widget_set_sensitive (self->composer_bar, can_write);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->share_button), !ended);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->members_button), !ended);
+  if (ended)
+    {
+      g_hash_table_remove_all (self->typing);
+      typing_tick (self);
+    }
+}
+
+static void
+update_title (NexusRoomPage *self)
+{
+  const char *room = nexus_client_get_room (self->client);
+  g_autofree char *grouped = room ? nexus_code_format (room) : NULL;
+
+  adw_window_title_set_title (self->window_title, grouped ? grouped : "");
+}
+
+/* Composer */
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->composer);
+  GtkTextIter start, end;
+  g_autofree char *raw = NULL;
+  g_autoptr(GString) text = NULL;
+
+  if (self->client == NULL)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  raw = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  /* Pasted text may bring carriage returns, which the protocol refuses. */
+  text = g_string_new (g_strstrip (raw));
+  g_string_replace (text, "\r\n", "\n", 0);
+  g_string_replace (text, "\r", "\n", 0);
+  if (text->len == 0)
+    return;
+
+  if (g_utf8_strlen (text->str, -1) > NEXUS_TEXT_MAX_CHARS)
+    {
+      gtk_widget_activate_action (widget, "win.show-toast", "s",
+                                  "This message is too long: a message has at most 4000 characters.");
+      return;
+    }
+  if (nexus_client_say (self->client, text->str) == NULL)
+    {
+      gtk_widget_activate_action (widget, "win.show-toast", "s",
+                                  "This message has characters that cannot be sent.");
+      return;
+    }
+
+  gtk_text_buffer_set_text (buffer, "", 0);
+  self->follow = TRUE;
+  scroll_to_bottom (self);
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  guint n;
+
+  if (self->events == NULL)
+    return;
+
+  /* Failed messages sit at the end of the log. */
+  n = g_list_model_get_n_items (self->events);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(NexusEvent) event = g_list_model_get_item (self->events, i - 1);
+
+      if (nexus_event_get_delivery (event) == NEXUS_DELIVERY_SENT)
+        break;
+      if (g_strcmp0 (nexus_event_get_id (event), id) == 0)
+        {
+          nexus_client_retry (self->client, event);
+          return;
+        }
+    }
+}
+
+static gboolean
+on_composer_key_pressed (NexusRoomPage         *self,
+                         guint                  keyval,
+                         guint                  keycode,
+                         GdkModifierType        state,
+                         GtkEventControllerKey *controller)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+  if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK))
+    return GDK_EVENT_PROPAGATE;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "room.send", NULL);
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_buffer_changed (NexusRoomPage *self,
+                   GtkTextBuffer *buffer)
+{
+  gboolean empty = gtk_text_buffer_get_char_count (buffer) == 0;
+
+  gtk_widget_set_visible (self->placeholder, empty);
+  if (!empty && self->client != NULL)
+    nexus_client_typing (self->client);
+}
+
+/* The list */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, nexus_message_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                               gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* GObject */
+
+static void
+nexus_room_page_dispose (GObject *object)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (object);
+
+  nexus_room_page_set_client (self, NULL, NULL, NULL);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  if (self->scroll_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick_id);
+  self->scroll_tick_id = 0;
+  g_clear_pointer (&self->typing, g_hash_table_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_ROOM_PAGE);
+
+  G_OBJECT_CLASS (nexus_room_page_parent_class)->dispose (object);
+}
+
+static void
+nexus_room_page_class_init (NexusRoomPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = nexus_room_page_dispose;
+
+  g_type_ensure (NEXUS_TYPE_SHARE_POPOVER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/nexuschat/NexusChat/nexus-room-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, window_title);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, leave_button);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_button);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_popover);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_button);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_heading);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_list);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_content);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_spinner);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer_bar);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, send_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_jump_clicked);
+
+  gtk_widget_class_install_action (widget_class, "room.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "room.retry", "s", retry_action);
+}
+
+static void
+nexus_room_page_init (NexusRoomPage *self)
+{
+  GtkListItemFactory *factory;
+  GtkEventController *keys;
+  GtkAdjustment *adjustment;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->follow = TRUE;
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "notify::upper", G_CALLBACK (on_adjustment_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "notify::page-size", G_CALLBACK (on_adjustment_changed),
+                           self, G_CONNECT_SWAPPED);
+
+  /* Capture, so Enter sends before the text view takes it as a newline. */
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_composer_key_pressed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->composer), keys);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->composer), "changed",
+                           G_CALLBACK (on_buffer_changed), self, G_CONNECT_SWAPPED);
+}
+
+/* Shows @client's room; NULL empties the page. @links are the invite
+ * links for the Invite popover, @share_note a warning to show with them. */
+void
+nexus_room_page_set_client (NexusRoomPage      *self,
+                            NexusClient        *client,
+                            const char * const *links,
+                            const char         *share_note)
+{
+  g_return_if_fail (NEXUS_IS_ROOM_PAGE (self));
+  g_return_if_fail (client == NULL || NEXUS_IS_CLIENT (client));
+
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      g_signal_handlers_disconnect_by_data (self->events, self);
+    }
+  g_clear_object (&self->events);
+  g_set_object (&self->client, client);
+  if (self->typing != NULL)
+    g_hash_table_remove_all (self->typing);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->typing_revealer, FALSE);
+
+  if (client == NULL)
+    {
+      gtk_list_view_set_model (self->list_view, NULL);
+      return;
+    }
+
+  self->events = g_object_ref (nexus_client_get_events (client));
+  gtk_list_view_set_model (self->list_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->events))));
+  g_signal_connect_object (self->events, "items-changed", G_CALLBACK (on_events_changed), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  g_signal_connect_object (client, "notify::state", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "notify::members", G_CALLBACK (update_members), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "notify::members", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "notify::room", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "typing", G_CALLBACK (on_typing), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "message", G_CALLBACK (on_message), self, G_CONNECT_SWAPPED);
+
+  nexus_share_popover_set_room (self->share_popover, nexus_client_get_room (client), links,
+                                share_note);
+  update_title (self);
+  update_members (self);
+  update_state (self);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer), "", 0);
+
+  self->follow = TRUE;
+  scroll_to_bottom (self);
+}
+
+NexusClient *
+nexus_room_page_get_client (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+nexus_room_page_focus_composer (NexusRoomPage *self)
+{
+  g_return_if_fail (NEXUS_IS_ROOM_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->composer));
+}
+
+GtkTextView *
+nexus_room_page_get_composer (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->composer;
+}
+
+GtkListView *
+nexus_room_page_get_list_view (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->list_view;
+}
+
+GtkScrolledWindow *
+nexus_room_page_get_scrolled_window (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->scrolled_window;
+}
+
+NexusSharePopover *
+nexus_room_page_get_share_popover (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->share_popover;
+}
+
+GtkMenuButton *
+nexus_room_page_get_share_button (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->share_button;
+}
+
+const char *
+nexus_room_page_get_title (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return adw_window_title_get_title (self->window_title);
+}
+
+const char *
+nexus_room_page_get_subtitle (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+/* The banner's sentence, or NULL when no banner shows. */
+const char *
+nexus_room_page_get_banner (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+  return gtk_label_get_label (self->banner_label);
+}
+
+const char *
+nexus_room_page_get_typing (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->typing_revealer))
+    return NULL;
+  return gtk_label_get_label (self->typing_label);
+}

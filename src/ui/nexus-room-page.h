@@ -1,0 +1,37 @@
+/* nexus-room-page.h: the log, the composer, the members and sharing
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "nexus-client.h"
+#include "nexus-share-popover.h"
+
+G_BEGIN_DECLS
+
+#define NEXUS_TYPE_ROOM_PAGE (nexus_room_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusRoomPage, nexus_room_page, NEXUS, ROOM_PAGE, AdwBin)
+
+void               nexus_room_page_set_client       (NexusRoomPage      *self,
+                                                     NexusClient        *client,
+                                                     const char * const *links,
+                                                     const char         *share_note);
+NexusClient       *nexus_room_page_get_client       (NexusRoomPage      *self);
+void               nexus_room_page_focus_composer   (NexusRoomPage      *self);
+/* For tests: what a person sees and types into. */
+GtkTextView       *nexus_room_page_get_composer     (NexusRoomPage      *self);
+GtkListView       *nexus_room_page_get_list_view    (NexusRoomPage      *self);
+GtkScrolledWindow *nexus_room_page_get_scrolled_window (NexusRoomPage   *self);
+NexusSharePopover *nexus_room_page_get_share_popover (NexusRoomPage     *self);
+GtkMenuButton     *nexus_room_page_get_share_button (NexusRoomPage      *self);
+const char        *nexus_room_page_get_title        (NexusRoomPage      *self);
+const char        *nexus_room_page_get_subtitle     (NexusRoomPage      *self);
+const char        *nexus_room_page_get_banner       (NexusRoomPage      *self);
+const char        *nexus_room_page_get_typing       (NexusRoomPage      *self);
+
+G_END_DECLS

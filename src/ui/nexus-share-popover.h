@@ -1,0 +1,26 @@
+/* nexus-share-popover.h: the room code, invite links and a QR code
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define NEXUS_TYPE_SHARE_POPOVER (nexus_share_popover_get_type ())
+
+G_DECLARE_FINAL_TYPE (NexusSharePopover, nexus_share_popover, NEXUS, SHARE_POPOVER, GtkPopover)
+
+void        nexus_share_popover_set_room        (NexusSharePopover  *self,
+                                                 const char         *code,
+                                                 const char * const *links,
+                                                 const char         *note);
+GdkTexture *nexus_share_popover_get_qr_texture  (NexusSharePopover  *self);
+const char *nexus_share_popover_get_first_link  (NexusSharePopover  *self);
+void        nexus_share_popover_copy_link       (NexusSharePopover  *self,
+                                                 guint               index);
+
+G_END_DECLS

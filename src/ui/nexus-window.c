@@ -1,0 +1,628 @@
+/* nexus-window.c: the main window: home page or room page
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nexus-address.h"
+#include "nexus-code.h"
+#include "nexus-window.h"
+
+struct _NexusWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Owned state */
+  NexusClient *client;
+  gboolean hosting;
+  gboolean close_confirmed;
+  gboolean close_after_leaving;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  GtkStack *stack;
+  NexusHomePage *home_page;
+  NexusRoomPage *room_page;
+};
+
+G_DEFINE_FINAL_TYPE (NexusWindow, nexus_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static NexusApplication *
+get_app (NexusWindow *self)
+{
+  return NEXUS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+static GSettings *
+get_settings (NexusWindow *self)
+{
+  NexusApplication *app = get_app (self);
+
+  return app ? nexus_application_get_settings (app) : NULL;
+}
+
+static void
+save_name (NexusWindow *self,
+           const char  *name)
+{
+  GSettings *settings = get_settings (self);
+
+  if (settings != NULL)
+    g_settings_set_string (settings, "display-name", name);
+}
+
+static gboolean
+is_in_room (NexusWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "room") == 0;
+}
+
+static guint
+count_others (NexusWindow *self)
+{
+  guint n;
+
+  if (self->client == NULL)
+    return 0;
+  switch (nexus_client_get_state (self->client))
+    {
+    case NEXUS_CLIENT_STATE_JOINED:
+    case NEXUS_CLIENT_STATE_RECONNECTING:
+      break;
+    case NEXUS_CLIENT_STATE_IDLE:
+    case NEXUS_CLIENT_STATE_CONNECTING:
+    case NEXUS_CLIENT_STATE_FAILED:
+    case NEXUS_CLIENT_STATE_ENDED:
+    default:
+      return 0;
+    }
+  n = nexus_client_get_n_members (self->client);
+  return n > 0 ? n - 1 : 0;
+}
+
+static void
+drop_client (NexusWindow *self)
+{
+  if (self->client == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+}
+
+static void
+stop_hosting (NexusWindow *self)
+{
+  NexusApplication *app = get_app (self);
+
+  if (self->hosting && app != NULL)
+    nexus_application_stop_server (app);
+  self->hosting = FALSE;
+}
+
+/* Leaves for good and shows Home; the host's room closes for everyone. */
+static void
+leave_room (NexusWindow *self)
+{
+  if (self->client != NULL)
+    nexus_client_leave (self->client);
+  stop_hosting (self);
+  nexus_room_page_set_client (self->room_page, NULL, NULL, NULL);
+  drop_client (self);
+
+  gtk_stack_set_visible_child_name (self->stack, "home");
+  nexus_home_page_set_busy (self->home_page, FALSE);
+  nexus_home_page_focus (self->home_page);
+
+  if (self->close_after_leaving)
+    {
+      self->close_confirmed = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+static void
+on_confirm_response (NexusWindow *self,
+                     const char  *response)
+{
+  if (g_strcmp0 (response, "close") == 0)
+    leave_room (self);
+  else
+    self->close_after_leaving = FALSE;
+}
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+static void
+on_alert_response (AdwAlertDialog *dialog,
+                   const char     *response,
+                   NexusWindow    *self)
+{
+  on_confirm_response (self, response);
+}
+#else
+static void
+on_message_dialog_response (AdwMessageDialog *dialog,
+                            const char       *response,
+                            NexusWindow      *self)
+{
+  on_confirm_response (self, response);
+}
+#endif
+
+/* The host asks before closing the room on the people in it. */
+static void
+confirm_leave (NexusWindow *self,
+               gboolean     then_close)
+{
+  guint others = count_others (self);
+  g_autofree char *heading = NULL;
+  const char *body = "Everyone in it is disconnected, and the conversation is gone.";
+
+  if (!self->hosting || others == 0)
+    {
+      self->close_after_leaving = then_close;
+      leave_room (self);
+      return;
+    }
+
+  self->close_after_leaving = then_close;
+  heading = others == 1 ? g_strdup ("Close the room for 1 person?")
+                        : g_strdup_printf ("Close the room for %u people?", others);
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  {
+    AdwDialog *dialog = adw_alert_dialog_new (heading, body);
+
+    adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
+                                    "cancel", "_Cancel",
+                                    "close", "_Close Room",
+                                    NULL);
+    adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "close",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+    adw_alert_dialog_set_default_response (ADW_ALERT_DIALOG (dialog), "cancel");
+    adw_alert_dialog_set_close_response (ADW_ALERT_DIALOG (dialog), "cancel");
+    g_signal_connect_object (dialog, "response", G_CALLBACK (on_alert_response), self, 0);
+    adw_dialog_present (dialog, GTK_WIDGET (self));
+  }
+#else
+  {
+    GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+    adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                      "cancel", "_Cancel",
+                                      "close", "_Close Room",
+                                      NULL);
+    adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
+                                                ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    g_signal_connect_object (dialog, "response", G_CALLBACK (on_message_dialog_response),
+                             self, 0);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
+#endif
+}
+
+/* The client */
+
+static void
+add_link (GStrvBuilder *builder,
+          const char   *host,
+          guint         port,
+          const char   *room)
+{
+  g_autofree char *link = nexus_invite_link_build (host, port, room);
+
+  g_strv_builder_add (builder, link);
+}
+
+/* The invite links, and a note when only this computer can use them. */
+static GStrv
+make_links (NexusWindow  *self,
+            const char  **note)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *room = nexus_client_get_room (self->client);
+  NexusApplication *app = get_app (self);
+  NexusServer *server = app ? nexus_application_get_server (app) : NULL;
+
+  *note = NULL;
+  if (self->hosting && server != NULL)
+    {
+      const char *bind = nexus_server_get_bind_address (server);
+      guint port = nexus_server_get_port (server);
+      g_auto(GStrv) addresses = NULL;
+
+      if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
+        {
+          addresses = g_strdupv ((char *[]) { (char *) bind, NULL });
+          if (g_str_has_prefix (bind, "127.") || strcmp (bind, "::1") == 0)
+            *note = "Rooms are hosted on this computer’s loopback address only (--bind), so "
+                    "only this computer can join.";
+        }
+      else
+        addresses = nexus_lan_addresses ();
+
+      for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+        add_link (builder, addresses[i], port, room);
+      if (addresses == NULL || addresses[0] == NULL)
+        {
+          *note = "No network connection was found, so only this computer can join. Connect "
+                  "to a network to invite others.";
+          add_link (builder, "127.0.0.1", port, room);
+        }
+    }
+  else
+    add_link (builder, nexus_client_get_host (self->client), nexus_client_get_port (self->client),
+              room);
+
+  return g_strv_builder_end (builder);
+}
+
+static void
+on_client_state (NexusWindow *self)
+{
+  NexusClientState state = nexus_client_get_state (self->client);
+
+  switch (state)
+    {
+    case NEXUS_CLIENT_STATE_JOINED:
+      if (!is_in_room (self))
+        {
+          const char *note;
+          g_auto(GStrv) links = make_links (self, &note);
+
+          nexus_room_page_set_client (self->room_page, self->client,
+                                      (const char * const *) links, note);
+          gtk_stack_set_visible_child_name (self->stack, "room");
+          nexus_home_page_set_busy (self->home_page, FALSE);
+          nexus_home_page_set_error (self->home_page, NULL);
+          nexus_room_page_focus_composer (self->room_page);
+        }
+      break;
+
+    case NEXUS_CLIENT_STATE_FAILED:
+      /* Never got in: back to the form, which is kept, with a sentence. */
+      stop_hosting (self);
+      nexus_home_page_set_busy (self->home_page, FALSE);
+      nexus_home_page_set_error (self->home_page, nexus_client_get_error_message (self->client));
+      if (is_in_room (self))
+        gtk_stack_set_visible_child_name (self->stack, "home");
+      break;
+
+    case NEXUS_CLIENT_STATE_ENDED:
+      /* The room page keeps the log and says why; the server has no use
+       * any more (taken over, say). */
+      stop_hosting (self);
+      break;
+
+    case NEXUS_CLIENT_STATE_IDLE:
+    case NEXUS_CLIENT_STATE_CONNECTING:
+    case NEXUS_CLIENT_STATE_RECONNECTING:
+    default:
+      break;
+    }
+}
+
+static void
+on_client_message (NexusWindow *self,
+                   NexusEvent  *event)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  const char *text = nexus_event_get_text (event);
+
+  if (gtk_window_is_active (GTK_WINDOW (self)) || get_app (self) == NULL)
+    return;
+
+  title = g_strdup (nexus_event_get_name (event));
+  if (g_utf8_strlen (text, -1) > 120)
+    {
+      g_autofree char *start = g_utf8_substring (text, 0, 120);
+
+      body = g_strconcat (start, "…", NULL);
+    }
+  else
+    body = g_strdup (text);
+  nexus_application_notify (get_app (self), title, body);
+}
+
+static void
+start_client (NexusWindow *self,
+              const char  *host,
+              guint        port,
+              const char  *code,
+              const char  *name)
+{
+  drop_client (self);
+  self->client = nexus_client_new (host, port);
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (on_client_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "message", G_CALLBACK (on_client_message), self,
+                           G_CONNECT_SWAPPED);
+
+  nexus_home_page_set_busy (self->home_page, TRUE);
+  if (code != NULL)
+    nexus_client_join (self->client, code, name);
+  else
+    nexus_client_create (self->client, name);
+}
+
+static void
+on_create_room (NexusWindow   *self,
+                const char    *name,
+                NexusHomePage *page)
+{
+  g_autoptr(GError) error = NULL;
+  NexusServer *server;
+  const char *bind;
+  const char *host = "127.0.0.1";
+
+  save_name (self, name);
+  server = nexus_application_start_server (get_app (self), &error);
+  if (server == NULL)
+    {
+      g_autofree char *sentence =
+        g_strdup_printf ("A room could not be opened on this computer: %s", error->message);
+
+      nexus_home_page_set_error (self->home_page, sentence);
+      return;
+    }
+  self->hosting = TRUE;
+
+  /* The host joins its own room like any guest, over loopback. */
+  bind = nexus_server_get_bind_address (server);
+  if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
+    host = bind;
+  else if (g_strcmp0 (bind, "::") == 0)
+    host = "::1";
+  start_client (self, host, nexus_server_get_port (server), NULL, name);
+}
+
+static void
+on_join_room (NexusWindow   *self,
+              const char    *code,
+              const char    *host,
+              guint          port,
+              const char    *name,
+              NexusHomePage *page)
+{
+  save_name (self, name);
+  stop_hosting (self);
+  start_client (self, host, port, code, name);
+}
+
+/* Actions */
+
+static void
+leave_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  NexusWindow *self = NEXUS_WINDOW (widget);
+
+  if (is_in_room (self))
+    confirm_leave (self, FALSE);
+}
+
+static void
+focus_composer_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  NexusWindow *self = NEXUS_WINDOW (widget);
+
+  if (is_in_room (self))
+    nexus_room_page_focus_composer (self->room_page);
+}
+
+static void
+show_toast_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  nexus_window_show_toast (NEXUS_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* GtkWindow */
+
+static void
+save_window_state (NexusWindow *self)
+{
+  GSettings *settings = get_settings (self);
+  int width, height;
+
+  if (settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+}
+
+static gboolean
+nexus_window_close_request (GtkWindow *window)
+{
+  NexusWindow *self = NEXUS_WINDOW (window);
+
+  save_window_state (self);
+
+  if (!self->close_confirmed && is_in_room (self) && self->hosting && count_others (self) > 0)
+    {
+      confirm_leave (self, TRUE);
+      return TRUE;
+    }
+
+  /* Say goodbye properly rather than vanish into the grace period. */
+  if (self->client != NULL)
+    nexus_client_leave (self->client);
+  stop_hosting (self);
+
+  return GTK_WINDOW_CLASS (nexus_window_parent_class)->close_request (window);
+}
+
+static void
+nexus_window_dispose (GObject *object)
+{
+  NexusWindow *self = NEXUS_WINDOW (object);
+
+  drop_client (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (nexus_window_parent_class)->dispose (object);
+}
+
+static void
+nexus_window_class_init (NexusWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = nexus_window_dispose;
+  window_class->close_request = nexus_window_close_request;
+
+  g_type_ensure (NEXUS_TYPE_HOME_PAGE);
+  g_type_ensure (NEXUS_TYPE_ROOM_PAGE);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/nexuschat/NexusChat/nexus-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, NexusWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NexusWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, NexusWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, NexusWindow, room_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_create_room);
+  gtk_widget_class_bind_template_callback (widget_class, on_join_room);
+
+  gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-composer", NULL,
+                                   focus_composer_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s", show_toast_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "win.leave", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.focus-composer", NULL);
+}
+
+static void
+nexus_window_init (NexusWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+NexusWindow *
+nexus_window_new (NexusApplication *application)
+{
+  NexusWindow *self;
+  GSettings *settings;
+
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (NEXUS_TYPE_WINDOW, "application", application, NULL);
+
+  settings = nexus_application_get_settings (application);
+  if (settings != NULL)
+    {
+      g_autofree char *name = g_settings_get_string (settings, "display-name");
+
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      nexus_home_page_set_name (self->home_page, name);
+    }
+  nexus_home_page_focus (self->home_page);
+
+  return self;
+}
+
+/* Fills the join form from `--join` and joins when a name is known. */
+void
+nexus_window_open_invite (NexusWindow *self,
+                          const char  *invite,
+                          const char  *name)
+{
+  g_return_if_fail (NEXUS_IS_WINDOW (self));
+  g_return_if_fail (invite != NULL);
+
+  if (is_in_room (self))
+    {
+      nexus_window_show_toast (self, "Leave this room first to join another one.");
+      return;
+    }
+
+  if (name != NULL)
+    nexus_home_page_set_name (self->home_page, name);
+  nexus_home_page_set_invite (self->home_page, invite);
+  nexus_home_page_activate_join (self->home_page);
+}
+
+void
+nexus_window_set_name (NexusWindow *self,
+                       const char  *name)
+{
+  g_return_if_fail (NEXUS_IS_WINDOW (self));
+
+  nexus_home_page_set_name (self->home_page, name);
+}
+
+void
+nexus_window_show_toast (NexusWindow *self,
+                         const char  *title)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (NEXUS_IS_WINDOW (self));
+
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+NexusClient *
+nexus_window_get_client (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+gboolean
+nexus_window_is_hosting (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), FALSE);
+
+  return self->hosting;
+}
+
+NexusHomePage *
+nexus_window_get_home_page (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return self->home_page;
+}
+
+NexusRoomPage *
+nexus_window_get_room_page (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return self->room_page;
+}
+
+const char *
+nexus_window_get_page_name (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
