@@ -39,13 +39,13 @@ export function formatCode (code) {
 /** A sentence saying what is wrong with a typed room code, or null. */
 export function codeProblem (input) {
   const code = normalizeCode(input);
-  if (code === '') return 'Enter the room code you were given, like K7Q-X3M.';
+  if (code === '') return 'Enter the room code you were given, like K7Q‑X3M.';
   if (/[01ILO]/.test(code)) {
     return 'Room codes never contain 0, 1, I, L or O. Check the code you were given.';
   }
-  if (!/^[A-Z0-9]*$/.test(code)) return 'A room code has only letters and digits, like K7Q-X3M.';
+  if (!/^[A-Z0-9]*$/.test(code)) return 'A room code has only letters and digits, like K7Q‑X3M.';
   if (code.length !== CODE_LENGTH) {
-    return `A room code has ${CODE_LENGTH} letters and digits, like K7Q-X3M; this one has ${code.length}.`;
+    return `A room code has ${CODE_LENGTH} letters and digits, like K7Q‑X3M; this one has ${code.length}.`;
   }
   return null;
 }
