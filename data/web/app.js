@@ -60,8 +60,10 @@ function start (begin, stored = null) {
       if (c !== client) return;
       client = null;
       const notice = reason === 'left' ? `You left the room ${room.e.code.textContent}.` : sentence;
+      // A session that ran out can join its room again, which may still be there.
+      const code = reason === 'session-expired' ? room.code : '';
       setPath('/');
-      showHome({ code: '', notice });
+      showHome({ code, notice });
     },
   });
   client = c;

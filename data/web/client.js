@@ -381,8 +381,9 @@ export class RoomClient {
     // The first frame was refused; the server closes after it.
     this.fatal = code;
     if (this.joined) {
-      if (code === 'session-expired' || code === 'room-not-found') this.end(code);
-      // rate-limited: the close that follows schedules another try.
+      // rate-limited: the close that follows schedules another try. Anything
+      // else means this session cannot be resumed.
+      if (code !== 'rate-limited') this.end(code === 'room-not-found' ? code : 'session-expired');
     } else {
       this.setState('closed');
       this.detach();

@@ -144,6 +144,8 @@ describe('the home page', { timeout: 120000 }, () => {
       await page.reload();
       assert.match(await textOf(page, '#home-notice'), /your place in the room ran out/);
       assert.equal(new URL(page.url()).pathname, '/');
+      // The code stays filled in, to join again.
+      assert.equal(await page.inputValue('#code-input'), `${code.slice(0, 3)}-${code.slice(3)}`);
     } finally {
       await context.close();
     }
