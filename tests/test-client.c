@@ -26,6 +26,9 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   nexus_server_limits_init_default (&fixture->limits);
+  /* Unlimited: a raw client fills the history quickly. */
+  if (GPOINTER_TO_INT (data))
+    fixture->limits.rate = 0;
   fixture->server = nexus_server_new (&fixture->limits);
   g_assert_true (nexus_server_listen (fixture->server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
   g_assert_no_error (error);
@@ -117,6 +120,12 @@ on_typing (NexusClient *client,
            GPtrArray   *names)
 {
   g_ptr_array_add (names, g_strdup (name));
+}
+
+static void
+count_changes (guint *count)
+{
+  (*count)++;
 }
 
 static void
@@ -238,6 +247,49 @@ test_history (Fixture       *fixture,
   g_assert_cmpint (nexus_event_get_seq (event_at (cy, 31)), ==, 32);
   g_assert_cmpuint (count_text (cy, "message 7"), ==, 1);
   g_assert_cmpint (nexus_client_get_last_seq (cy), ==, 32);
+}
+
+/* A room with the whole kept history (1000 events): one welcome, read in
+ * one go, into one splice of the model. */
+static void
+test_long_history (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(NexusClient) cy = NULL;
+  const char *room = json_object_get_string_member (welcome, "room");
+  guint changes = 0;
+  gint64 start;
+  GListModel *events;
+
+  for (guint i = 0; i < 1200; i++)
+    nexus_test_client_sendf (ada, "{\"type\":\"say\",\"text\":\"line %u\",\"id\":\"m%u\"}",
+                             i, i);
+  for (;;)
+    {
+      g_autoptr(JsonObject) frame = nexus_test_client_next (ada);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (frame, "id", ""), "m1199") == 0)
+        break;
+    }
+
+  cy = nexus_client_new ("127.0.0.1", fixture->port);
+  events = nexus_client_get_events (cy);
+  g_signal_connect_swapped (events, "items-changed", G_CALLBACK (count_changes), &changes);
+  start = g_get_monotonic_time ();
+  nexus_client_join (cy, room, "Cy");
+  WAIT_UNTIL (nexus_client_get_state (cy) == NEXUS_CLIENT_STATE_JOINED);
+  g_test_message ("joined with %u events in %" G_GINT64_FORMAT " ms",
+                  g_list_model_get_n_items (events), (g_get_monotonic_time () - start) / 1000);
+
+  g_assert_cmpuint (g_list_model_get_n_items (events), ==, fixture->limits.history);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpstr (nexus_event_get_text (event_at (cy, fixture->limits.history - 2)), ==,
+                   "line 1199");
+  g_assert_cmpint (nexus_event_get_seq (last_event (cy)), ==, 1202);
+  g_assert_true (nexus_event_get_continues (event_at (cy, 500)));
+  g_assert_cmpuint (count_text (cy, "line 600"), ==, 1);
 }
 
 static void
@@ -430,6 +482,8 @@ main (int   argc,
   g_test_add ("/client/create-join-say", Fixture, NULL,
               fixture_setup, test_create_join_say, fixture_teardown);
   g_test_add ("/client/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
+  g_test_add ("/client/long-history", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_long_history, fixture_teardown);
   g_test_add ("/client/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
   g_test_add ("/client/drop-and-resume", Fixture, NULL,
               fixture_setup, test_drop_and_resume, fixture_teardown);

@@ -288,6 +288,27 @@ send_from_composer (const char *text)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (room_page ()), "room.send", NULL));
 }
 
+/* What a key press in the composer does, through its own controller. */
+static gboolean
+press_enter (GdkModifierType state)
+{
+  GtkWidget *composer = GTK_WIDGET (nexus_room_page_get_composer (room_page ()));
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (composer);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      gboolean handled = FALSE;
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (controller)
+          || gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
+        continue;
+      g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Return, 36, state, &handled);
+      return handled;
+    }
+  g_assert_not_reached ();
+}
+
 static void
 type_invite (const char *invite,
              const char *host)
@@ -375,11 +396,13 @@ test_bad_input (void)
 
   /* Nobody at that address any more. */
   g_clear_object (&other);
-  failed = nexus_window_get_client (window);
+  /* Held, so the next client cannot be given the same address. */
+  failed = g_object_ref (nexus_window_get_client (window));
   gtk_widget_activate (nexus_home_page_get_join_button (home ()));
   WAIT_UNTIL (nexus_window_get_client (window) != failed
               && nexus_client_get_state (nexus_window_get_client (window))
                  == NEXUS_CLIENT_STATE_FAILED);
+  g_object_unref (failed);
   g_assert_nonnull (strstr (nexus_home_page_get_error (home ()), "Nobody is hosting a room at"));
 
   type_invite ("", NULL);
@@ -465,7 +488,12 @@ test_bob_joins (void)
                           "part together after lunch? I have a few questions about the "
                           "budget table.\",\"id\":\"b3\"}");
   bob_expects_message ("Thanks! Looking now.");
-  send_from_composer ("Sure, 14:00 in the small room.\nBring the printout.");
+  /* Shift+Enter is a new line; Enter sends. */
+  type_into_composer ("Sure, 14:00 in the small room.");
+  g_assert_false (press_enter (GDK_SHIFT_MASK));
+  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (nexus_room_page_get_composer (room_page ())),
+                                    "\nBring the printout.", -1);
+  g_assert_true (press_enter (0));
   bob_expects_message ("Sure, 14:00 in the small room.\nBring the printout.");
   WAIT_UNTIL (find_row ("Sure, 14:00 in the small room.\nBring the printout.") != NULL);
   assert_log_clean (client);
@@ -650,6 +678,85 @@ test_close_room (void)
   settle ();
 }
 
+static void
+on_server_closed (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(gboolean *) user_data = nexus_server_shutdown_finish (NEXUS_SERVER (object), result, NULL);
+}
+
+/* As a guest, by link, in a room with the whole kept history; then the
+ * host closes the room and the log stays readable. */
+static void
+test_guest_room_ends (void)
+{
+  g_autoptr(NexusServer) host = NULL;
+  g_autoptr(NexusTestClient) dee = NULL;
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  NexusServerLimits limits;
+  NexusClient *client;
+  gboolean closed = FALSE;
+  gint64 start;
+
+  nexus_server_limits_init_default (&limits);
+  limits.rate = 0;
+  host = nexus_server_new (&limits);
+  g_assert_true (nexus_server_listen (host, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  dee = nexus_test_client_new (nexus_server_get_port (host), NULL);
+  welcome = nexus_test_client_create (dee, "Dee");
+  for (guint i = 0; i < 1000; i++)
+    nexus_test_client_sendf (dee, "{\"type\":\"say\",\"text\":\"%s %u\",\"id\":\"d%u\"}",
+                             i % 7 == 0 ? "A longer line, so that rows differ in height:\\n"
+                                          "the second line of message" : "message",
+                             i, i);
+  for (;;)
+    {
+      g_autoptr(JsonObject) frame = nexus_test_client_next (dee);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (frame, "id", ""), "d999") == 0)
+        break;
+    }
+
+  link = nexus_invite_link_build ("127.0.0.1", nexus_server_get_port (host),
+                                  json_object_get_string_member (welcome, "room"));
+  type_invite (link, NULL);
+  start = g_get_monotonic_time ();
+  gtk_widget_activate (nexus_home_page_get_join_button (home ()));
+  WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (window), "room") == 0);
+  client = nexus_window_get_client (window);
+  g_assert_false (nexus_window_is_hosting (window));
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (client)), ==, 1000);
+  WAIT_UNTIL (find_row ("message 998") != NULL);
+  g_test_message ("1000 events on screen, at the end, in %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+
+  /* Scrolled up, new messages do not pull the view down. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (nexus_room_page_get_scrolled_window (room_page ())), 0);
+  settle ();
+  nexus_test_client_send (dee, "{\"type\":\"say\",\"text\":\"Are you still there?\",\"id\":\"d1000\"}");
+  WAIT_UNTIL (count_in_log (client, "Are you still there?") == 1);
+  settle ();
+  g_assert_null (find_row ("Are you still there?"));
+  g_assert_nonnull (nexus_room_page_get_jump_button (room_page ()));
+  gtk_widget_activate (nexus_room_page_get_jump_button (room_page ()));
+  WAIT_UNTIL (find_row ("Are you still there?") != NULL);
+
+  /* The host closes the room. */
+  nexus_server_shutdown_async (host, NULL, on_server_closed, &closed);
+  WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_ENDED);
+  WAIT_UNTIL (closed);
+  g_assert_cmpstr (nexus_room_page_get_banner (room_page ()), ==, "The host closed the room.");
+  g_assert_cmpstr (nexus_room_page_get_subtitle (room_page ()), ==, "Room ended");
+  g_assert_nonnull (find_row ("Are you still there?"));
+  screenshot ("ended.png", NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.leave", NULL));
+  g_assert_cmpstr (nexus_window_get_page_name (window), ==, "home");
+}
+
 /* The second process: a whole app of its own, joined from the command
  * line; it says hello, waits for the welcome, and leaves. */
 
@@ -770,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/ui/dark", test_dark);
   g_test_add_func ("/ui/share", test_share);
   g_test_add_func ("/ui/close-room", test_close_room);
+  g_test_add_func ("/ui/guest-room-ends", test_guest_room_ends);
 
   status = g_test_run ();
 

@@ -63,6 +63,7 @@ struct _NexusClient
   /* The log: confirmed events in seq order, then own unconfirmed messages */
   GListStore *events;
   guint n_confirmed;
+  GPtrArray *batch;        /* history being read, not yet in @events */
   GHashTable *pending;     /* id → NexusEvent, own messages not confirmed */
   GQueue outbox;           /* NexusEvent, SENDING, in send order */
   guint n_outbox_sent;     /* the head of @outbox sent on this connection */
@@ -347,31 +348,50 @@ flush_outbox (NexusClient *self)
 
 /* The log */
 
+static gboolean
+follows_in_group (NexusEvent *event,
+                  NexusEvent *previous)
+{
+  if (previous == NULL
+      || nexus_event_get_kind (event) != NEXUS_EVENT_MESSAGE
+      || nexus_event_get_kind (previous) != NEXUS_EVENT_MESSAGE
+      || g_strcmp0 (nexus_event_get_name (event), nexus_event_get_name (previous)) != 0)
+    return FALSE;
+
+  return g_date_time_difference (nexus_event_get_timestamp (event),
+                                 nexus_event_get_timestamp (previous)) < GROUP_WINDOW_USEC;
+}
+
 static void
 update_continues (NexusClient *self,
                   guint        position)
 {
   g_autoptr(NexusEvent) event = g_list_model_get_item (G_LIST_MODEL (self->events), position);
   g_autoptr(NexusEvent) previous = NULL;
-  gboolean continues = FALSE;
 
   if (event == NULL)
     return;
   if (position > 0)
     previous = g_list_model_get_item (G_LIST_MODEL (self->events), position - 1);
 
-  if (previous != NULL
-      && nexus_event_get_kind (event) == NEXUS_EVENT_MESSAGE
-      && nexus_event_get_kind (previous) == NEXUS_EVENT_MESSAGE
-      && g_strcmp0 (nexus_event_get_name (event), nexus_event_get_name (previous)) == 0)
-    {
-      GTimeSpan span = g_date_time_difference (nexus_event_get_timestamp (event),
-                                               nexus_event_get_timestamp (previous));
+  nexus_event_set_continues (event, follows_in_group (event, previous));
+}
 
-      continues = span < GROUP_WINDOW_USEC;
-    }
+/* A welcome brings up to the whole history: one splice, not a thousand
+ * items-changed. */
+static void
+flush_batch (NexusClient *self)
+{
+  guint n;
 
-  nexus_event_set_continues (event, continues);
+  if (self->batch == NULL || self->batch->len == 0)
+    return;
+
+  n = self->batch->len;
+  g_list_store_splice (self->events, self->n_confirmed, 0, self->batch->pdata, n);
+  self->n_confirmed += n;
+  g_ptr_array_set_size (self->batch, 0);
+  update_continues (self, self->n_confirmed);
 }
 
 static void
@@ -379,6 +399,19 @@ insert_confirmed (NexusClient *self,
                   NexusEvent  *event)
 {
   guint position = self->n_confirmed;
+
+  if (self->batch != NULL)
+    {
+      g_autoptr(NexusEvent) previous = NULL;
+
+      if (self->batch->len > 0)
+        previous = g_object_ref (g_ptr_array_index (self->batch, self->batch->len - 1));
+      else if (position > 0)
+        previous = g_list_model_get_item (G_LIST_MODEL (self->events), position - 1);
+      nexus_event_set_continues (event, follows_in_group (event, previous));
+      g_ptr_array_add (self->batch, g_object_ref (event));
+      return;
+    }
 
   g_list_store_insert (self->events, position, event);
   self->n_confirmed++;
@@ -415,6 +448,7 @@ confirm_pending (NexusClient *self,
 {
   guint position;
 
+  flush_batch (self);
   g_object_ref (event);
   g_hash_table_remove (self->pending, nexus_event_get_id (event));
   outbox_remove (self, event);
@@ -675,6 +709,7 @@ handle_welcome (NexusClient *self,
   if (get_bool (object, "gap"))
     g_debug ("client: some events were missed while away");
 
+  self->batch = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < json_array_get_length (history); i++)
     {
       JsonNode *node = json_array_get_element (history, i);
@@ -682,6 +717,8 @@ handle_welcome (NexusClient *self,
       if (JSON_NODE_HOLDS_OBJECT (node))
         handle_event_object (self, json_node_get_object (node), FALSE);
     }
+  flush_batch (self);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
   self->last_seq = MAX (self->last_seq, last_seq);
 
   self->backoff_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
@@ -1117,6 +1154,7 @@ nexus_client_dispose (GObject *object)
   g_clear_handle_id (&self->flush_id, g_source_remove);
   g_queue_clear_full (&self->outbox, g_object_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_clear_object (&self->events);
   g_clear_object (&self->session);
 

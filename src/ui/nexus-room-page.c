@@ -47,6 +47,7 @@ struct _NexusRoomPage
   GtkScrolledWindow *scrolled_window;
   GtkListView *list_view;
   GtkRevealer *jump_revealer;
+  GtkWidget *jump_button;
   GtkRevealer *typing_revealer;
   GtkLabel *typing_label;
   GtkWidget *composer_bar;
@@ -513,6 +514,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, jump_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_revealer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_label);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer_bar);
@@ -709,4 +711,13 @@ nexus_room_page_get_typing (NexusRoomPage *self)
   if (!gtk_revealer_get_reveal_child (self->typing_revealer))
     return NULL;
   return gtk_label_get_label (self->typing_label);
+}
+
+/* The "Jump to latest" button, or NULL while the log follows the end. */
+GtkWidget *
+nexus_room_page_get_jump_button (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->jump_revealer) ? self->jump_button : NULL;
 }

@@ -33,5 +33,6 @@ const char        *nexus_room_page_get_title        (NexusRoomPage      *self);
 const char        *nexus_room_page_get_subtitle     (NexusRoomPage      *self);
 const char        *nexus_room_page_get_banner       (NexusRoomPage      *self);
 const char        *nexus_room_page_get_typing       (NexusRoomPage      *self);
+GtkWidget         *nexus_room_page_get_jump_button  (NexusRoomPage      *self);
 
 G_END_DECLS
