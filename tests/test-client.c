@@ -470,6 +470,44 @@ test_frames (void)
   g_assert_false (nexus_client_handle_frame (client, older, strlen (older)));
   g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (client)), ==, 2);
   g_assert_cmpint (nexus_client_get_last_seq (client), ==, 3);
+
+  /* Own messages: refused ones wait for Retry; rate-limited ones are kept;
+   * the echo confirms and moves them among the room's events. */
+  {
+    NexusEvent *refused = nexus_client_say (client, "refused");
+    NexusEvent *later = nexus_client_say (client, "later");
+    g_autofree char *refusal = g_strdup_printf ("{\"type\":\"error\",\"code\":\"text-invalid\","
+                                                "\"message\":\"No.\",\"id\":\"%s\"}",
+                                                nexus_event_get_id (refused));
+    g_autofree char *slow = g_strdup_printf ("{\"type\":\"error\",\"code\":\"rate-limited\","
+                                             "\"message\":\"Slow.\",\"id\":\"%s\"}",
+                                             nexus_event_get_id (later));
+    g_autofree char *echo = g_strdup_printf ("{\"type\":\"message\",\"seq\":4,\"ts\":"
+                                             "\"2026-11-24T09:16:00.000Z\",\"name\":\"Ada\","
+                                             "\"text\":\"refused\",\"id\":\"%s\"}",
+                                             nexus_event_get_id (refused));
+
+    g_assert_cmpuint (nexus_client_get_n_unsent (client), ==, 2);
+    g_assert_true (nexus_client_handle_frame (client, refusal, strlen (refusal)));
+    g_assert_cmpint (nexus_event_get_delivery (refused), ==, NEXUS_DELIVERY_FAILED);
+    g_assert_cmpuint (nexus_client_get_n_unsent (client), ==, 1);
+    g_assert_true (nexus_client_handle_frame (client, slow, strlen (slow)));
+    g_assert_cmpint (nexus_event_get_delivery (later), ==, NEXUS_DELIVERY_SENDING);
+    g_assert_cmpuint (nexus_client_get_n_unsent (client), ==, 1);
+
+    nexus_client_retry (client, refused);
+    g_assert_cmpint (nexus_event_get_delivery (refused), ==, NEXUS_DELIVERY_SENDING);
+    g_assert_cmpuint (nexus_client_get_n_unsent (client), ==, 2);
+    g_assert_true (event_at (client, 2) == refused);
+    g_assert_true (event_at (client, 3) == later);
+
+    /* Confirmed, it keeps its place before the one still on its way. */
+    g_assert_true (nexus_client_handle_frame (client, echo, strlen (echo)));
+    g_assert_cmpint (nexus_event_get_delivery (refused), ==, NEXUS_DELIVERY_SENT);
+    g_assert_cmpint (nexus_event_get_seq (refused), ==, 4);
+    g_assert_true (event_at (client, 2) == refused);
+    g_assert_cmpuint (nexus_client_get_n_unsent (client), ==, 1);
+  }
 }
 
 int

@@ -198,17 +198,14 @@ update (NexusMessageRow *self)
   else
     gtk_widget_remove_css_class (self->bubble, "own");
 
+  /* Disabled with the action when the room is over. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button),
+                                          g_variant_new_string (nexus_event_get_id (event)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "room.retry");
+
   update_time (self);
   update_grouping (self);
   update_delivery (self);
-}
-
-static void
-on_retry_clicked (NexusMessageRow *self)
-{
-  if (self->event != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "room.retry", "s",
-                                nexus_event_get_id (self->event));
 }
 
 static void
@@ -241,7 +238,6 @@ nexus_message_row_class_init (NexusMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status_box);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, retry_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_set_css_name (widget_class, "nexusmessagerow");
 }
 

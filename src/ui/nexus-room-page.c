@@ -323,6 +323,7 @@ update_state (NexusRoomPage *self)
     }
 
   gtk_widget_set_sensitive (self->composer_bar, can_write);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.retry", can_write);
   gtk_widget_set_sensitive (GTK_WIDGET (self->share_button), !ended);
   gtk_widget_set_sensitive (GTK_WIDGET (self->members_button), !ended);
   if (ended)
