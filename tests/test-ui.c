@@ -641,6 +641,19 @@ test_dark (void)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+/* The smallest the window goes: a phone-sized column. */
+static void
+test_narrow (void)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) < 500);
+  screenshot ("room-narrow.png", NULL);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  g_assert_nonnull (find_row ("Back again"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 500);
+}
+
 static GtkWindow *
 find_dialog (void)
 {
@@ -861,7 +874,11 @@ main (int   argc,
   nexus_application_set_listen (app, "127.0.0.1", NEXUS_SERVER_PORT_ANY);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* GNOME's own title bar buttons, whatever the machine's settings. */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-enable-animations", FALSE,
+                "gtk-decoration-layout", "appmenu:close",
+                NULL);
   g_application_activate (G_APPLICATION (app));
   window = NEXUS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
@@ -875,6 +892,7 @@ main (int   argc,
   g_test_add_func ("/ui/second-process", test_second_process);
   g_test_add_func ("/ui/reconnect", test_reconnect);
   g_test_add_func ("/ui/dark", test_dark);
+  g_test_add_func ("/ui/narrow", test_narrow);
   g_test_add_func ("/ui/share", test_share);
   g_test_add_func ("/ui/close-room", test_close_room);
   g_test_add_func ("/ui/guest-room-ends", test_guest_room_ends);

@@ -196,6 +196,17 @@ on_join_clicked (NexusHomePage *self)
   nexus_home_page_activate_join (self);
 }
 
+/* Once the sentence has slid in: focus the button below it, which scrolls
+ * both into view, and Enter tries again. */
+static void
+on_error_revealed (NexusHomePage *self)
+{
+  if (gtk_revealer_get_child_revealed (self->join_error_revealer))
+    gtk_widget_grab_focus (GTK_WIDGET (self->join_button));
+  else if (gtk_revealer_get_child_revealed (self->create_error_revealer))
+    gtk_widget_grab_focus (GTK_WIDGET (self->create_button));
+}
+
 static void
 nexus_home_page_class_init (NexusHomePageClass *klass)
 {
@@ -237,6 +248,11 @@ static void
 nexus_home_page_init (NexusHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self->join_error_revealer, "notify::child-revealed",
+                           G_CALLBACK (on_error_revealed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->create_error_revealer, "notify::child-revealed",
+                           G_CALLBACK (on_error_revealed), self, G_CONNECT_SWAPPED);
 }
 
 void
@@ -299,8 +315,7 @@ nexus_home_page_set_error (NexusHomePage *self,
 
   gtk_label_set_label (label, sentence);
   gtk_revealer_set_reveal_child (revealer, TRUE);
-  /* Scrolls the sentence into view, and Enter tries again. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->joining ? self->join_button : self->create_button));
+  on_error_revealed (self);
 }
 
 /* The sentence shown: a failure, or else a hint under the form. */

@@ -38,7 +38,6 @@ struct _NexusRoomPage
   GtkMenuButton *members_button;
   GtkLabel *members_heading;
   GtkListBox *members_list;
-  AdwButtonContent *members_content;
   GtkRevealer *banner_revealer;
   GtkWidget *banner;
   GtkSpinner *banner_spinner;
@@ -233,11 +232,9 @@ update_members (NexusRoomPage *self)
   const char * const *members = nexus_client_get_members (self->client);
   guint n = nexus_client_get_n_members (self->client);
   const char *own = nexus_client_get_name (self->client);
-  g_autofree char *count = g_strdup_printf ("%u", n);
   g_autofree char *heading = g_strdup_printf (n == 1 ? "%u Member" : "%u Members", n);
   GtkWidget *child;
 
-  adw_button_content_set_label (self->members_content, count);
   gtk_label_set_label (self->members_heading, heading);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_list))) != NULL)
@@ -506,7 +503,6 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_heading);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_list);
-  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_content);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_spinner);
