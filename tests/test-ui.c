@@ -621,12 +621,25 @@ test_share (void)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_cmpstr (g_strstrip (zbar_out), ==, first_link);
 
+  /* Who is in the room. */
+  {
+    GtkMenuButton *members = nexus_room_page_get_members_button (room_page ());
+    GtkPopover *popover = gtk_menu_button_get_popover (members);
+
+    gtk_menu_button_popup (members);
+    WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (popover)));
+    screenshot ("members.png", GTK_WIDGET (popover));
+    gtk_popover_popdown (popover);
+    settle ();
+  }
+
   gtk_menu_button_popup (nexus_room_page_get_share_button (room_page ()));
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (share)));
-  nexus_share_popover_copy_link (share, 0);
   screenshot ("share.png", GTK_WIDGET (share));
+  nexus_share_popover_copy_link (share, 0);
   gtk_popover_popdown (GTK_POPOVER (share));
   settle ();
+
 }
 
 static void

@@ -180,7 +180,13 @@ connection_detach (NexusClient *self,
 
   g_signal_handlers_disconnect_by_data (self->connection, self);
   if (close && soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+    {
+      /* The connection lives until its close handshake is done (at most
+       * 5 s), so what was queued before, a `leave` say, still goes out. */
+      soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_signal_connect (g_steal_pointer (&self->connection), "closed",
+                        G_CALLBACK (g_object_unref), NULL);
+    }
   g_clear_object (&self->connection);
   g_clear_handle_id (&self->pong_check_id, g_source_remove);
   g_clear_handle_id (&self->flush_id, g_source_remove);

@@ -718,3 +718,11 @@ nexus_room_page_get_jump_button (NexusRoomPage *self)
 
   return gtk_revealer_get_reveal_child (self->jump_revealer) ? self->jump_button : NULL;
 }
+
+GtkMenuButton *
+nexus_room_page_get_members_button (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->members_button;
+}

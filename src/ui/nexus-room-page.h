@@ -29,6 +29,7 @@ GtkListView       *nexus_room_page_get_list_view    (NexusRoomPage      *self);
 GtkScrolledWindow *nexus_room_page_get_scrolled_window (NexusRoomPage   *self);
 NexusSharePopover *nexus_room_page_get_share_popover (NexusRoomPage     *self);
 GtkMenuButton     *nexus_room_page_get_share_button (NexusRoomPage      *self);
+GtkMenuButton     *nexus_room_page_get_members_button (NexusRoomPage    *self);
 const char        *nexus_room_page_get_title        (NexusRoomPage      *self);
 const char        *nexus_room_page_get_subtitle     (NexusRoomPage      *self);
 const char        *nexus_room_page_get_banner       (NexusRoomPage      *self);

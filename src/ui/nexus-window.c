@@ -21,6 +21,7 @@ struct _NexusWindow
   gboolean hosting;
   gboolean close_confirmed;
   gboolean close_after_leaving;
+  AdwToast *toast;          /* the one shown, if any */
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -116,6 +117,10 @@ leave_room (NexusWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "home");
   nexus_home_page_set_busy (self->home_page, FALSE);
   nexus_home_page_focus (self->home_page);
+  /* What it said was about the room. */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_clear_object (&self->toast);
 
   if (self->close_after_leaving)
     {
@@ -474,6 +479,7 @@ nexus_window_dispose (GObject *object)
   NexusWindow *self = NEXUS_WINDOW (object);
 
   drop_client (self);
+  g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (nexus_window_parent_class)->dispose (object);
@@ -582,8 +588,11 @@ nexus_window_show_toast (NexusWindow *self,
 
   g_return_if_fail (NEXUS_IS_WINDOW (self));
 
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 3);
+  g_set_object (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
