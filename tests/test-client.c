@@ -150,7 +150,11 @@ test_create_join_say (Fixture       *fixture,
 
   g_assert_cmpstr (nexus_client_get_name (ada), ==, "Ada");
   g_assert_nonnull (room);
-  g_assert_nonnull (nexus_code_normalize (room));
+  {
+    g_autofree char *normal = nexus_code_normalize (room);
+
+    g_assert_cmpstr (normal, ==, room);
+  }
   g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (ada)), ==, 1);
   event = last_event (ada);

@@ -953,15 +953,9 @@ pong_check_cb (gpointer user_data)
 }
 
 static void
-on_closed (SoupWebsocketConnection *connection,
-           NexusClient             *self)
+handle_closed (NexusClient *self,
+               gushort      code)
 {
-  gushort code = soup_websocket_connection_get_close_code (connection);
-  g_autoptr(NexusClient) hold = g_object_ref (self);
-
-  g_debug ("client: connection closed with %u", code);
-  connection_detach (self, FALSE);
-
   switch (self->state)
     {
     case NEXUS_CLIENT_STATE_FAILED:
@@ -984,6 +978,19 @@ on_closed (SoupWebsocketConnection *connection,
     fail (self, NULL, "The host closed the connection. Try again in a moment.");
   else
     schedule_reconnect (self);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           NexusClient             *self)
+{
+  gushort code = soup_websocket_connection_get_close_code (connection);
+
+  g_debug ("client: connection closed with %u", code);
+  g_object_ref (self);
+  connection_detach (self, FALSE);
+  handle_closed (self, code);
+  g_object_unref (self);
 }
 
 static char *

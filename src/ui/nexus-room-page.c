@@ -569,6 +569,8 @@ nexus_room_page_set_client (NexusRoomPage      *self,
                             const char * const *links,
                             const char         *share_note)
 {
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
   g_return_if_fail (NEXUS_IS_ROOM_PAGE (self));
   g_return_if_fail (client == NULL || NEXUS_IS_CLIENT (client));
 
@@ -591,8 +593,8 @@ nexus_room_page_set_client (NexusRoomPage      *self,
     }
 
   self->events = g_object_ref (nexus_client_get_events (client));
-  gtk_list_view_set_model (self->list_view,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->events))));
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (self->events)));
+  gtk_list_view_set_model (self->list_view, selection);
   g_signal_connect_object (self->events, "items-changed", G_CALLBACK (on_events_changed), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (client, "notify::state", G_CALLBACK (update_state), self,
