@@ -361,6 +361,39 @@ test_home (void)
   screenshot ("home.png", NULL);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type)
+          && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+/* The primary menu's two windows open and close. */
+static void
+test_menu (void)
+{
+  GtkWindow *shortcuts, *about;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  WAIT_UNTIL ((shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  gtk_window_close (shortcuts);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  WAIT_UNTIL ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_close (about);
+  settle ();
+}
+
 static void
 test_bad_input (void)
 {
@@ -930,6 +963,7 @@ main (int   argc,
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0);
 
   g_test_add_func ("/ui/home", test_home);
+  g_test_add_func ("/ui/menu", test_menu);
   g_test_add_func ("/ui/bad-input", test_bad_input);
   g_test_add_func ("/ui/create-room", test_create_room);
   g_test_add_func ("/ui/bob-joins", test_bob_joins);
