@@ -312,7 +312,8 @@ test_refusals (Fixture       *fixture,
   WAIT_UNTIL (nexus_client_get_state (nobody) == NEXUS_CLIENT_STATE_FAILED);
   g_assert_cmpstr (nexus_client_get_error_code (nobody), ==, "room-not-found");
   g_assert_cmpstr (nexus_client_get_error_message (nobody), ==,
-                   "There is no room ZZZ-ZZZ at 127.0.0.1. Check the code; the room may have ended.");
+                   "There is no room ZZZ-ZZZ at 127.0.0.1. Check the code; the room may "
+                   "have ended.");
 
   nexus_client_join (twin, nexus_client_get_room (ada), "ADA");
   WAIT_UNTIL (nexus_client_get_state (twin) == NEXUS_CLIENT_STATE_FAILED);

@@ -284,6 +284,12 @@ assert_log_clean (NexusClient *client)
     }
 }
 
+static GtkTextBuffer *
+composer_buffer (NexusRoomPage *page)
+{
+  return gtk_text_view_get_buffer (nexus_room_page_get_composer (page));
+}
+
 static void
 type_into_composer (const char *text)
 {
@@ -435,8 +441,10 @@ test_bad_input (void)
               && nexus_client_get_state (nexus_window_get_client (window))
                  == NEXUS_CLIENT_STATE_FAILED);
   g_assert_cmpstr (nexus_home_page_get_error (home ()), ==,
-                   "There is no room ZZZ-ZZZ at 127.0.0.1. Check the code; the room may have ended.");
-  g_assert_cmpstr (gtk_editable_get_text (nexus_home_page_get_invite_entry (home ())), ==, "ZZZ-ZZZ");
+                   "There is no room ZZZ-ZZZ at 127.0.0.1. Check the code; the room may "
+                   "have ended.");
+  g_assert_cmpstr (gtk_editable_get_text (nexus_home_page_get_invite_entry (home ())), ==,
+                   "ZZZ-ZZZ");
   g_assert_cmpstr (nexus_window_get_page_name (window), ==, "home");
   screenshot ("home-error.png", NULL);
 
@@ -514,8 +522,7 @@ test_bob_joins (void)
 
   /* The composer sends; Bob gets it once. */
   send_from_composer ("Hello Bob! The notes are at https://example.org/notes");
-  g_assert_cmpint (gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (nexus_room_page_get_composer (room_page ()))),
-                   ==, 0);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (composer_buffer (room_page ())), ==, 0);
   bob_expects_message ("Hello Bob! The notes are at https://example.org/notes");
   WAIT_UNTIL (find_row ("Hello Bob! The notes are at https://example.org/notes") != NULL);
   nexus_test_spin (300);
@@ -529,7 +536,8 @@ test_bob_joins (void)
                     ==, 1);
 
   /* A conversation worth a screenshot. */
-  nexus_test_client_send (bob, "{\"type\":\"say\",\"text\":\"Thanks! Looking now.\",\"id\":\"b2\"}");
+  nexus_test_client_send (bob,
+                          "{\"type\":\"say\",\"text\":\"Thanks! Looking now.\",\"id\":\"b2\"}");
   nexus_test_client_send (bob, "{\"type\":\"say\",\"text\":\"Can we go over the second "
                           "part together after lunch? I have a few questions about the "
                           "budget table.\",\"id\":\"b3\"}");
@@ -537,8 +545,7 @@ test_bob_joins (void)
   /* Shift+Enter is a new line; Enter sends. */
   type_into_composer ("Sure, 14:00 in the small room.");
   g_assert_false (press_enter (GDK_SHIFT_MASK));
-  gtk_text_buffer_insert_at_cursor (gtk_text_view_get_buffer (nexus_room_page_get_composer (room_page ())),
-                                    "\nBring the printout.", -1);
+  gtk_text_buffer_insert_at_cursor (composer_buffer (room_page ()), "\nBring the printout.", -1);
   g_assert_true (press_enter (0));
   bob_expects_message ("Sure, 14:00 in the small room.\nBring the printout.");
   WAIT_UNTIL (find_row ("Sure, 14:00 in the small room.\nBring the printout.") != NULL);
@@ -806,9 +813,11 @@ test_guest_room_ends (void)
                   (g_get_monotonic_time () - start) / 1000);
 
   /* Scrolled up, new messages do not pull the view down. */
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (nexus_room_page_get_scrolled_window (room_page ())), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (
+                              nexus_room_page_get_scrolled_window (room_page ())), 0);
   settle ();
-  nexus_test_client_send (dee, "{\"type\":\"say\",\"text\":\"Are you still there?\",\"id\":\"d1000\"}");
+  nexus_test_client_send (dee,
+                          "{\"type\":\"say\",\"text\":\"Are you still there?\",\"id\":\"d1000\"}");
   WAIT_UNTIL (count_in_log (client, "Are you still there?") == 1);
   settle ();
   g_assert_null (find_row ("Are you still there?"));
@@ -856,7 +865,7 @@ child_tick (gpointer user_data)
       g_assert_cmpstr (nexus_client_get_name (client), ==, "Cy");
       /* History came with the join. */
       g_assert_cmpuint (count_in_log (client, "hi"), ==, 1);
-      gtk_text_buffer_set_text (gtk_text_view_get_buffer (nexus_room_page_get_composer (nexus_window_get_room_page (child_window))),
+      gtk_text_buffer_set_text (composer_buffer (nexus_window_get_room_page (child_window)),
                                 "Hello from the other window", -1);
       gtk_widget_activate_action (GTK_WIDGET (nexus_window_get_room_page (child_window)),
                                   "room.send", NULL);
@@ -960,7 +969,8 @@ main (int   argc,
   window = NEXUS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
-  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) && gtk_widget_get_width (GTK_WIDGET (window)) > 0);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window))
+              && gtk_widget_get_width (GTK_WIDGET (window)) > 0);
 
   g_test_add_func ("/ui/home", test_home);
   g_test_add_func ("/ui/menu", test_menu);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
@@ -278,7 +279,7 @@ schedule_reconnect (NexusClient *self)
   else if (now - self->reconnecting_since > NEXUS_CLIENT_GIVE_UP_SECONDS * G_USEC_PER_SEC)
     {
       end (self, NEXUS_CLIENT_END_UNREACHABLE, NULL,
-           "The host can no longer be reached, so the room has ended for you.");
+           _("The host can no longer be reached, so the room has ended for you."));
       return;
     }
 
@@ -745,26 +746,30 @@ sentence_for_error (NexusClient    *self,
   switch (code)
     {
     case NEXUS_ERROR_ROOM_NOT_FOUND:
-      return g_strdup_printf ("There is no room %s at %s. Check the code; the room may have ended.",
+      return g_strdup_printf (_("There is no room %s at %s. Check the code; the room may "
+                                "have ended."),
                               room ? room : "", self->host);
     case NEXUS_ERROR_NAME_INVALID:
-      return g_strdup ("That name cannot be used. Choose a name of 1 to 32 characters.");
+      return g_strdup (_("That name cannot be used. Choose a name of 1 to 32 characters."));
     case NEXUS_ERROR_NAME_TAKEN:
-      return g_strdup_printf ("Someone in this room is already called “%s”. Choose another name.",
+      return g_strdup_printf (_("Someone in this room is already called “%s”. Choose another "
+                                "name."),
                               self->wanted_name ? self->wanted_name : "");
     case NEXUS_ERROR_ROOM_FULL:
-      return g_strdup ("This room is full. Ask the host to make room, or create a room of your own.");
+      return g_strdup (_("This room is full. Ask the host to make room, or create a room of "
+                         "your own."));
     case NEXUS_ERROR_SERVER_FULL:
-      return g_strdup ("This host has too many rooms open. Try again later, or join a room instead.");
+      return g_strdup (_("This host has too many rooms open. Try again later, or join a room "
+                         "instead."));
     case NEXUS_ERROR_SESSION_EXPIRED:
-      return g_strdup ("You were away too long and left the room.");
+      return g_strdup (_("You were away too long and left the room."));
     case NEXUS_ERROR_RATE_LIMITED:
-      return g_strdup ("Too many tries from this computer. Wait a minute, then try again.");
+      return g_strdup (_("Too many tries from this computer. Wait a minute, then try again."));
     case NEXUS_ERROR_BAD_REQUEST:
     case NEXUS_ERROR_TEXT_INVALID:
     case NEXUS_ERROR_NOT_JOINED:
     default:
-      return g_strdup (server_message ? server_message : "The host refused the request.");
+      return g_strdup (server_message ? server_message : _("The host refused the request."));
     }
 }
 
@@ -948,7 +953,7 @@ pong_check_cb (gpointer user_data)
   if (self->state == NEXUS_CLIENT_STATE_JOINED || self->state == NEXUS_CLIENT_STATE_RECONNECTING)
     schedule_reconnect (self);
   else
-    fail (self, NULL, "The host stopped answering. Check your network and try again.");
+    fail (self, NULL, _("The host stopped answering. Check your network and try again."));
   return G_SOURCE_REMOVE;
 }
 
@@ -970,12 +975,13 @@ handle_closed (NexusClient *self,
     }
 
   if (code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
-    end (self, NEXUS_CLIENT_END_HOST_CLOSED, NULL, "The host closed the room.");
+    end (self, NEXUS_CLIENT_END_HOST_CLOSED, NULL, _("The host closed the room."));
   else if (code == 4001)
     end (self, NEXUS_CLIENT_END_TAKEN_OVER, NULL,
-         "This room was opened again somewhere else with your name, so it was closed here.");
+         _("This room was opened again somewhere else with your name, so it was closed "
+           "here."));
   else if (self->state == NEXUS_CLIENT_STATE_CONNECTING)
-    fail (self, NULL, "The host closed the connection. Try again in a moment.");
+    fail (self, NULL, _("The host closed the connection. Try again in a moment."));
   else
     schedule_reconnect (self);
 }
@@ -999,22 +1005,22 @@ sentence_for_connect_error (NexusClient    *self,
                             const GError   *error)
 {
   if (attempt->timed_out)
-    return g_strdup_printf ("The host %s did not answer. Check that you are on the same "
-                            "network as the host, and that the address is right.", self->host);
+    return g_strdup_printf (_("The host %s did not answer. Check that you are on the same "
+                              "network as the host, and that the address is right."), self->host);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup_printf ("Nobody is hosting a room at %s, port %u. Check the address, and "
-                            "that Nexus Chat is open on the host.", self->host, self->port);
+    return g_strdup_printf (_("Nobody is hosting a room at %s, port %u. Check the address, and "
+                              "that Nexus Chat is open on the host."), self->host, self->port);
 
   if (error->domain == G_RESOLVER_ERROR
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
-    return g_strdup_printf ("The host “%s” could not be found. Check the address in the "
-                            "invite link.", self->host);
+    return g_strdup_printf (_("The host “%s” could not be found. Check the address in the "
+                              "invite link."), self->host);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup_printf ("The host %s cannot be reached from here. Check that you are on "
-                            "the same network as the host.", self->host);
+    return g_strdup_printf (_("The host %s cannot be reached from here. Check that you are on "
+                              "the same network as the host."), self->host);
 
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET)
       || g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE))
@@ -1022,14 +1028,14 @@ sentence_for_connect_error (NexusClient    *self,
       guint status = soup_message_get_status (attempt->message);
 
       if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-        return g_strdup ("The host has too many people connected right now. Try again in a "
-                         "moment.");
-      return g_strdup_printf ("%s, port %u, is not a Nexus Chat host. Check the address.",
+        return g_strdup (_("The host has too many people connected right now. Try again in a "
+                           "moment."));
+      return g_strdup_printf (_("%s, port %u, is not a Nexus Chat host. Check the address."),
                               self->host, self->port);
     }
 
-  return g_strdup_printf ("Could not connect to %s, port %u. Check the address and your "
-                          "network, then try again.", self->host, self->port);
+  return g_strdup_printf (_("Could not connect to %s, port %u. Check the address and your "
+                            "network, then try again."), self->host, self->port);
 }
 
 static void
@@ -1138,7 +1144,7 @@ start_connection (NexusClient *self)
   if (message == NULL)
     {
       g_autofree char *sentence =
-        g_strdup_printf ("“%s” is not a host address. Check the invite link.", self->host);
+        g_strdup_printf (_("“%s” is not a host address. Check the invite link."), self->host);
 
       fail (self, NULL, sentence);
       return;

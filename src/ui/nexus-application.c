@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include <locale.h>
+
 #include "nexus-application.h"
 #include "nexus-ui-resources.h"
 #include "nexus-window.h"
@@ -104,18 +108,18 @@ about_action (GSimpleAction *action,
 {
   NexusApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  const char *developers[] = { "The Nexus Chat authors", NULL };
+  const char *developers[] = { _("The Nexus Chat authors"), NULL };
 
 #if ADW_CHECK_VERSION (1, 5, 0)
   AdwDialog *about = adw_about_dialog_new ();
 
-  adw_about_dialog_set_application_name (ADW_ABOUT_DIALOG (about), "Nexus Chat");
+  adw_about_dialog_set_application_name (ADW_ABOUT_DIALOG (about), _("Nexus Chat"));
   adw_about_dialog_set_application_icon (ADW_ABOUT_DIALOG (about), APP_ID);
   adw_about_dialog_set_version (ADW_ABOUT_DIALOG (about), PACKAGE_VERSION);
   adw_about_dialog_set_comments (ADW_ABOUT_DIALOG (about),
-                                 "Chat with the people on your network: no account, no "
-                                 "internet, no server to set up.");
-  adw_about_dialog_set_developer_name (ADW_ABOUT_DIALOG (about), "The Nexus Chat authors");
+                                 _("Chat with the people on your network: no account, no "
+                                   "internet, no server to set up."));
+  adw_about_dialog_set_developer_name (ADW_ABOUT_DIALOG (about), _("The Nexus Chat authors"));
   adw_about_dialog_set_developers (ADW_ABOUT_DIALOG (about), developers);
   adw_about_dialog_set_license_type (ADW_ABOUT_DIALOG (about), GTK_LICENSE_GPL_3_0);
   adw_about_dialog_set_website (ADW_ABOUT_DIALOG (about),
@@ -128,13 +132,13 @@ about_action (GSimpleAction *action,
 
   gtk_window_set_transient_for (GTK_WINDOW (about), window);
   gtk_window_set_modal (GTK_WINDOW (about), TRUE);
-  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "Nexus Chat");
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Nexus Chat"));
   adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
   adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
   adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
-                                 "Chat with the people on your network: no account, no "
-                                 "internet, no server to set up.");
-  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), "The Nexus Chat authors");
+                                 _("Chat with the people on your network: no account, no "
+                                   "internet, no server to set up."));
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Nexus Chat authors"));
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
   adw_about_window_set_website (ADW_ABOUT_WINDOW (about),
@@ -233,16 +237,16 @@ nexus_application_init (NexusApplication *self)
   GOptionGroup *group;
   const GOptionEntry entries[] = {
     { "join", 'j', 0, G_OPTION_ARG_STRING, NULL,
-      "Join a room: an invite link, or CODE@HOST:PORT", "LINK" },
+      N_("Join a room: an invite link, or CODE@HOST:PORT"), N_("LINK") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, NULL,
-      "The name to join with", "NAME" },
+      N_("The name to join with"), N_("NAME") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &self->port,
-      "Host rooms on this port; 0 picks any free port (default: 47474, or the next free one "
-      "up to 47483)", "PORT" },
+      N_("Host rooms on this port; 0 picks any free port (default: 47474, or the next free one "
+         "up to 47483)"), N_("PORT") },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &self->bind_address,
-      "Host rooms on this address only (default: all addresses)", "ADDRESS" },
+      N_("Host rooms on this address only (default: all addresses)"), N_("ADDRESS") },
     { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
-      "Serve rooms to browsers without a window", NULL },
+      N_("Serve rooms to browsers without a window"), NULL },
     { NULL }
   };
 
@@ -251,7 +255,9 @@ nexus_application_init (NexusApplication *self)
   self->limit_entries = nexus_server_limits_option_entries (&self->limits);
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
-  group = g_option_group_new ("limits", "Server limits:", "Show the limits of hosted rooms",
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Host or join a chat room on your network."));
+  group = g_option_group_new ("limits", _("Server limits:"), _("Show the limits of hosted rooms"),
                               NULL, NULL);
   g_option_group_add_entries (group, self->limit_entries);
   g_application_add_option_group (G_APPLICATION (self), group);
@@ -369,7 +375,13 @@ int
 nexus_desktop_run (int    argc,
                    char **argv)
 {
-  g_autoptr(NexusApplication) app = nexus_application_new (G_APPLICATION_DEFAULT_FLAGS);
+  g_autoptr(NexusApplication) app = NULL;
 
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = nexus_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "nexus-code.h"
@@ -112,8 +114,8 @@ validate (NexusHomePage *self)
   if (name == NULL && *name_text != '\0')
     {
       set_hint (self->name_hint, g_utf8_strlen (name_text, -1) > NEXUS_NAME_MAX_CHARS
-                ? "A name has at most 32 characters."
-                : "A name needs at least one letter, and no control characters.", TRUE);
+                ? _("A name has at most 32 characters.")
+                : _("A name needs at least one letter, and no control characters."), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
     }
   else
@@ -291,7 +293,7 @@ nexus_home_page_set_busy (NexusHomePage *self,
   self->busy = !!busy;
   gtk_widget_set_visible (GTK_WIDGET (self->join_spinner), self->busy);
   gtk_spinner_set_spinning (self->join_spinner, self->busy);
-  gtk_label_set_label (self->join_label, self->busy ? "Connecting…" : "_Join");
+  gtk_label_set_label (self->join_label, self->busy ? _("Connecting…") : _("_Join"));
   validate (self);
 }
 
@@ -386,7 +388,7 @@ nexus_home_page_activate_join (NexusHomePage *self)
   name = get_valid_name (self);
   if (name == NULL)
     {
-      set_hint (self->name_hint, "Type your name first: it is what the others see.", TRUE);
+      set_hint (self->name_hint, _("Type your name first: it is what the others see."), TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
       return FALSE;
     }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "nexus-message-row.h"
 
 #define N_NAME_COLOURS 8
@@ -97,14 +99,14 @@ update_delivery (NexusMessageRow *self)
   switch (delivery)
     {
     case NEXUS_DELIVERY_SENDING:
-      gtk_label_set_label (self->status, "Sending…");
+      gtk_label_set_label (self->status, _("Sending…"));
       gtk_widget_remove_css_class (GTK_WIDGET (self->status), "error");
       gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
       gtk_widget_add_css_class (self->bubble, "sending");
       gtk_widget_remove_css_class (self->bubble, "failed");
       break;
     case NEXUS_DELIVERY_FAILED:
-      gtk_label_set_label (self->status, "Not sent");
+      gtk_label_set_label (self->status, _("Not sent"));
       gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->status), "dim-label");
       gtk_widget_remove_css_class (self->bubble, "sending");
@@ -163,10 +165,16 @@ update (NexusMessageRow *self)
   if (nexus_event_get_kind (event) != NEXUS_EVENT_MESSAGE)
     {
       g_autofree char *time = format_time (nexus_event_get_timestamp (event), FALSE);
-      const char *what = nexus_event_get_kind (event) == NEXUS_EVENT_JOINED ? "joined" : "left";
-      g_autofree char *notice = g_strdup_printf ("%s %s · %s",
-                                                 own ? "You" : nexus_event_get_name (event),
-                                                 what, time);
+      gboolean joined = nexus_event_get_kind (event) == NEXUS_EVENT_JOINED;
+      g_autofree char *notice = NULL;
+
+      /* Translators: the last %s is a time, like 09:15 */
+      if (own)
+        notice = g_strdup_printf (joined ? _("You joined · %s") : _("You left · %s"), time);
+      /* Translators: a name, then a time, like 09:15 */
+      else
+        notice = g_strdup_printf (joined ? _("%s joined · %s") : _("%s left · %s"),
+                                  nexus_event_get_name (event), time);
 
       gtk_label_set_label (self->notice, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
@@ -227,8 +235,8 @@ nexus_message_row_class_init (NexusMessageRowClass *klass)
 
   object_class->dispose = nexus_message_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/nexuschat/NexusChat/nexus-message-row.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/nexuschat/NexusChat/nexus-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, notice);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, header);

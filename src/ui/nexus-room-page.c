@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "nexus-code.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
@@ -184,12 +186,12 @@ typing_tick (gpointer user_data)
   g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
 
   if (names->len == 1)
-    sentence = g_strdup_printf ("%s is typing…", (char *) names->pdata[0]);
+    sentence = g_strdup_printf (_("%s is typing…"), (char *) names->pdata[0]);
   else if (names->len == 2)
-    sentence = g_strdup_printf ("%s and %s are typing…", (char *) names->pdata[0],
+    sentence = g_strdup_printf (_("%s and %s are typing…"), (char *) names->pdata[0],
                                 (char *) names->pdata[1]);
   else if (names->len > 2)
-    sentence = g_strdup ("Several people are typing…");
+    sentence = g_strdup (_("Several people are typing…"));
 
   if (sentence != NULL)
     gtk_label_set_label (self->typing_label, sentence);
@@ -232,7 +234,7 @@ update_members (NexusRoomPage *self)
   const char * const *members = nexus_client_get_members (self->client);
   guint n = nexus_client_get_n_members (self->client);
   const char *own = nexus_client_get_name (self->client);
-  g_autofree char *heading = g_strdup_printf (n == 1 ? "%u Member" : "%u Members", n);
+  g_autofree char *heading = g_strdup_printf (ngettext ("%u Member", "%u Members", n), n);
   GtkWidget *child;
 
   gtk_label_set_label (self->members_heading, heading);
@@ -254,7 +256,7 @@ update_members (NexusRoomPage *self)
       gtk_box_append (GTK_BOX (box), label);
       if (g_strcmp0 (members[i], own) == 0)
         {
-          GtkWidget *you = gtk_label_new ("(you)");
+          GtkWidget *you = gtk_label_new (_("(you)"));
 
           gtk_widget_add_css_class (you, "dim-label");
           gtk_box_append (GTK_BOX (box), you);
@@ -277,27 +279,27 @@ update_state (NexusRoomPage *self)
   switch (state)
     {
     case NEXUS_CLIENT_STATE_JOINED:
-      subtitle = g_strdup_printf (n == 1 ? "%u member" : "%u members", n);
+      subtitle = g_strdup_printf (ngettext ("%u member", "%u members", n), n);
       break;
     case NEXUS_CLIENT_STATE_RECONNECTING:
-      subtitle = g_strdup ("Reconnecting…");
-      banner = "The connection was lost. Reconnecting… Messages you write now are sent "
-               "when it is back.";
+      subtitle = g_strdup (_("Reconnecting…"));
+      banner = _("The connection was lost. Reconnecting… Messages you write now are sent "
+                 "when it is back.");
       spinning = TRUE;
       break;
     case NEXUS_CLIENT_STATE_ENDED:
     case NEXUS_CLIENT_STATE_FAILED:
-      subtitle = g_strdup ("Room ended");
+      subtitle = g_strdup (_("Room ended"));
       banner = nexus_client_get_error_message (self->client);
       if (banner == NULL)
-        banner = "The room has ended.";
+        banner = _("The room has ended.");
       ended = TRUE;
       can_write = FALSE;
       break;
     case NEXUS_CLIENT_STATE_IDLE:
     case NEXUS_CLIENT_STATE_CONNECTING:
     default:
-      subtitle = g_strdup ("Connecting…");
+      subtitle = g_strdup (_("Connecting…"));
       break;
     }
 
@@ -368,13 +370,14 @@ send_action (GtkWidget  *widget,
   if (g_utf8_strlen (text->str, -1) > NEXUS_TEXT_MAX_CHARS)
     {
       gtk_widget_activate_action (widget, "win.show-toast", "s",
-                                  "This message is too long: a message has at most 4000 characters.");
+                                  _("This message is too long: a message has at most 4000 "
+                                    "characters."));
       return;
     }
   if (nexus_client_say (self->client, text->str) == NULL)
     {
       gtk_widget_activate_action (widget, "win.show-toast", "s",
-                                  "This message has characters that cannot be sent.");
+                                  _("This message has characters that cannot be sent."));
       return;
     }
 

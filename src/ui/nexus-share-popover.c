@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <adwaita.h>
 
 #include "nexus-code.h"
@@ -60,8 +62,8 @@ nexus_share_popover_class_init (NexusSharePopoverClass *klass)
 
   object_class->dispose = nexus_share_popover_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/nexuschat/NexusChat/nexus-share-popover.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/nexuschat/NexusChat/nexus-share-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusSharePopover, code_label);
   gtk_widget_class_bind_template_child (widget_class, NexusSharePopover, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, NexusSharePopover, links_box);
@@ -119,9 +121,9 @@ nexus_share_popover_set_room (NexusSharePopover  *self,
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
       gtk_widget_add_css_class (row, "nexus-link-row");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, "Copy Link");
+      gtk_widget_set_tooltip_text (button, _("Copy Link"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, "Copy Link", -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy Link"), -1);
       gtk_widget_add_css_class (button, "flat");
       g_object_set_data (G_OBJECT (button), "nexus-link-index", GUINT_TO_POINTER (i));
       g_signal_connect_object (button, "clicked", G_CALLBACK (on_copy_clicked), self, 0);
@@ -158,5 +160,5 @@ nexus_share_popover_copy_link (NexusSharePopover *self,
     return;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->links[index]);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", "Invite link copied");
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-toast", "s", _("Invite link copied"));
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "nexus-address.h"
@@ -164,7 +166,7 @@ confirm_leave (NexusWindow *self,
 {
   guint others = count_others (self);
   g_autofree char *heading = NULL;
-  const char *body = "Everyone in it is disconnected, and the conversation is gone.";
+  const char *body = _("Everyone in it is disconnected, and the conversation is gone.");
 
   if (!self->hosting || others == 0)
     {
@@ -174,16 +176,16 @@ confirm_leave (NexusWindow *self,
     }
 
   self->close_after_leaving = then_close;
-  heading = others == 1 ? g_strdup ("Close the room for 1 person?")
-                        : g_strdup_printf ("Close the room for %u people?", others);
+  heading = g_strdup_printf (ngettext ("Close the room for %u person?",
+                                       "Close the room for %u people?", others), others);
 
 #if ADW_CHECK_VERSION (1, 5, 0)
   {
     AdwDialog *dialog = adw_alert_dialog_new (heading, body);
 
     adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
-                                    "cancel", "_Cancel",
-                                    "close", "_Close Room",
+                                    "cancel", _("_Cancel"),
+                                    "close", _("_Close Room"),
                                     NULL);
     adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "close",
                                               ADW_RESPONSE_DESTRUCTIVE);
@@ -197,8 +199,8 @@ confirm_leave (NexusWindow *self,
     GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
 
     adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                      "cancel", "_Cancel",
-                                      "close", "_Close Room",
+                                      "cancel", _("_Cancel"),
+                                      "close", _("_Close Room"),
                                       NULL);
     adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
                                                 ADW_RESPONSE_DESTRUCTIVE);
@@ -245,8 +247,8 @@ make_links (NexusWindow  *self,
         {
           addresses = g_strdupv ((char *[]) { (char *) bind, NULL });
           if (g_str_has_prefix (bind, "127.") || strcmp (bind, "::1") == 0)
-            *note = "Rooms are hosted on this computer’s loopback address only (--bind), so "
-                    "only this computer can join.";
+            *note = _("Rooms are hosted on this computer’s loopback address only (--bind), so "
+                      "only this computer can join.");
         }
       else
         addresses = nexus_lan_addresses ();
@@ -255,8 +257,8 @@ make_links (NexusWindow  *self,
         add_link (builder, addresses[i], port, room);
       if (addresses == NULL || addresses[0] == NULL)
         {
-          *note = "No network connection was found, so only this computer can join. Connect "
-                  "to a network to invite others.";
+          *note = _("No network connection was found, so only this computer can join. "
+                    "Connect to a network to invite others.");
           add_link (builder, "127.0.0.1", port, room);
         }
     }
@@ -371,7 +373,7 @@ on_create_room (NexusWindow   *self,
   if (server == NULL)
     {
       g_autofree char *sentence =
-        g_strdup_printf ("A room could not be opened on this computer: %s", error->message);
+        g_strdup_printf (_("A room could not be opened on this computer: %s"), error->message);
 
       nexus_home_page_set_error (self->home_page, sentence);
       return;
@@ -444,7 +446,8 @@ save_window_state (NexusWindow *self)
     return;
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_boolean (settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
   if (!gtk_window_is_maximized (GTK_WINDOW (self)))
     {
       g_settings_set_int (settings, "window-width", width);
@@ -561,7 +564,7 @@ nexus_window_open_invite (NexusWindow *self,
 
   if (is_in_room (self))
     {
-      nexus_window_show_toast (self, "Leave this room first to join another one.");
+      nexus_window_show_toast (self, _("Leave this room first to join another one."));
       return;
     }
 
