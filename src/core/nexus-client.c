@@ -872,6 +872,9 @@ nexus_client_handle_frame (NexusClient *self,
 
   if (length == 0 || length > G_MAXSSIZE || !g_utf8_validate (data, (gssize) length, NULL))
     return FALSE;
+  /* json-glib's error paths leak: it only ever sees well-formed JSON. */
+  if (!nexus_json_is_well_formed (data, length))
+    return FALSE;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
