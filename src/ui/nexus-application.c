@@ -123,9 +123,9 @@ about_action (GSimpleAction *action,
   adw_about_dialog_set_developers (ADW_ABOUT_DIALOG (about), developers);
   adw_about_dialog_set_license_type (ADW_ABOUT_DIALOG (about), GTK_LICENSE_GPL_3_0);
   adw_about_dialog_set_website (ADW_ABOUT_DIALOG (about),
-                                "https://github.com/nexuschat/NexusChat");
+                                "https://github.com/nexuschat/nexus-chat");
   adw_about_dialog_set_issue_url (ADW_ABOUT_DIALOG (about),
-                                  "https://github.com/nexuschat/NexusChat/issues");
+                                  "https://github.com/nexuschat/nexus-chat/issues");
   adw_dialog_present (about, GTK_WIDGET (window));
 #else
   GtkWidget *about = adw_about_window_new ();
@@ -142,9 +142,9 @@ about_action (GSimpleAction *action,
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
   adw_about_window_set_website (ADW_ABOUT_WINDOW (about),
-                                "https://github.com/nexuschat/NexusChat");
+                                "https://github.com/nexuschat/nexus-chat");
   adw_about_window_set_issue_url (ADW_ABOUT_WINDOW (about),
-                                  "https://github.com/nexuschat/NexusChat/issues");
+                                  "https://github.com/nexuschat/nexus-chat/issues");
   gtk_window_present (GTK_WINDOW (about));
 #endif
 }
