@@ -237,14 +237,23 @@ nexus_application_init (NexusApplication *self)
   GOptionGroup *group;
   const GOptionEntry entries[] = {
     { "join", 'j', 0, G_OPTION_ARG_STRING, NULL,
-      N_("Join a room: an invite link, or CODE@HOST:PORT"), N_("LINK") },
+      /* Translators: --help text; CODE, HOST and PORT are placeholders, like LINK below */
+      N_("Join a room: an invite link, or CODE@HOST:PORT"),
+      /* Translators: the placeholder for --join's value in --help: an invite link */
+      N_("LINK") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, NULL,
-      N_("The name to join with"), N_("NAME") },
+      N_("The name to join with"),
+      /* Translators: the placeholder for --name's value in --help: a person's name */
+      N_("NAME") },
     { "port", 'p', 0, G_OPTION_ARG_INT, &self->port,
       N_("Host rooms on this port; 0 picks any free port (default: 47474, or the next free one "
-         "up to 47483)"), N_("PORT") },
+         "up to 47483)"),
+      /* Translators: the placeholder for --port's value in --help: a TCP port number */
+      N_("PORT") },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &self->bind_address,
-      N_("Host rooms on this address only (default: all addresses)"), N_("ADDRESS") },
+      N_("Host rooms on this address only (default: all addresses)"),
+      /* Translators: the placeholder for --bind's value in --help: a network address */
+      N_("ADDRESS") },
     { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Serve rooms to browsers without a window"), NULL },
     { NULL }

@@ -86,7 +86,14 @@ format_time (GDateTime *timestamp,
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (timestamp);
 
-  return g_date_time_format (local, full ? "%A %e %B %Y, %H:%M:%S" : "%H:%M");
+  if (full)
+    /* Translators: strftime format (see `man strftime`) of the full date and time a
+     * message was sent, shown when the pointer rests on it, like
+     * “Tuesday 24 November 2026, 09:15:42”. */
+    return g_date_time_format (local, _("%A %e %B %Y, %H:%M:%S"));
+  /* Translators: strftime format (see `man strftime`) of the time next to a message,
+   * like “09:15”; use %l:%M %p for a 12-hour clock. */
+  return g_date_time_format (local, _("%H:%M"));
 }
 
 static void
@@ -168,13 +175,22 @@ update (NexusMessageRow *self)
       gboolean joined = nexus_event_get_kind (event) == NEXUS_EVENT_JOINED;
       g_autofree char *notice = NULL;
 
-      /* Translators: the last %s is a time, like 09:15 */
-      if (own)
-        notice = g_strdup_printf (joined ? _("You joined · %s") : _("You left · %s"), time);
-      /* Translators: a name, then a time, like 09:15 */
+      if (own && joined)
+        /* Translators: a quiet notice in the log: you entered the room; %s is the time,
+         * like 09:15 */
+        notice = g_strdup_printf (_("You joined · %s"), time);
+      else if (own)
+        /* Translators: a quiet notice in the log: you left the room; %s is the time,
+         * like 09:15 */
+        notice = g_strdup_printf (_("You left · %s"), time);
+      else if (joined)
+        /* Translators: a quiet notice in the log: someone entered the room; the first
+         * %s is their name, the second the time, like “Bob joined · 09:15” */
+        notice = g_strdup_printf (_("%s joined · %s"), nexus_event_get_name (event), time);
       else
-        notice = g_strdup_printf (joined ? _("%s joined · %s") : _("%s left · %s"),
-                                  nexus_event_get_name (event), time);
+        /* Translators: a quiet notice in the log: someone left the room; the first %s
+         * is their name, the second the time, like “Bob left · 09:15” */
+        notice = g_strdup_printf (_("%s left · %s"), nexus_event_get_name (event), time);
 
       gtk_label_set_label (self->notice, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);

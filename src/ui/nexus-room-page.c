@@ -234,8 +234,11 @@ update_members (NexusRoomPage *self)
   const char * const *members = nexus_client_get_members (self->client);
   guint n = nexus_client_get_n_members (self->client);
   const char *own = nexus_client_get_name (self->client);
-  g_autofree char *heading = g_strdup_printf (ngettext ("%u Member", "%u Members", n), n);
+  g_autofree char *heading = NULL;
   GtkWidget *child;
+
+  /* Translators: the heading of the list of people in the room (title case) */
+  heading = g_strdup_printf (ngettext ("%u Member", "%u Members", n), n);
 
   gtk_label_set_label (self->members_heading, heading);
 
@@ -256,6 +259,7 @@ update_members (NexusRoomPage *self)
       gtk_box_append (GTK_BOX (box), label);
       if (g_strcmp0 (members[i], own) == 0)
         {
+          /* Translators: after your own name in the list of people in the room */
           GtkWidget *you = gtk_label_new (_("(you)"));
 
           gtk_widget_add_css_class (you, "dim-label");
@@ -279,6 +283,7 @@ update_state (NexusRoomPage *self)
   switch (state)
     {
     case NEXUS_CLIENT_STATE_JOINED:
+      /* Translators: the subtitle under the room code in the header bar */
       subtitle = g_strdup_printf (ngettext ("%u member", "%u members", n), n);
       break;
     case NEXUS_CLIENT_STATE_RECONNECTING:
