@@ -8,6 +8,11 @@
  * room, let Bob (a raw WebSocket client) and Cy (a second process with its
  * own window, joining by `--join LINK`) in, lose the connection, share the
  * room, and close it. Screenshots land in --screenshots DIR.
+ *
+ * With --lang de the window speaks German (the catalogue from
+ * $NEXUS_LOCALEDIR): the labels are checked in that language, and the
+ * screenshots are named home-de.png and so on. That run takes only the
+ * steps that do not check English sentences.
  */
 
 #include "config.h"
@@ -25,6 +30,10 @@ static NexusApplication *app;
 static NexusWindow *window;
 static char *screenshot_dir;
 static char *self_path;
+static const char *lang;   /* NULL: English */
+
+/* What the window says, in the language of this run. */
+#define SAYS(english, german) (lang == NULL ? (english) : (german))
 
 /* Shared by the steps */
 static char *room;
@@ -154,12 +163,27 @@ render_widget (GtkWidget *widget,
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
+/* NAME.png, or NAME-LANG.png in a translated run. */
+static char *
+screenshot_path (const char *name)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *file = NULL;
+
+  g_assert_true (g_str_has_suffix (name, ".png"));
+  if (lang == NULL)
+    return g_build_filename (screenshot_dir, name, NULL);
+  base = g_strndup (name, strlen (name) - strlen (".png"));
+  file = g_strdup_printf ("%s-%s.png", base, lang);
+  return g_build_filename (screenshot_dir, file, NULL);
+}
+
 /* Saves what the window shows, with @popover drawn where it sits. */
 static void
 screenshot (const char *name,
             GtkWidget  *popover)
 {
-  g_autofree char *path = g_build_filename (screenshot_dir, name, NULL);
+  g_autofree char *path = screenshot_path (name);
   g_autoptr(GdkTexture) texture = NULL;
   int width = gtk_widget_get_width (GTK_WIDGET (window));
   int height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -198,6 +222,43 @@ screenshot (const char *name,
 
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* A label under @widget that says @text (or starts with it, when
+ * @prefix), as a person would look for it. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text,
+            gboolean    prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      const char *label = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (prefix ? g_str_has_prefix (label, text) : strcmp (label, text) == 0)
+        return GTK_LABEL (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label (child, text, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Narrows the window to a phone's width for a screenshot, then widens it. */
+static void
+screenshot_narrow (const char *name)
+{
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) < 500);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  screenshot (name, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 500);
 }
 
 static NexusHomePage *
@@ -359,7 +420,15 @@ test_home (void)
   g_assert_cmpstr (nexus_window_get_page_name (window), ==, "home");
   g_assert_true (gtk_widget_get_sensitive (nexus_home_page_get_create_button (home ())));
   g_assert_false (gtk_widget_get_sensitive (nexus_home_page_get_join_button (home ())));
+
+  /* In the language of the run. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (nexus_home_page_get_create_button (home ()))),
+                   ==, SAYS ("_Create Room", "Raum _erstellen"));
+  g_assert_nonnull (find_label (GTK_WIDGET (home ()), SAYS ("Join a Room", "Einem Raum beitreten"),
+                                FALSE));
+  g_assert_nonnull (find_label (GTK_WIDGET (home ()), SAYS ("_Join", "_Beitreten"), FALSE));
   screenshot ("home.png", NULL);
+  screenshot_narrow ("home-narrow.png");
 }
 
 static GtkWindow *
@@ -391,6 +460,9 @@ test_menu (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   WAIT_UNTIL ((about = find_toplevel (ADW_TYPE_ABOUT_WINDOW)) != NULL);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  /* The same as the metainfo's. */
+  g_assert_cmpstr (adw_about_window_get_website (ADW_ABOUT_WINDOW (about)), ==,
+                   "https://github.com/nexuschat/nexus-chat");
   gtk_window_close (about);
   settle ();
 }
@@ -464,6 +536,7 @@ test_create_room (void)
   NexusServer *server;
   g_autofree char *expected = NULL;
   g_autofree char *grouped = NULL;
+  GtkLabel *notice;
 
   gtk_widget_activate (nexus_home_page_get_create_button (home ()));
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (window), "room") == 0);
@@ -479,7 +552,8 @@ test_create_room (void)
    * first. */
   grouped = nexus_code_format (room);
   g_assert_cmpstr (nexus_room_page_get_title (room_page ()), ==, grouped);
-  g_assert_cmpstr (nexus_room_page_get_subtitle (room_page ()), ==, "1 member");
+  g_assert_cmpstr (nexus_room_page_get_subtitle (room_page ()), ==,
+                   SAYS ("1 member", "1 Mitglied"));
   share = nexus_room_page_get_share_popover (room_page ());
   expected = g_strdup_printf ("http://127.0.0.1:%u/r/%s", nexus_server_get_port (server), room);
   g_assert_cmpstr (nexus_share_popover_get_first_link (share), ==, expected);
@@ -487,6 +561,22 @@ test_create_room (void)
   g_assert_nonnull (nexus_share_popover_get_qr_texture (share));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (nexus_room_page_get_composer (room_page ())))
                  || !gtk_window_is_active (GTK_WINDOW (window)));
+
+  /* The room page in the language of the run, the log's notice and its
+   * time format too. */
+  g_assert_nonnull (find_label (GTK_WIDGET (room_page ()), SAYS ("_Invite", "_Einladen"), FALSE));
+  WAIT_UNTIL ((notice = find_label (GTK_WIDGET (room_page ()),
+                                    SAYS ("You joined · ", "Sie sind beigetreten · "),
+                                    TRUE)) != NULL);
+  g_assert_true (g_regex_match_simple (" · [0-9]{2}:[0-9]{2}$", gtk_label_get_label (notice), 0, 0));
+  g_assert_nonnull (find_label (GTK_WIDGET (room_page ()),
+                                SAYS ("Write a message…", "Nachricht schreiben …"), FALSE));
+  if (lang != NULL)
+    {
+      /* The English run takes these once there is a conversation. */
+      screenshot ("room.png", NULL);
+      screenshot_narrow ("room-narrow.png");
+    }
 }
 
 static void
@@ -656,7 +746,7 @@ test_share (void)
 {
   NexusSharePopover *share = nexus_room_page_get_share_popover (room_page ());
   GdkTexture *qr = nexus_share_popover_get_qr_texture (share);
-  g_autofree char *qr_path = g_build_filename (screenshot_dir, "qr.png", NULL);
+  g_autofree char *qr_path = screenshot_path ("qr.png");
   g_autofree char *zbar_out = NULL;
   g_autoptr(GError) error = NULL;
   int status = -1;
@@ -708,13 +798,8 @@ test_dark (void)
 static void
 test_narrow (void)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) < 500);
-  screenshot ("room-narrow.png", NULL);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  screenshot_narrow ("room-narrow.png");
   g_assert_nonnull (find_row ("Back again"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 720, 640);
-  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) > 500);
 }
 
 static GtkWindow *
@@ -908,6 +993,27 @@ run_child (const char *link)
   return status;
 }
 
+/* In order: each step builds on the ones before it. */
+static const struct
+{
+  const char *path;
+  GTestFunc func;
+  gboolean translated;   /* in the translated run too: needs no English, nor Bob */
+} steps[] = {
+  { "/ui/home", test_home, TRUE },
+  { "/ui/menu", test_menu, TRUE },
+  { "/ui/bad-input", test_bad_input, FALSE },
+  { "/ui/create-room", test_create_room, TRUE },
+  { "/ui/bob-joins", test_bob_joins, FALSE },
+  { "/ui/second-process", test_second_process, FALSE },
+  { "/ui/reconnect", test_reconnect, FALSE },
+  { "/ui/dark", test_dark, FALSE },
+  { "/ui/narrow", test_narrow, FALSE },
+  { "/ui/share", test_share, TRUE },
+  { "/ui/close-room", test_close_room, FALSE },
+  { "/ui/guest-room-ends", test_guest_room_ends, FALSE },
+};
+
 int
 main (int   argc,
       char *argv[])
@@ -919,6 +1025,18 @@ main (int   argc,
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+
+  /* English unless asked, whatever the machine's locale. gettext reads
+   * LANGUAGE in any locale but C; C.UTF-8 is built into glibc. */
+  for (int i = 1; i + 1 < argc; i++)
+    if (strcmp (argv[i], "--lang") == 0)
+      lang = argv[i + 1];
+  if (lang != NULL)
+    g_setenv ("LANGUAGE", lang, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  nexus_application_init_i18n ();
 
   if (argc == 3 && strcmp (argv[1], "--child") == 0)
     return run_child (argv[2]);
@@ -952,18 +1070,9 @@ main (int   argc,
   WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window))
               && gtk_widget_get_width (GTK_WIDGET (window)) > 0);
 
-  g_test_add_func ("/ui/home", test_home);
-  g_test_add_func ("/ui/menu", test_menu);
-  g_test_add_func ("/ui/bad-input", test_bad_input);
-  g_test_add_func ("/ui/create-room", test_create_room);
-  g_test_add_func ("/ui/bob-joins", test_bob_joins);
-  g_test_add_func ("/ui/second-process", test_second_process);
-  g_test_add_func ("/ui/reconnect", test_reconnect);
-  g_test_add_func ("/ui/dark", test_dark);
-  g_test_add_func ("/ui/narrow", test_narrow);
-  g_test_add_func ("/ui/share", test_share);
-  g_test_add_func ("/ui/close-room", test_close_room);
-  g_test_add_func ("/ui/guest-room-ends", test_guest_room_ends);
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (lang == NULL || steps[i].translated)
+      g_test_add_func (steps[i].path, steps[i].func);
 
   status = g_test_run ();
 

@@ -380,16 +380,28 @@ nexus_application_notify (NexusApplication *self,
   g_application_send_notification (G_APPLICATION (self), "new-message", notification);
 }
 
+/* The locale from the environment, the catalogues from LOCALEDIR or,
+ * for a build that is not installed (the tests), from $NEXUS_LOCALEDIR. */
+void
+nexus_application_init_i18n (void)
+{
+  const char *localedir = g_getenv ("NEXUS_LOCALEDIR");
+
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
 int
 nexus_desktop_run (int    argc,
                    char **argv)
 {
   g_autoptr(NexusApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  nexus_application_init_i18n ();
 
   app = nexus_application_new (G_APPLICATION_DEFAULT_FLAGS);
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -30,6 +30,8 @@ void              nexus_application_notify        (NexusApplication  *self,
                                                    const char        *title,
                                                    const char        *body);
 
+/* Sets up gettext for the desktop app (and for tests that build its window). */
+void              nexus_application_init_i18n     (void);
 /* Runs the desktop app: the window, or the running one presented. */
 int               nexus_desktop_run               (int                argc,
                                                    char             **argv);
