@@ -188,6 +188,16 @@ nexus_test_client_expect_error (NexusTestClient *client,
   g_assert_true (strlen (json_object_get_string_member (frame, "message")) > 10);
 }
 
+/* A fatal error: the error frame, then the close with 1008. */
+void
+nexus_test_client_expect_fatal (NexusTestClient *client,
+                                const char      *code)
+{
+  nexus_test_client_expect_error (client, code);
+  nexus_test_client_wait_closed (client);
+  g_assert_cmpuint (client->close_code, ==, 1008);
+}
+
 void
 nexus_test_client_wait_closed (NexusTestClient *client)
 {

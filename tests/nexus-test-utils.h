@@ -60,6 +60,8 @@ JsonObject      *nexus_test_client_expect       (NexusTestClient  *client,
                                                  const char       *type);
 void             nexus_test_client_expect_error (NexusTestClient  *client,
                                                  const char       *code);
+void             nexus_test_client_expect_fatal (NexusTestClient  *client,
+                                                 const char       *code);
 void             nexus_test_client_wait_closed  (NexusTestClient  *client);
 void             nexus_test_client_cut          (NexusTestClient  *client);
 guint            nexus_test_client_pending      (NexusTestClient  *client);

@@ -388,9 +388,7 @@ test_fatal_join_errors (Fixture       *fixture,
 
       g_test_message ("join %u expects %s", i, cases[i].error);
       nexus_test_client_send (client, frame);
-      nexus_test_client_expect_error (client, cases[i].error);
-      nexus_test_client_wait_closed (client);
-      g_assert_cmpuint (client->close_code, ==, 1008);
+      nexus_test_client_expect_fatal (client, cases[i].error);
     }
 
   /* Nobody in the room heard of any of it. */
@@ -406,9 +404,7 @@ test_create_name_invalid (Fixture       *fixture,
   g_autoptr(NexusTestClient) client = nexus_test_client_new (fixture->port, NULL);
 
   nexus_test_client_send (client, "{\"type\":\"create\",\"name\":\"\\u0007bell\"}");
-  nexus_test_client_expect_error (client, "name-invalid");
-  nexus_test_client_wait_closed (client);
-  g_assert_cmpuint (client->close_code, ==, 1008);
+  nexus_test_client_expect_fatal (client, "name-invalid");
   g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 0);
 }
 
@@ -431,9 +427,7 @@ test_room_full (Fixture       *fixture,
   nexus_test_client_send (taken, taken_frame);
   nexus_test_client_expect_error (taken, "name-taken");
   nexus_test_client_send (cy, frame);
-  nexus_test_client_expect_error (cy, "room-full");
-  nexus_test_client_wait_closed (cy);
-  g_assert_cmpuint (cy->close_code, ==, 1008);
+  nexus_test_client_expect_fatal (cy, "room-full");
 }
 
 static void
@@ -450,9 +444,7 @@ test_server_full (Fixture       *fixture,
 
   g_assert_cmpstr (code1, !=, code2);
   nexus_test_client_send (c, "{\"type\":\"create\",\"name\":\"Cy\"}");
-  nexus_test_client_expect_error (c, "server-full");
-  nexus_test_client_wait_closed (c);
-  g_assert_cmpuint (c->close_code, ==, 1008);
+  nexus_test_client_expect_fatal (c, "server-full");
   g_assert_cmpuint (nexus_server_get_n_rooms (fixture->server), ==, 2);
 }
 
@@ -602,9 +594,7 @@ test_failed_join_limit (Fixture       *fixture,
   /* ...and even a right code is refused, fatally, as is a create. */
   blocked = nexus_test_client_new (fixture->port, NULL);
   nexus_test_client_sendf (blocked, "{\"type\":\"join\",\"room\":\"%s\",\"name\":\"Bob\"}", code);
-  nexus_test_client_expect_error (blocked, "rate-limited");
-  nexus_test_client_wait_closed (blocked);
-  g_assert_cmpuint (blocked->close_code, ==, 1008);
+  nexus_test_client_expect_fatal (blocked, "rate-limited");
   blocked_create = nexus_test_client_new (fixture->port, NULL);
   nexus_test_client_send (blocked_create, "{\"type\":\"create\",\"name\":\"Bob\"}");
   nexus_test_client_expect_error (blocked_create, "rate-limited");
@@ -764,9 +754,7 @@ test_session_expired (Fixture       *fixture,
   /* A real session, but of another room. */
   nexus_test_client_sendf (wrong_room, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":0}",
                            code2, str (welcome, "session"));
-  nexus_test_client_expect_error (wrong_room, "session-expired");
-  nexus_test_client_wait_closed (wrong_room);
-  g_assert_cmpuint (wrong_room->close_code, ==, 1008);
+  nexus_test_client_expect_fatal (wrong_room, "session-expired");
 
   nexus_test_client_sendf (unknown, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"0000\",\"last_seq\":0}",
                            str (welcome, "room"));
