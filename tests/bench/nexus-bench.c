@@ -52,6 +52,7 @@ static double   opt_rate = -1;
 static int      opt_connections_max = 10000;
 static int      opt_idle_seconds = 25;
 static int      opt_mainloop_seconds = 10;
+static int      opt_mainloop_members = 0;
 
 static GOptionEntry entries[] = {
   { "all", 'a', 0, G_OPTION_ARG_NONE, &opt_all, "Run every benchmark (the default when none is chosen)", NULL },
@@ -68,6 +69,7 @@ static GOptionEntry entries[] = {
   { "max-connections", 'k', 0, G_OPTION_ARG_INT, &opt_connections_max, "Connections: the largest K (default 10000)", "K" },
   { "idle-seconds", 0, 0, G_OPTION_ARG_INT, &opt_idle_seconds, "Connections: how long they stay idle (default 25)", "S" },
   { "mainloop-seconds", 0, 0, G_OPTION_ARG_INT, &opt_mainloop_seconds, "Main loop: how long (default 10)", "S" },
+  { "mainloop-members", 0, 0, G_OPTION_ARG_INT, &opt_mainloop_members, "Main loop: only this many members (default 50, 100 and 200)", "N" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &opt_quick, "Smaller loads, for a quick look", NULL },
   { "server-bin", 0, 0, G_OPTION_ARG_FILENAME, &opt_server_bin, "The nexus-chat binary (default: this build's)", "PATH" },
   { "node", 0, 0, G_OPTION_ARG_FILENAME, &opt_node, "The node binary (default: node)", "PATH" },
@@ -1405,6 +1407,13 @@ bench_mainloop (void)
   static const guint quick[] = { 50, 100 };
   const guint *sizes = opt_quick ? quick : full;
   guint n = opt_quick ? G_N_ELEMENTS (quick) : G_N_ELEMENTS (full);
+  guint custom = (guint) opt_mainloop_members;
+
+  if (opt_mainloop_members > 0)
+    {
+      sizes = &custom;
+      n = 1;
+    }
 
   g_print ("\n== main loop: server + 60 Hz tick in one loop, members sending at 5/s each "
            "(the default limit), %d s ==\n", opt_quick ? 4 : opt_mainloop_seconds);

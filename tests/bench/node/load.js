@@ -19,6 +19,10 @@ for (let i = 2; i < process.argv.length; i += 2)
 const C = Number(args.clients), M = Number(args.messages), R = Number(args.rate);
 const PADDING = 'the quick brown fox jumps over the lazy dog';
 
+function debug(text) {
+  if (process.env.BENCH_DEBUG) console.error('load.js: ' + text);
+}
+
 function now() {
   return Number(process.hrtime.bigint() / 1000n);   // µs
 }
@@ -91,14 +95,14 @@ async function main() {
   const latencies = [];
   const seen = [];
 
-  for (let i = 0; i < C; i++) {
+  function connect(i) {
     const c = make(port);
     c.index = i;
     clients.push(c);
     seen.push(new Uint8Array(C * M));
     c.on('welcome', (f) => { c.room = c.roomOf(f); welcomed++; });
     c.on('joined', () => { if (i === 0) joinedSeen++; });
-    c.on('error', () => { errors++; });
+    c.on('error', (f) => { if (errors++ === 0) debug('first error: ' + (typeof f === 'string' ? f : JSON.stringify(f))); });
     c.on('message', (f) => {
       const t = c.textOf(f);
       if (!t) return;
@@ -111,19 +115,34 @@ async function main() {
       if (seen[i][k]++ === 0) unique++;
       else duplicated++;
     });
+    return c;
   }
-  await Promise.all(clients.map(c => c.ready));
 
   const until = (cond, ms) => new Promise((resolve) => {
     const t0 = Date.now();
     const check = () => (cond() || Date.now() - t0 > ms) ? resolve(cond()) : setTimeout(check, 2);
     check();
   });
-  clients[0].send('create', { name: 'c0' });
+
+  // The first client creates the room; the others join as soon as each is
+  // connected (the server closes a connection that has not joined within
+  // 10 s), in batches of 20: the servers' listen backlogs are short
+  // (libsoup's is 10).
+  const first = connect(0);
+  await first.ready;
+  first.send('create', { name: 'c0' });
   await until(() => welcomed === 1, 10000);
-  for (let i = 1; i < C; i++)
-    clients[i].send('join', { room: clients[0].room, name: 'c' + i });
+  debug('created ' + first.room);
+  for (let i = 1; i < C; i += 20) {
+    const batch = [];
+    for (let j = i; j < Math.min(C, i + 20); j++) {
+      const c = connect(j);
+      batch.push(c.ready.then(() => c.send('join', { room: first.room, name: 'c' + j })));
+    }
+    await Promise.all(batch);
+  }
   await until(() => welcomed === C && joinedSeen >= C - 1, 60000);
+  debug(`joined: ${welcomed} welcomed, ${joinedSeen} joined seen, ${errors} errors`);
   await new Promise(r => setTimeout(r, 300));
 
   const cpuBefore = cpuSeconds(child.pid);
