@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "nexus-code.h"
@@ -23,6 +24,7 @@
 #define WEB_RESOURCE_PREFIX "/io/github/nexuschat/NexusChat/web/"
 #define TICK_INTERVAL_MS    250
 #define SHUTDOWN_TIMEOUT_MS 3000
+#define LISTEN_BACKLOG      512
 
 /* Close codes of PROTOCOL.md and RFC 6455. */
 #define CLOSE_NORMAL        1000
@@ -1184,17 +1186,56 @@ server_bound_port (NexusServer *self)
   return port;
 }
 
+/* Listens on one address with our own socket: libsoup's own listen calls
+ * keep GSocket's backlog of 10, and a room of people reconnecting at once
+ * after a network blip would see handshakes stall behind it. */
+static gboolean
+server_listen_on_address (NexusServer   *self,
+                          GInetAddress  *address,
+                          guint          port,
+                          guint         *bound_port,
+                          GError       **error)
+{
+  GSocketFamily family = g_inet_address_get_family (address);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, error);
+  if (socket == NULL)
+    return FALSE;
+  /* IPv6 "any" must not claim IPv4 too: that socket is bound separately. */
+  if (family == G_SOCKET_FAMILY_IPV6)
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, NULL);
+
+  socket_address = g_inet_socket_address_new (address, port);
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error)
+      || !g_socket_listen (socket, error)
+      || !soup_server_listen_socket (self->soup, socket, 0, error))
+    return FALSE;
+
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return FALSE;
+  *bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  return TRUE;
+}
+
 static gboolean
 server_listen_on (NexusServer  *self,
                   const char   *bind_address,
                   guint         port,
                   GError      **error)
 {
-  if (bind_address == NULL)
-    return soup_server_listen_all (self->soup, port, 0, error);
-  else
+  g_autoptr(GInetAddress) any4 = NULL;
+  g_autoptr(GInetAddress) any6 = NULL;
+  g_autoptr(GError) ipv6_error = NULL;
+  guint bound = 0;
+
+  if (bind_address != NULL)
     {
-      g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (bind_address, port);
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (bind_address);
 
       if (address == NULL)
         {
@@ -1202,8 +1243,22 @@ server_listen_on (NexusServer  *self,
                        "“%s” is not an IP address", bind_address);
           return FALSE;
         }
-      return soup_server_listen (self->soup, address, 0, error);
+      return server_listen_on_address (self, address, port, &bound, error);
     }
+
+  /* Every interface: IPv4, then IPv6 on the same port where the host has
+   * IPv6 at all. */
+  any4 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  if (!server_listen_on_address (self, any4, port, &bound, error))
+    return FALSE;
+  any6 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+  if (!server_listen_on_address (self, any6, bound, &bound, &ipv6_error)
+      && g_error_matches (ipv6_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    {
+      g_propagate_error (error, g_steal_pointer (&ipv6_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* @port: a port, NEXUS_SERVER_PORT_ANY, or NEXUS_SERVER_PORT_DEFAULT to try
