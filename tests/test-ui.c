@@ -45,6 +45,7 @@ static char *bob_session;
  * have somewhere to go and the test can read them. */
 
 static GPtrArray *notifications;   /* "summary: body" */
+static GDBusConnection *notification_bus;
 
 static const char notifications_xml[] =
   "<node>"
@@ -100,11 +101,11 @@ start_notification_server (void)
 {
   static const GDBusInterfaceVTable vtable = { notifications_method_call, NULL, NULL, { 0 } };
   g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  static GDBusConnection *bus;
+  GDBusConnection *bus;
   g_autoptr(GVariant) reply = NULL;
 
   /* Kept for the whole run: the name goes with the connection. */
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  bus = notification_bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
 
   notifications = g_ptr_array_new_with_free_func (g_free);
   if (bus == NULL)
@@ -585,6 +586,7 @@ test_bob_joins (void)
   NexusServer *server = nexus_application_get_server (app);
   NexusClient *client = nexus_window_get_client (window);
   g_autoptr(JsonObject) welcome = NULL;
+  GtkWidget *other;
 
   bob = nexus_test_client_new (nexus_server_get_port (server), NULL);
   welcome = nexus_test_client_join (bob, room, "Bob");
@@ -592,16 +594,22 @@ test_bob_joins (void)
 
   WAIT_UNTIL (g_strcmp0 (nexus_room_page_get_subtitle (room_page ()), "2 members") == 0);
 
-  /* Bob says hi: the row is in the window's list. */
+  /* Another window in front, so the room is in the background when Bob
+   * says hi: the row is in the window's list, and a notification says so. */
+  other = gtk_window_new ();
+  gtk_window_present (GTK_WINDOW (other));
+  WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (other)) && !gtk_window_is_active (GTK_WINDOW (window)));
   nexus_test_client_send (bob, "{\"type\":\"say\",\"text\":\"hi\",\"id\":\"b1\"}");
   WAIT_UNTIL (find_row ("hi") != NULL);
   bob_expects_message ("hi");
-  /* Someone else's message while the window is in the background. */
-  if (!gtk_window_is_active (GTK_WINDOW (window)))
-    {
-      WAIT_UNTIL (notifications->len > 0);
-      g_assert_cmpstr (notifications->pdata[0], ==, "Bob: hi");
-    }
+  WAIT_UNTIL (notifications->len > 0);
+  g_assert_cmpstr (notifications->pdata[0], ==, "Bob: hi");
+  /* Clicking it (the server's "default" action) brings the room to the front. */
+  g_dbus_connection_emit_signal (notification_bus, NULL, "/org/freedesktop/Notifications",
+                                 "org.freedesktop.Notifications", "ActionInvoked",
+                                 g_variant_new ("(us)", 1, "default"), NULL);
+  WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (window)));
+  gtk_window_destroy (GTK_WINDOW (other));
 
   /* Bob types: the window says so. */
   nexus_test_client_send (bob, "{\"type\":\"typing\"}");
@@ -994,6 +1002,31 @@ run_child (const char *link)
 }
 
 /* In order: each step builds on the ones before it. */
+/* Closing the window keeps its size; the next window opens at that size. */
+static void
+test_window_state (void)
+{
+  GSettings *settings = nexus_application_get_settings (app);
+  g_autoptr(NexusWindow) closed = g_object_ref (window);
+  int width = 0, height = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 660);
+  gtk_window_close (GTK_WINDOW (window));
+  WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (closed)));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 800);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 660);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_application_activate (G_APPLICATION (app));
+  window = NEXUS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_assert_true (window != closed);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 800);
+  g_assert_cmpint (height, ==, 660);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+}
+
 static const struct
 {
   const char *path;
@@ -1012,6 +1045,7 @@ static const struct
   { "/ui/share", test_share, TRUE },
   { "/ui/close-room", test_close_room, FALSE },
   { "/ui/guest-room-ends", test_guest_room_ends, FALSE },
+  { "/ui/window-state", test_window_state, FALSE },
 };
 
 int
