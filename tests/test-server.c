@@ -95,6 +95,23 @@ start_room (Fixture  *fixture,
   return ada;
 }
 
+/* Ada's room with Bob in it too; Ada has seen Bob join. */
+static NexusTestClient *
+start_room_with_bob (Fixture          *fixture,
+                     char            **code,
+                     NexusTestClient **bob)
+{
+  NexusTestClient *ada = start_room (fixture, code);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(JsonObject) joined = NULL;
+
+  *bob = nexus_test_client_new (fixture->port, NULL);
+  welcome = nexus_test_client_join (*bob, *code, "Bob");
+  joined = nexus_test_client_expect (ada, "joined");
+  g_assert_cmpstr (json_object_get_string_member (joined, "name"), ==, "Bob");
+  return ada;
+}
+
 /* HTTP */
 
 static void
@@ -487,12 +504,8 @@ test_frame_size_limit (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
-  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
-  g_assert_nonnull (welcome);
-  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
-  g_assert_nonnull (joined);
+  g_autoptr(NexusTestClient) bob = NULL;
+  g_autoptr(NexusTestClient) ada = start_room_with_bob (fixture, &code, &bob);
   const char *head = "{\"type\":\"say\",\"text\":\"big\",\"id\":\"s1\",\"pad\":\"";
   const char *tail = "\"}";
   gsize pad = NEXUS_PROTOCOL_MAX_FRAME - strlen (head) - strlen (tail);
@@ -506,6 +519,9 @@ test_frame_size_limit (Fixture       *fixture,
   nexus_test_client_send (bob, exact);
   message = nexus_test_client_expect (bob, "message");
   g_assert_cmpstr (str (message, "text"), ==, "big");
+  g_clear_pointer (&message, json_object_unref);
+  message = nexus_test_client_expect (ada, "message");
+  g_assert_cmpstr (str (message, "id"), ==, "s1");
 
   /* One more byte ends the connection; the member keeps its grace. */
   nexus_test_client_send (bob, over);
@@ -818,12 +834,8 @@ test_left_after_grace (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(NexusTestClient) ada = start_room (fixture, &code);
-  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_join (bob, code, "Bob");
-  g_assert_nonnull (welcome);
-  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
-  g_assert_nonnull (joined);
+  g_autoptr(NexusTestClient) bob = NULL;
+  g_autoptr(NexusTestClient) ada = start_room_with_bob (fixture, &code, &bob);
   g_autoptr(JsonObject) left = NULL;
   gint64 cut_at;
 
