@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "nexus-code.h"
+#include "nexus-frame-io-stream.h"
 #include "nexus-protocol.h"
 #include "nexus-web-resources.h"
 #include "nexus-room.h"
@@ -35,6 +36,7 @@
 typedef struct {
   NexusServer             *server;
   SoupWebsocketConnection *ws;
+  NexusFrameOutputStream  *output;      /* our text frames go here, not through ws */
   char                    *address;
   NexusRoom               *room;        /* set once joined */
   NexusMember             *member;      /* set once joined */
@@ -159,12 +161,26 @@ peer_can_send (NexusPeer *peer)
   return soup_websocket_connection_get_state (peer->ws) == SOUP_WEBSOCKET_STATE_OPEN;
 }
 
+static void peer_drop (NexusPeer *peer);
+
+static void
+peer_send_len (NexusPeer  *peer,
+               const char *json,
+               gsize       length)
+{
+  if (!peer_can_send (peer))
+    return;
+  /* A peer that has left megabytes unread is not reading: it is cut like a
+   * lost network, and catches up with a resume if it ever comes back. */
+  if (!nexus_frame_output_stream_send_text (peer->output, json, length))
+    peer_drop (peer);
+}
+
 static void
 peer_send (NexusPeer  *peer,
            const char *json)
 {
-  if (peer_can_send (peer))
-    soup_websocket_connection_send_text (peer->ws, json);
+  peer_send_len (peer, json, strlen (json));
 }
 
 static void
@@ -192,6 +208,7 @@ static void
 room_broadcast (NexusServer    *self,
                 NexusRoom      *room,
                 const char     *json,
+                gsize           length,
                 NexusMember    *except)
 {
   guint n = nexus_room_get_n_members (room);
@@ -201,7 +218,7 @@ room_broadcast (NexusServer    *self,
       NexusMember *member = nexus_room_get_member (room, i);
 
       if (member != except && member->attached && member->connection != NULL)
-        peer_send (member->connection, json);
+        peer_send_len (member->connection, json, length);
     }
 }
 
@@ -234,8 +251,8 @@ server_remove_member (NexusServer *self,
     }
   nexus_room_remove_member (room, member, &left);
   if (peer != NULL)
-    peer_send (peer, left->json);
-  room_broadcast (self, room, left->json, NULL);
+    peer_send_len (peer, left->json, left->json_length);
+  room_broadcast (self, room, left->json, left->json_length, NULL);
   server_delete_room_if_empty (self, room);
 }
 
@@ -262,6 +279,7 @@ peer_free (NexusPeer *peer)
 {
   g_signal_handlers_disconnect_by_data (peer->ws, peer);
   g_clear_object (&peer->ws);
+  g_clear_object (&peer->output);
   g_free (peer->address);
   g_free (peer);
 }
@@ -281,15 +299,9 @@ peer_end (NexusPeer  *peer,
 static void
 peer_drop (NexusPeer *peer)
 {
-  GIOStream *stream = soup_websocket_connection_get_io_stream (peer->ws);
-
   peer_detach (peer);
   peer->ended = TRUE;
-  if (G_IS_SOCKET_CONNECTION (stream))
-    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)),
-                       TRUE, TRUE, NULL);
-  else
-    g_io_stream_close (stream, NULL, NULL);
+  g_io_stream_close (soup_websocket_connection_get_io_stream (peer->ws), NULL, NULL);
 }
 
 static void
@@ -556,7 +568,7 @@ handle_join (NexusPeer        *peer,
     }
 
   member = nexus_room_add_member (room, name, &joined);
-  room_broadcast (self, room, joined->json, member);
+  room_broadcast (self, room, joined->json, joined->json_length, member);
   peer_attach (peer, room, member);
   peer_welcome (peer, 0, FALSE);
 }
@@ -615,7 +627,7 @@ handle_say (NexusPeer        *peer,
   event = nexus_room_find_said (peer->room, peer->member, frame->id);
   if (event != NULL)
     {
-      peer_send (peer, event->json);
+      peer_send_len (peer, event->json, event->json_length);
       return;
     }
   if (!have_token)
@@ -633,7 +645,7 @@ handle_say (NexusPeer        *peer,
     }
 
   event = nexus_room_append_message (peer->room, peer->member, frame->text, frame->id);
-  room_broadcast (peer->server, peer->room, event->json, NULL);
+  room_broadcast (peer->server, peer->room, event->json, event->json_length, NULL);
 }
 
 static void
@@ -646,7 +658,7 @@ handle_typing (NexusPeer *peer)
     return;
   peer->member->last_typing = now;
   json = nexus_frame_encode_typing_from (peer->member->name);
-  room_broadcast (peer->server, peer->room, json, peer->member);
+  room_broadcast (peer->server, peer->room, json, strlen (json), peer->member);
 }
 
 static void
@@ -990,19 +1002,83 @@ handle_http (SoupServer        *soup,
     respond_text (msg, SOUP_STATUS_NOT_FOUND, "Not found.\n");
 }
 
-/* Runs before the WebSocket handshake, which is skipped once a status is
- * set: the only place a refusal is still possible. */
+/* The WebSocket upgrade. libsoup's own websocket handler would give us a
+ * connection that writes every frame by itself; doing the handshake here
+ * lets the connection write through a NexusFrameIOStream instead. */
+
 static void
-handle_ws_precheck (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    const char        *path,
-                    GHashTable        *query,
-                    gpointer           user_data)
+peer_new (NexusServer             *self,
+          SoupWebsocketConnection *ws,
+          NexusFrameOutputStream  *output,
+          const char              *address)
+{
+  NexusPeer *peer = g_new0 (NexusPeer, 1);
+  gint64 now = g_get_monotonic_time ();
+
+  peer->server = self;
+  peer->ws = g_object_ref (ws);
+  peer->output = g_object_ref (output);
+  peer->address = g_strdup (address != NULL ? address : "unknown");
+  peer->connected_at = now;
+  peer->last_pong = now;
+  peer->tokens = self->limits.burst;
+  peer->tokens_at = now;
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, NEXUS_PROTOCOL_MAX_FRAME);
+  /* libsoup 3.8 can also bound a message of many fragments. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (ws), "max-total-message-size") != NULL)
+    g_object_set (ws, "max-total-message-size", (guint64) NEXUS_PROTOCOL_MAX_FRAME, NULL);
+  soup_websocket_connection_set_keepalive_interval (ws, (guint) self->limits.ping_interval_seconds);
+#if SOUP_CHECK_VERSION (3, 6, 0)
+  soup_websocket_connection_set_keepalive_pong_timeout (ws, (guint) self->limits.pong_timeout_seconds);
+#endif
+
+  g_signal_connect (ws, "message", G_CALLBACK (on_peer_message), peer);
+  g_signal_connect (ws, "pong", G_CALLBACK (on_peer_pong), peer);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_peer_closed), peer);
+
+  g_hash_table_add (self->peers, peer);
+  server_update_tick (self);
+}
+
+/* The 101 response is on the wire: the HTTP connection becomes ours. */
+static void
+on_ws_upgraded (NexusServer       *self,
+                SoupServerMessage *msg)
+{
+  g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  g_autofree char *address = g_strdup (soup_server_message_get_remote_host (msg));
+  g_autoptr(GIOStream) taken = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(SoupWebsocketConnection) ws = NULL;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+
+  taken = soup_server_message_steal_connection (msg);
+  stream = nexus_frame_io_stream_new (taken, NEXUS_FRAME_OUTPUT_STREAM_DEFAULT_LIMIT);
+  ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                      SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                      soup_message_headers_get_one (request, "Origin"),
+                                      soup_message_headers_get_one (response, "Sec-WebSocket-Protocol"),
+                                      NULL);
+  peer_new (self, ws, nexus_frame_io_stream_get_output (NEXUS_FRAME_IO_STREAM (stream)), address);
+}
+
+static void
+handle_ws (SoupServer        *soup,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
 {
   NexusServer *self = user_data;
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   const char *origin = soup_message_headers_get_one (request, "Origin");
   const char *host = soup_message_headers_get_one (request, "Host");
+  const char *protocols[] = { NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
 
   add_common_headers (msg);
 
@@ -1027,43 +1103,18 @@ handle_ws_precheck (SoupServer        *soup,
     }
 
   if (!soup_message_headers_header_contains (request, "Upgrade", "websocket"))
-    respond_text (msg, SOUP_STATUS_BAD_REQUEST,
-                  "This address is for WebSocket connections only.\n");
-}
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                    "This address is for WebSocket connections only.\n");
+      return;
+    }
 
-static void
-handle_ws (SoupServer              *soup,
-           SoupServerMessage       *msg,
-           const char              *path,
-           SoupWebsocketConnection *ws,
-           gpointer                 user_data)
-{
-  NexusServer *self = user_data;
-  NexusPeer *peer = g_new0 (NexusPeer, 1);
-  gint64 now = g_get_monotonic_time ();
-
-  peer->server = self;
-  peer->ws = g_object_ref (ws);
-  peer->address = g_strdup (soup_server_message_get_remote_host (msg));
-  if (peer->address == NULL)
-    peer->address = g_strdup ("unknown");
-  peer->connected_at = now;
-  peer->last_pong = now;
-  peer->tokens = self->limits.burst;
-  peer->tokens_at = now;
-
-  soup_websocket_connection_set_max_incoming_payload_size (ws, NEXUS_PROTOCOL_MAX_FRAME);
-  soup_websocket_connection_set_keepalive_interval (ws, (guint) self->limits.ping_interval_seconds);
-#if SOUP_CHECK_VERSION (3, 6, 0)
-  soup_websocket_connection_set_keepalive_pong_timeout (ws, (guint) self->limits.pong_timeout_seconds);
-#endif
-
-  g_signal_connect (ws, "message", G_CALLBACK (on_peer_message), peer);
-  g_signal_connect (ws, "pong", G_CALLBACK (on_peer_pong), peer);
-  g_signal_connect (ws, "closed", G_CALLBACK (on_peer_closed), peer);
-
-  g_hash_table_add (self->peers, peer);
-  server_update_tick (self);
+  /* No extensions: chat frames are short, and compressing each one per
+   * member would cost more CPU in a fan-out than it saves on a LAN. On
+   * failure the status is 400 with the reason in the response. */
+  if (soup_websocket_server_process_handshake (msg, NULL, (char **) protocols, NULL, NULL))
+    g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (on_ws_upgraded),
+                             self, G_CONNECT_SWAPPED);
 }
 
 /* Object */
@@ -1127,11 +1178,10 @@ nexus_server_class_init (NexusServerClass *klass)
   object_class->dispose = nexus_server_dispose;
   object_class->finalize = nexus_server_finalize;
 
-  /* libsoup 3.2 logs two debug messages for every WebSocket frame it
-   * sends. GLib's default handler drops them, but only after reading
-   * G_MESSAGES_DEBUG again for each one: 1200 of the 8700 instructions a
-   * frame costs (tests/bench/README.md). When nobody asked for them,
-   * they are dropped at once. */
+  /* libsoup 3.2 logs debug messages for every WebSocket frame it reads
+   * or writes. GLib's default handler drops them, but only after reading
+   * G_MESSAGES_DEBUG again for each one (tests/bench/README.md). When
+   * nobody asked for them, they are dropped at once. */
   if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "libsoup"))
     g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
 }
@@ -1139,8 +1189,6 @@ nexus_server_class_init (NexusServerClass *klass)
 static void
 nexus_server_init (NexusServer *self)
 {
-  const char *protocols[] = { NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
-
   nexus_server_limits_init_default (&self->limits);
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) nexus_room_free);
@@ -1149,13 +1197,8 @@ nexus_server_init (NexusServer *self)
                                               (GDestroyNotify) g_array_unref);
 
   self->soup = soup_server_new ("server-header", "nexus-chat/" PACKAGE_VERSION " ", NULL);
-  /* Chat frames are short; compressing each one per member would cost more
-   * CPU in a fan-out than it saves on a LAN. */
-  soup_server_remove_websocket_extension (self->soup, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_handler (self->soup, NULL, handle_http, self, NULL);
-  soup_server_add_handler (self->soup, "/ws", handle_ws_precheck, self, NULL);
-  soup_server_add_websocket_handler (self->soup, "/ws", NULL, (char **) protocols,
-                                     handle_ws, self, NULL);
+  soup_server_add_handler (self->soup, "/ws", handle_ws, self, NULL);
 }
 
 NexusServer *

@@ -1,0 +1,557 @@
+/* nexus-frame-output-stream.c: a WebSocket connection's outgoing bytes,
+ * gathered and written once per main-loop iteration
+ *
+ * libsoup 3.2 writes every frame with its own send(2) and formats a few
+ * debug strings for it. A room of 200 members where each sends 5 messages
+ * a second is 200 000 frames a second: the host's loop would spend its
+ * time in the kernel's send path and the window would stutter.
+ *
+ * So the server's text frames do not go through
+ * soup_websocket_connection_send_text(): nexus_frame_output_stream_send_text()
+ * appends the frame to this stream's buffer, and one idle source per
+ * thread, ahead of everything else in the next iteration, writes each
+ * buffer with one call. The more that happens in one iteration, the more
+ * each write carries. A server frame is not masked, so the bytes are the
+ * same for every member and are only copied.
+ *
+ * libsoup keeps the connection: the handshake, reading, pings, pongs and
+ * the close frame. Its own frames come through the pollable interface and
+ * join the same buffer, whole, so frames never interleave.
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "nexus-frame-output-stream.h"
+
+#define WS_OPCODE_TEXT      0x1
+#define WS_FIN              0x80
+#define WS_MAX_HEADER       10
+/* A buffer this big is given back once it is empty: an idle member should
+ * not keep the size of the welcome it once got. */
+#define KEEP_BUFFER_BYTES   4096
+
+struct _NexusFrameOutputStream
+{
+  GOutputStream  parent_instance;
+
+  GOutputStream *base;            /* the socket's pollable output */
+  GMainContext  *context;
+  gsize          limit;
+  guint8        *buffer;
+  gsize          buffer_size;     /* allocated */
+  gsize          end;             /* bytes in the buffer */
+  gsize          start;           /* bytes of it already written */
+  GSource       *writable_source; /* waiting for the socket to take more */
+  GError        *error;           /* the first write error: nothing is written after it */
+  gboolean       queued;          /* in this thread's list of streams to write */
+  guint64        n_writes;
+};
+
+static void nexus_frame_output_stream_pollable_iface_init (GPollableOutputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (NexusFrameOutputStream, nexus_frame_output_stream, G_TYPE_OUTPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM,
+                                                      nexus_frame_output_stream_pollable_iface_init))
+
+static void frame_output_write_out (NexusFrameOutputStream *self);
+
+/* The streams of this thread with bytes waiting, and the one idle source
+ * that writes them. */
+
+typedef struct {
+  GPtrArray *streams;
+  GSource   *idle;
+} Flusher;
+
+static void
+flusher_free (gpointer data)
+{
+  Flusher *flusher = data;
+
+  if (flusher->idle != NULL)
+    {
+      g_source_destroy (flusher->idle);
+      g_source_unref (flusher->idle);
+    }
+  g_ptr_array_unref (flusher->streams);
+  g_free (flusher);
+}
+
+static GPrivate flusher_key = G_PRIVATE_INIT (flusher_free);
+
+static Flusher *
+flusher_get (void)
+{
+  Flusher *flusher = g_private_get (&flusher_key);
+
+  if (flusher == NULL)
+    {
+      flusher = g_new0 (Flusher, 1);
+      flusher->streams = g_ptr_array_new_with_free_func (g_object_unref);
+      g_private_set (&flusher_key, flusher);
+    }
+  return flusher;
+}
+
+static gboolean
+flusher_run (gpointer user_data)
+{
+  Flusher *flusher = user_data;
+  g_autoptr(GPtrArray) streams = g_steal_pointer (&flusher->streams);
+
+  flusher->streams = g_ptr_array_new_with_free_func (g_object_unref);
+  g_clear_pointer (&flusher->idle, g_source_unref);
+
+  for (guint i = 0; i < streams->len; i++)
+    {
+      NexusFrameOutputStream *stream = g_ptr_array_index (streams, i);
+
+      stream->queued = FALSE;
+      frame_output_write_out (stream);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+frame_output_queue (NexusFrameOutputStream *self)
+{
+  Flusher *flusher;
+
+  if (self->queued || self->writable_source != NULL)
+    return;
+
+  flusher = flusher_get ();
+  self->queued = TRUE;
+  g_ptr_array_add (flusher->streams, g_object_ref (self));
+  if (flusher->idle == NULL)
+    {
+      /* Ahead of the next iteration's input, so nothing waits long. */
+      flusher->idle = g_idle_source_new ();
+      g_source_set_priority (flusher->idle, G_PRIORITY_HIGH);
+      g_source_set_static_name (flusher->idle, "NexusFrameOutputStream flush");
+      g_source_set_callback (flusher->idle, flusher_run, flusher, NULL);
+      g_source_attach (flusher->idle, self->context);
+    }
+}
+
+/* Buffer */
+
+static gsize
+frame_output_pending (NexusFrameOutputStream *self)
+{
+  return self->end - self->start;
+}
+
+static guint8 *
+frame_output_reserve (NexusFrameOutputStream *self,
+                      gsize                   length)
+{
+  guint8 *at;
+
+  if (self->start > 0 && self->start == self->end)
+    self->start = self->end = 0;
+
+  if (self->end + length > self->buffer_size)
+    {
+      gsize pending = frame_output_pending (self);
+
+      /* Move what is left to the front before growing. */
+      if (self->start > 0)
+        {
+          memmove (self->buffer, self->buffer + self->start, pending);
+          self->start = 0;
+          self->end = pending;
+        }
+      if (pending + length > self->buffer_size)
+        {
+          gsize size = MAX (self->buffer_size, 1024);
+
+          while (size < pending + length)
+            size *= 2;
+          self->buffer = g_realloc (self->buffer, size);
+          self->buffer_size = size;
+        }
+    }
+
+  at = self->buffer + self->end;
+  self->end += length;
+  return at;
+}
+
+static void
+frame_output_release (NexusFrameOutputStream *self)
+{
+  self->start = self->end = 0;
+  if (self->buffer_size > KEEP_BUFFER_BYTES)
+    {
+      g_clear_pointer (&self->buffer, g_free);
+      self->buffer_size = 0;
+    }
+}
+
+/* Writing */
+
+static gboolean
+on_base_writable (GObject  *base,
+                  gpointer  user_data)
+{
+  NexusFrameOutputStream *self = user_data;
+
+  g_clear_pointer (&self->writable_source, g_source_unref);
+  frame_output_write_out (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+frame_output_wait_writable (NexusFrameOutputStream *self)
+{
+  if (self->writable_source != NULL)
+    return;
+
+  self->writable_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (self->base), NULL);
+  g_source_set_static_name (self->writable_source, "NexusFrameOutputStream writable");
+  g_source_set_callback (self->writable_source, G_SOURCE_FUNC (on_base_writable), self, NULL);
+  g_source_attach (self->writable_source, self->context);
+}
+
+/* Writes what the socket takes now; the rest waits for it to take more. */
+static void
+frame_output_write_out (NexusFrameOutputStream *self)
+{
+  while (frame_output_pending (self) > 0 && self->error == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize written;
+
+      written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
+                                                            self->buffer + self->start,
+                                                            frame_output_pending (self),
+                                                            NULL, &error);
+      if (written < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              frame_output_wait_writable (self);
+              return;
+            }
+          /* The peer is gone; libsoup hears of it from its next read
+           * or write and closes the connection. */
+          self->error = g_steal_pointer (&error);
+          break;
+        }
+      self->start += (gsize) written;
+      self->n_writes++;
+    }
+
+  frame_output_release (self);
+}
+
+/* Builds an unmasked frame header (RFC 6455 5.2) into @header. */
+static gsize
+ws_text_header (guint8 *header,
+                gsize   length)
+{
+  header[0] = WS_FIN | WS_OPCODE_TEXT;
+  if (length < 126)
+    {
+      header[1] = (guint8) length;
+      return 2;
+    }
+  if (length < 65536)
+    {
+      header[1] = 126;
+      header[2] = (guint8) (length >> 8);
+      header[3] = (guint8) length;
+      return 4;
+    }
+  header[1] = 127;
+  for (int i = 0; i < 8; i++)
+    header[2 + i] = (guint8) ((guint64) length >> (56 - 8 * i));
+  return 10;
+}
+
+/**
+ * nexus_frame_output_stream_send_text:
+ * @self: a #NexusFrameOutputStream
+ * @text: UTF-8 text, the frame's payload
+ * @length: its length in bytes
+ *
+ * Queues one WebSocket text frame; it is written in the next main-loop
+ * iteration together with everything else queued by then.
+ *
+ * Returns: %FALSE when the peer has left more than the stream's limit
+ *   unread: it is not reading, and the caller should let it go. Nothing
+ *   was queued then.
+ */
+gboolean
+nexus_frame_output_stream_send_text (NexusFrameOutputStream *self,
+                                     const char             *text,
+                                     gsize                   length)
+{
+  guint8 header[WS_MAX_HEADER];
+  gsize header_length;
+  guint8 *at;
+
+  g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), FALSE);
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+
+  if (self->error != NULL || g_output_stream_is_closed (G_OUTPUT_STREAM (self)))
+    return TRUE;   /* the connection is going; its closing is under way */
+
+  header_length = ws_text_header (header, length);
+  /* One frame bigger than the limit (a long history) still goes out
+   * alone; the limit is for frames piling up. */
+  if (frame_output_pending (self) > 0
+      && frame_output_pending (self) + header_length + length > self->limit)
+    return FALSE;
+
+  at = frame_output_reserve (self, header_length + length);
+  memcpy (at, header, header_length);
+  memcpy (at + header_length, text, length);
+  frame_output_queue (self);
+  return TRUE;
+}
+
+/**
+ * nexus_frame_output_stream_get_pending:
+ *
+ * Returns: how many bytes are waiting to be written
+ */
+gsize
+nexus_frame_output_stream_get_pending (NexusFrameOutputStream *self)
+{
+  g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), 0);
+
+  return frame_output_pending (self);
+}
+
+/**
+ * nexus_frame_output_stream_get_n_writes:
+ *
+ * Returns: how many writes reached the socket so far
+ */
+guint64
+nexus_frame_output_stream_get_n_writes (NexusFrameOutputStream *self)
+{
+  g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), 0);
+
+  return self->n_writes;
+}
+
+/* GPollableOutputStream: how libsoup's own frames come in. A frame is
+ * taken whole or not at all, so one of ours never lands inside it. */
+
+static gboolean
+frame_output_can_poll (GPollableOutputStream *stream)
+{
+  return TRUE;
+}
+
+static gboolean
+frame_output_is_writable (GPollableOutputStream *stream)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (stream);
+
+  return self->error != NULL || frame_output_pending (self) < self->limit;
+}
+
+static GSource *
+frame_output_create_source (GPollableOutputStream *stream,
+                            GCancellable          *cancellable)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (stream);
+  g_autoptr(GSource) child = NULL;
+
+  if (frame_output_is_writable (stream))
+    child = g_timeout_source_new (0);
+  else
+    child = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (self->base), NULL);
+  return g_pollable_source_new_full (stream, child, cancellable);
+}
+
+static gssize
+frame_output_write_nonblocking (GPollableOutputStream  *stream,
+                                const void             *buffer,
+                                gsize                   count,
+                                GError                **error)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (stream);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return -1;
+    }
+  if (!frame_output_is_writable (stream))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                           "The peer has not read what was sent before");
+      return -1;
+    }
+
+  memcpy (frame_output_reserve (self, count), buffer, count);
+  /* Control frames (pings, pongs, the close frame) are few: they go out
+   * at once, with whatever was queued before them. */
+  frame_output_write_out (self);
+  return (gssize) count;
+}
+
+static void
+nexus_frame_output_stream_pollable_iface_init (GPollableOutputStreamInterface *iface)
+{
+  iface->can_poll = frame_output_can_poll;
+  iface->is_writable = frame_output_is_writable;
+  iface->create_source = frame_output_create_source;
+  iface->write_nonblocking = frame_output_write_nonblocking;
+}
+
+/* GOutputStream */
+
+static gssize
+frame_output_write_fn (GOutputStream  *stream,
+                       const void     *buffer,
+                       gsize           count,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (stream);
+
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return -1;
+    }
+  memcpy (frame_output_reserve (self, count), buffer, count);
+  frame_output_write_out (self);
+  return (gssize) count;
+}
+
+/* Writes what the socket takes now and lets the rest go: a peer that does
+ * not read cannot hold the host's loop. The base stream stays open; it
+ * belongs to the connection. */
+static gboolean
+frame_output_close_fn (GOutputStream  *stream,
+                       GCancellable   *cancellable,
+                       GError        **error)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (stream);
+
+  if (self->writable_source != NULL)
+    {
+      g_source_destroy (self->writable_source);
+      g_clear_pointer (&self->writable_source, g_source_unref);
+    }
+  if (self->error == NULL && frame_output_pending (self) > 0)
+    {
+      g_autoptr(GError) ignored = NULL;
+      gssize written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
+                                                                   self->buffer + self->start,
+                                                                   frame_output_pending (self),
+                                                                   NULL, &ignored);
+      if (written > 0)
+        self->n_writes++;
+    }
+  self->start = self->end = 0;
+  g_clear_pointer (&self->buffer, g_free);
+  self->buffer_size = 0;
+  return TRUE;
+}
+
+/* Closing never blocks, so it needs no thread. */
+static void
+frame_output_close_async (GOutputStream       *stream,
+                          int                  io_priority,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, frame_output_close_async);
+  frame_output_close_fn (stream, cancellable, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+frame_output_close_finish (GOutputStream  *stream,
+                           GAsyncResult   *result,
+                           GError        **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+nexus_frame_output_stream_dispose (GObject *object)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (object);
+
+  if (self->writable_source != NULL)
+    {
+      g_source_destroy (self->writable_source);
+      g_clear_pointer (&self->writable_source, g_source_unref);
+    }
+
+  G_OBJECT_CLASS (nexus_frame_output_stream_parent_class)->dispose (object);
+}
+
+static void
+nexus_frame_output_stream_finalize (GObject *object)
+{
+  NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (object);
+
+  g_free (self->buffer);
+  g_clear_error (&self->error);
+  g_clear_object (&self->base);
+  g_main_context_unref (self->context);
+
+  G_OBJECT_CLASS (nexus_frame_output_stream_parent_class)->finalize (object);
+}
+
+static void
+nexus_frame_output_stream_class_init (NexusFrameOutputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  object_class->dispose = nexus_frame_output_stream_dispose;
+  object_class->finalize = nexus_frame_output_stream_finalize;
+
+  stream_class->write_fn = frame_output_write_fn;
+  stream_class->close_fn = frame_output_close_fn;
+  stream_class->close_async = frame_output_close_async;
+  stream_class->close_finish = frame_output_close_finish;
+}
+
+static void
+nexus_frame_output_stream_init (NexusFrameOutputStream *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * nexus_frame_output_stream_new:
+ * @base: a pollable output stream, the socket's
+ * @limit: how many unwritten bytes a peer may leave behind
+ *
+ * Returns: (transfer full): a stream that writes to @base once per
+ *   main-loop iteration
+ */
+GOutputStream *
+nexus_frame_output_stream_new (GOutputStream *base,
+                               gsize          limit)
+{
+  NexusFrameOutputStream *self;
+
+  g_return_val_if_fail (G_IS_POLLABLE_OUTPUT_STREAM (base), NULL);
+  g_return_val_if_fail (limit > 0, NULL);
+
+  self = g_object_new (NEXUS_TYPE_FRAME_OUTPUT_STREAM, NULL);
+  self->base = g_object_ref (base);
+  self->limit = limit;
+  return G_OUTPUT_STREAM (self);
+}
