@@ -8,10 +8,9 @@
  *
  * So the server's text frames do not go through
  * soup_websocket_connection_send_text(): nexus_frame_output_stream_send_text()
- * appends the frame to this stream's buffer, and one idle source per
- * thread, ahead of everything else in the next iteration, writes each
- * buffer with one call. The more that happens in one iteration, the more
- * each write carries. A server frame is not masked, so the bytes are the
+ * appends the frame to this stream's buffer, and one source per thread
+ * writes each buffer with one call. The more that happens between two
+ * writes, the more each write carries. A server frame is not masked, so the bytes are the
  * same for every member and are only copied.
  *
  * libsoup keeps the connection: the handshake, reading, pings, pongs and
@@ -60,61 +59,98 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NexusFrameOutputStream, nexus_frame_output_stream
 
 static void frame_output_write_out (NexusFrameOutputStream *self);
 
-/* The streams of this thread with bytes waiting, and the one idle source
- * that writes them. */
+/* The streams of this thread with bytes waiting, and the one source that
+ * writes them all.
+ *
+ * It writes at most once per FLUSH_INTERVAL_US: a write costs the kernel
+ * several microseconds however little it carries, and a loop that wrote
+ * after every message it read would stay busy as long as messages keep
+ * coming. When the room is quiet, a frame goes out in the next iteration.
+ *
+ * Its priority is below GTK's redraw (G_PRIORITY_HIGH_IDLE + 20) and a
+ * turn writes for at most FLUSH_SLICE_US: the host's window draws its
+ * frame first, then the room's frames go out, in slices if they are many. */
+
+#define FLUSH_PRIORITY     (G_PRIORITY_HIGH_IDLE + 30)
+#define FLUSH_INTERVAL_US  (8 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_SLICE_US     (2 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {
-  GPtrArray *streams;
-  GSource   *idle;
+  GSource    source;
+  GPtrArray *streams;       /* NexusFrameOutputStream, not owned: each leaves on dispose */
+  gint64     last_flush;
 } Flusher;
+
+static gboolean
+flusher_dispatch (GSource     *source,
+                  GSourceFunc  callback,
+                  gpointer     user_data)
+{
+  Flusher *flusher = (Flusher *) source;
+  g_autoptr(GPtrArray) streams = g_steal_pointer (&flusher->streams);
+  gint64 start = g_get_monotonic_time ();
+  guint i = 0;
+
+  flusher->streams = g_ptr_array_new ();
+  flusher->last_flush = start;
+
+  while (i < streams->len)
+    {
+      NexusFrameOutputStream *stream = g_ptr_array_index (streams, i++);
+
+      stream->queued = FALSE;
+      frame_output_write_out (stream);
+      if (g_get_monotonic_time () - start > FLUSH_SLICE_US)
+        break;
+    }
+
+  /* The rest goes first in the next turn. */
+  for (; i < streams->len; i++)
+    g_ptr_array_add (flusher->streams, g_ptr_array_index (streams, i));
+  g_source_set_ready_time (source, flusher->streams->len > 0 ? 0 : -1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+flusher_finalize (GSource *source)
+{
+  Flusher *flusher = (Flusher *) source;
+
+  g_ptr_array_unref (flusher->streams);
+}
+
+static GSourceFuncs flusher_funcs = {
+  .dispatch = flusher_dispatch,
+  .finalize = flusher_finalize,
+};
 
 static void
 flusher_free (gpointer data)
 {
-  Flusher *flusher = data;
+  GSource *source = data;
 
-  if (flusher->idle != NULL)
-    {
-      g_source_destroy (flusher->idle);
-      g_source_unref (flusher->idle);
-    }
-  g_ptr_array_unref (flusher->streams);
-  g_free (flusher);
+  g_source_destroy (source);
+  g_source_unref (source);
 }
 
 static GPrivate flusher_key = G_PRIVATE_INIT (flusher_free);
 
+/* This thread's flusher, made for the first stream's main context. */
 static Flusher *
-flusher_get (void)
+flusher_get (GMainContext *context)
 {
   Flusher *flusher = g_private_get (&flusher_key);
 
   if (flusher == NULL)
     {
-      flusher = g_new0 (Flusher, 1);
-      flusher->streams = g_ptr_array_new_with_free_func (g_object_unref);
+      flusher = (Flusher *) g_source_new (&flusher_funcs, sizeof (Flusher));
+      flusher->streams = g_ptr_array_new ();
+      g_source_set_priority (&flusher->source, FLUSH_PRIORITY);
+      g_source_set_static_name (&flusher->source, "NexusFrameOutputStream flush");
+      g_source_attach (&flusher->source, context);
       g_private_set (&flusher_key, flusher);
     }
-  return flusher;
-}
-
-static gboolean
-flusher_run (gpointer user_data)
-{
-  Flusher *flusher = user_data;
-  g_autoptr(GPtrArray) streams = g_steal_pointer (&flusher->streams);
-
-  flusher->streams = g_ptr_array_new_with_free_func (g_object_unref);
-  g_clear_pointer (&flusher->idle, g_source_unref);
-
-  for (guint i = 0; i < streams->len; i++)
-    {
-      NexusFrameOutputStream *stream = g_ptr_array_index (streams, i);
-
-      stream->queued = FALSE;
-      frame_output_write_out (stream);
-    }
-  return G_SOURCE_REMOVE;
+  return g_source_get_context (&flusher->source) == context ? flusher : NULL;
 }
 
 static void
@@ -125,18 +161,31 @@ frame_output_queue (NexusFrameOutputStream *self)
   if (self->queued || self->writable_source != NULL)
     return;
 
-  flusher = flusher_get ();
-  self->queued = TRUE;
-  g_ptr_array_add (flusher->streams, g_object_ref (self));
-  if (flusher->idle == NULL)
+  flusher = flusher_get (self->context);
+  if (flusher == NULL)
     {
-      /* Ahead of the next iteration's input, so nothing waits long. */
-      flusher->idle = g_idle_source_new ();
-      g_source_set_priority (flusher->idle, G_PRIORITY_HIGH);
-      g_source_set_static_name (flusher->idle, "NexusFrameOutputStream flush");
-      g_source_set_callback (flusher->idle, flusher_run, flusher, NULL);
-      g_source_attach (flusher->idle, self->context);
+      /* A second main context in this thread: no gathering there. */
+      frame_output_write_out (self);
+      return;
     }
+
+  self->queued = TRUE;
+  g_ptr_array_add (flusher->streams, self);
+  if (flusher->streams->len == 1)
+    g_source_set_ready_time (&flusher->source,
+                             MAX (g_get_monotonic_time (), flusher->last_flush + FLUSH_INTERVAL_US));
+}
+
+static void
+frame_output_unqueue (NexusFrameOutputStream *self)
+{
+  Flusher *flusher;
+
+  if (!self->queued)
+    return;
+  flusher = g_private_get (&flusher_key);
+  g_ptr_array_remove_fast (flusher->streams, self);
+  self->queued = FALSE;
 }
 
 /* Buffer */
@@ -281,8 +330,9 @@ ws_text_header (guint8 *header,
  * @text: UTF-8 text, the frame's payload
  * @length: its length in bytes
  *
- * Queues one WebSocket text frame; it is written in the next main-loop
- * iteration together with everything else queued by then.
+ * Queues one WebSocket text frame. It is written in the next main-loop
+ * iteration, or at most FLUSH_INTERVAL_US after the previous write,
+ * together with everything queued by then.
  *
  * Returns: %FALSE when the peer has left more than the stream's limit
  *   unread: it is not reading, and the caller should let it go. Nothing
@@ -490,6 +540,7 @@ nexus_frame_output_stream_dispose (GObject *object)
 {
   NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (object);
 
+  frame_output_unqueue (self);
   if (self->writable_source != NULL)
     {
       g_source_destroy (self->writable_source);
