@@ -1046,10 +1046,9 @@ static void
 on_ws_upgraded (NexusServer       *self,
                 SoupServerMessage *msg)
 {
-  g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
   SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
-  g_autofree char *address = g_strdup (soup_server_message_get_remote_host (msg));
+  g_autofree char *address = NULL;
   g_autoptr(GIOStream) taken = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(SoupWebsocketConnection) ws = NULL;
@@ -1057,6 +1056,9 @@ on_ws_upgraded (NexusServer       *self,
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
     return;
 
+  /* Taking the connection may let go of the message's last reference. */
+  g_object_ref (msg);
+  address = g_strdup (soup_server_message_get_remote_host (msg));
   taken = soup_server_message_steal_connection (msg);
   stream = nexus_frame_io_stream_new (taken, NEXUS_FRAME_OUTPUT_STREAM_DEFAULT_LIMIT);
   ws = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
@@ -1065,6 +1067,7 @@ on_ws_upgraded (NexusServer       *self,
                                       soup_message_headers_get_one (response, "Sec-WebSocket-Protocol"),
                                       NULL);
   peer_new (self, ws, nexus_frame_io_stream_get_output (NEXUS_FRAME_IO_STREAM (stream)), address);
+  g_object_unref (msg);
 }
 
 static void

@@ -1,0 +1,408 @@
+/* test-frame-stream.c: NexusFrameOutputStream and NexusFrameIOStream over
+ * a socket pair: frames gathered into one write, exact framing, libsoup's
+ * own frames kept whole, the unread limit, closing and a vanished peer
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nexus-frame-io-stream.h"
+#include "nexus-frame-output-stream.h"
+#include "nexus-test-utils.h"
+
+typedef struct {
+  GSocketConnection *ours;    /* the server's end */
+  GSocket           *theirs;  /* the peer's end, read by the test */
+  GIOStream         *stream;  /* NexusFrameIOStream over ours */
+  NexusFrameOutputStream *output;
+} Pair;
+
+static void
+pair_setup (Pair          *pair,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  gsize limit = data != NULL ? GPOINTER_TO_SIZE (data) : NEXUS_FRAME_OUTPUT_STREAM_DEFAULT_LIMIT;
+  int fds[2];
+
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM, 0, fds));
+  socket = g_socket_new_from_fd (fds[0], &error);
+  g_assert_no_error (error);
+  pair->ours = g_socket_connection_factory_create_connection (socket);
+  pair->theirs = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (pair->theirs, FALSE);
+
+  pair->stream = nexus_frame_io_stream_new (G_IO_STREAM (pair->ours), limit);
+  pair->output = nexus_frame_io_stream_get_output (NEXUS_FRAME_IO_STREAM (pair->stream));
+}
+
+static void
+pair_teardown (Pair          *pair,
+               gconstpointer  data)
+{
+  g_io_stream_close (pair->stream, NULL, NULL);
+  g_assert_finalize_object (pair->stream);
+  g_assert_finalize_object (pair->ours);
+  g_clear_object (&pair->theirs);
+}
+
+/* Everything the peer can read now. */
+static GByteArray *
+pair_read_all (Pair *pair)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint8 buffer[65536];
+  gssize n;
+
+  while ((n = g_socket_receive (pair->theirs, (char *) buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_byte_array_append (bytes, buffer, (guint) n);
+  return bytes;
+}
+
+static void
+pair_wait_written (Pair *pair)
+{
+  WAIT_UNTIL (nexus_frame_output_stream_get_pending (pair->output) == 0);
+}
+
+/* Reads one unmasked frame at @offset; returns its payload's length and
+ * moves @offset past it. */
+static gsize
+parse_frame (GByteArray  *bytes,
+             gsize       *offset,
+             guint8      *opcode,
+             const char **payload)
+{
+  const guint8 *at = bytes->data + *offset;
+  gsize length, header = 2;
+
+  g_assert_cmpuint (*offset + 2, <=, bytes->len);
+  g_assert_cmpuint (at[0] & 0x80, ==, 0x80);      /* FIN */
+  g_assert_cmpuint (at[1] & 0x80, ==, 0);         /* a server never masks */
+  *opcode = at[0] & 0x0f;
+  length = at[1] & 0x7f;
+  if (length == 126)
+    {
+      length = ((gsize) at[2] << 8) | at[3];
+      header = 4;
+      g_assert_cmpuint (length, >=, 126);
+    }
+  else if (length == 127)
+    {
+      length = 0;
+      for (int i = 0; i < 8; i++)
+        length = (length << 8) | at[2 + i];
+      header = 10;
+      g_assert_cmpuint (length, >=, 65536);
+    }
+  g_assert_cmpuint (*offset + header + length, <=, bytes->len);
+  *payload = (const char *) at + header;
+  *offset += header + length;
+  return length;
+}
+
+static void
+test_gathered_into_one_write (Pair          *pair,
+                              gconstpointer  data)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  gsize offset = 0;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"type\":\"message\",\"n\":%u}", i);
+
+      g_assert_true (nexus_frame_output_stream_send_text (pair->output, text, strlen (text)));
+    }
+
+  /* Nothing is written while the caller is still running... */
+  g_assert_cmpuint (nexus_frame_output_stream_get_n_writes (pair->output), ==, 0);
+  bytes = pair_read_all (pair);
+  g_assert_cmpuint (bytes->len, ==, 0);
+  g_byte_array_unref (bytes);
+
+  /* ...then all of it, with one write, in order. */
+  pair_wait_written (pair);
+  g_assert_cmpuint (nexus_frame_output_stream_get_n_writes (pair->output), ==, 1);
+  bytes = pair_read_all (pair);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("{\"type\":\"message\",\"n\":%u}", i);
+      const char *payload;
+      guint8 opcode;
+      gsize length = parse_frame (bytes, &offset, &opcode, &payload);
+
+      g_assert_cmpuint (opcode, ==, 0x1);
+      g_assert_cmpmem (payload, length, expected, strlen (expected));
+    }
+  g_assert_cmpuint (offset, ==, bytes->len);
+}
+
+/* A quiet stream does not wait for the gathering interval: its frame goes
+ * out in the next iteration once the previous write is that long ago. */
+static void
+test_quiet_frame_goes_at_once (Pair          *pair,
+                               gconstpointer  data)
+{
+  g_usleep (20 * G_TIME_SPAN_MILLISECOND);   /* past the gathering interval */
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "hi", 2));
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (nexus_frame_output_stream_get_pending (pair->output), ==, 0);
+  g_assert_cmpuint (nexus_frame_output_stream_get_n_writes (pair->output), ==, 1);
+}
+
+/* Each header form of RFC 6455 5.2 at its edges. */
+static void
+test_frame_lengths (Pair          *pair,
+                    gconstpointer  data)
+{
+  static const gsize lengths[] = { 0, 1, 125, 126, 127, 65535, 65536, 200000 };
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  gsize offset = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autofree char *text = g_malloc (lengths[i] + 1);
+
+      memset (text, 'a' + (char) i, lengths[i]);
+      g_assert_true (nexus_frame_output_stream_send_text (pair->output, text, lengths[i]));
+    }
+
+  /* The socket pair holds less than all of it: reading makes room. */
+  while (nexus_frame_output_stream_get_pending (pair->output) > 0)
+    {
+      g_autoptr(GByteArray) some = pair_read_all (pair);
+
+      g_byte_array_append (bytes, some->data, some->len);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  {
+    g_autoptr(GByteArray) rest = pair_read_all (pair);
+
+    g_byte_array_append (bytes, rest->data, rest->len);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      const char *payload;
+      guint8 opcode;
+      gsize length = parse_frame (bytes, &offset, &opcode, &payload);
+
+      g_assert_cmpuint (length, ==, lengths[i]);
+      for (gsize j = 0; j < length; j++)
+        g_assert_cmpint (payload[j], ==, 'a' + (char) i);
+    }
+  g_assert_cmpuint (offset, ==, bytes->len);
+}
+
+/* libsoup's frames (a ping here) come through the pollable interface:
+ * taken whole, written at once, after what was queued before them. */
+static void
+test_control_frames_stay_whole (Pair          *pair,
+                                gconstpointer  data)
+{
+  static const guint8 ping[] = { 0x89, 0x04, 'p', 'i', 'n', 'g' };
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *payload;
+  guint8 opcode;
+  gsize offset = 0, length;
+  gssize written;
+
+  g_assert_true (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (pair->output)));
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "first", 5));
+  written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (pair->output),
+                                                        ping, sizeof ping, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (written, ==, sizeof ping);
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "second", 6));
+  pair_wait_written (pair);
+
+  bytes = pair_read_all (pair);
+  length = parse_frame (bytes, &offset, &opcode, &payload);
+  g_assert_cmpuint (opcode, ==, 0x1);
+  g_assert_cmpmem (payload, length, "first", 5);
+  length = parse_frame (bytes, &offset, &opcode, &payload);
+  g_assert_cmpuint (opcode, ==, 0x9);
+  g_assert_cmpmem (payload, length, "ping", 4);
+  length = parse_frame (bytes, &offset, &opcode, &payload);
+  g_assert_cmpuint (opcode, ==, 0x1);
+  g_assert_cmpmem (payload, length, "second", 6);
+  g_assert_cmpuint (offset, ==, bytes->len);
+}
+
+/* A peer that leaves more than the limit unread is refused more frames,
+ * and libsoup's writes wait; one frame larger than the limit still goes
+ * out on its own. */
+static void
+test_unread_limit (Pair          *pair,
+                   gconstpointer  data)
+{
+  static const guint8 ping[] = { 0x89, 0x04, 'p', 'i', 'n', 'g' };
+  GSocket *socket = g_socket_connection_get_socket (pair->ours);
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *large = g_malloc (5000);
+  char filler[4096], text[100];
+  gsize filled = 0, offset;
+  guint accepted = 0;
+  const char *payload;
+  guint8 opcode;
+
+  /* The peer stops reading: its socket fills up. */
+  memset (filler, 0, sizeof filler);
+  while (g_socket_send_with_blocking (socket, filler, sizeof filler, FALSE, NULL, NULL) > 0)
+    filled += sizeof filler;
+  g_assert_cmpuint (filled, >, 0);
+
+  memset (text, 'x', sizeof text);
+  while (nexus_frame_output_stream_send_text (pair->output, text, sizeof text))
+    {
+      accepted++;
+      g_assert_cmpuint (accepted, <, 100);
+    }
+  /* 102 bytes a frame under a limit of 1024. */
+  g_assert_cmpuint (accepted, ==, 10);
+
+  g_assert_cmpuint (nexus_frame_output_stream_get_pending (pair->output), ==, 1020);
+
+  /* Under the limit libsoup's frame is taken whole (the socket takes none
+   * of it); over the limit, it waits. */
+  g_assert_cmpint (g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (pair->output),
+                                                               ping, sizeof ping, NULL, &error), ==, sizeof ping);
+  g_assert_no_error (error);
+  g_assert_false (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (pair->output)));
+  g_assert_cmpint (g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (pair->output),
+                                                               ping, sizeof ping, NULL, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+
+  /* The peer reads again: everything arrives, in order, once. */
+  while (nexus_frame_output_stream_get_pending (pair->output) > 0)
+    {
+      g_autoptr(GByteArray) some = pair_read_all (pair);
+
+      g_byte_array_append (bytes, some->data, some->len);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  {
+    g_autoptr(GByteArray) rest = pair_read_all (pair);
+
+    g_byte_array_append (bytes, rest->data, rest->len);
+  }
+  offset = filled;
+  for (guint i = 0; i < accepted; i++)
+    {
+      gsize length = parse_frame (bytes, &offset, &opcode, &payload);
+
+      g_assert_cmpuint (opcode, ==, 0x1);
+      g_assert_cmpmem (payload, length, text, sizeof text);
+    }
+  g_assert_cmpuint (parse_frame (bytes, &offset, &opcode, &payload), ==, 4);
+  g_assert_cmpuint (opcode, ==, 0x9);
+  g_assert_cmpuint (offset, ==, bytes->len);
+
+  g_assert_true (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (pair->output)));
+  memset (large, 'y', 4999);
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, large, 4999));
+  g_assert_false (nexus_frame_output_stream_send_text (pair->output, text, sizeof text));
+}
+
+/* Closing writes what the socket takes (the close frame, most often),
+ * closes the connection, and later frames are let go quietly. */
+static void
+test_close_writes_what_is_queued (Pair          *pair,
+                                  gconstpointer  data)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+  const char *payload;
+  guint8 opcode;
+  gsize offset = 0, length;
+  char byte;
+
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "bye", 3));
+  g_assert_true (g_io_stream_close (pair->stream, NULL, NULL));
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "late", 4));
+
+  bytes = pair_read_all (pair);
+  length = parse_frame (bytes, &offset, &opcode, &payload);
+  g_assert_cmpmem (payload, length, "bye", 3);
+  g_assert_cmpuint (offset, ==, bytes->len);
+  /* The peer sees the end of the stream. */
+  g_socket_set_blocking (pair->theirs, TRUE);
+  g_assert_cmpint (g_socket_receive (pair->theirs, &byte, 1, NULL, NULL), ==, 0);
+}
+
+/* A peer that is gone: the write error is kept, libsoup gets it on its
+ * next write, and nothing more is tried. */
+static void
+test_peer_gone (Pair          *pair,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 writes;
+
+  g_assert_true (g_socket_close (pair->theirs, NULL));
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "anyone?", 7));
+  pair_wait_written (pair);
+  writes = nexus_frame_output_stream_get_n_writes (pair->output);
+
+  g_assert_cmpint (g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (pair->output),
+                                                               "\x89\x00", 2, NULL, &error), ==, -1);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK));
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "still?", 6));
+  g_assert_cmpuint (nexus_frame_output_stream_get_pending (pair->output), ==, 0);
+  g_assert_cmpuint (nexus_frame_output_stream_get_n_writes (pair->output), ==, writes);
+}
+
+/* Reading goes straight to the connection's input. */
+static void
+test_input_passes_through (Pair          *pair,
+                           gconstpointer  data)
+{
+  GInputStream *input = g_io_stream_get_input_stream (pair->stream);
+  g_autoptr(GError) error = NULL;
+  char buffer[8] = { 0, };
+  gssize n;
+
+  g_assert_true (input == g_io_stream_get_input_stream (G_IO_STREAM (pair->ours)));
+  g_assert_true (G_IS_POLLABLE_INPUT_STREAM (input));
+  g_assert_cmpint (g_socket_send (pair->theirs, "hello", 5, NULL, &error), ==, 5);
+  g_assert_no_error (error);
+  n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (buffer, n, "hello", 5);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/frame-stream/gathered-into-one-write", Pair, NULL,
+              pair_setup, test_gathered_into_one_write, pair_teardown);
+  g_test_add ("/frame-stream/quiet-frame-goes-at-once", Pair, NULL,
+              pair_setup, test_quiet_frame_goes_at_once, pair_teardown);
+  g_test_add ("/frame-stream/frame-lengths", Pair, NULL,
+              pair_setup, test_frame_lengths, pair_teardown);
+  g_test_add ("/frame-stream/control-frames-stay-whole", Pair, NULL,
+              pair_setup, test_control_frames_stay_whole, pair_teardown);
+  g_test_add ("/frame-stream/unread-limit", Pair, GSIZE_TO_POINTER (1024),
+              pair_setup, test_unread_limit, pair_teardown);
+  g_test_add ("/frame-stream/close-writes-what-is-queued", Pair, NULL,
+              pair_setup, test_close_writes_what_is_queued, pair_teardown);
+  g_test_add ("/frame-stream/peer-gone", Pair, NULL,
+              pair_setup, test_peer_gone, pair_teardown);
+  g_test_add ("/frame-stream/input-passes-through", Pair, NULL,
+              pair_setup, test_input_passes_through, pair_teardown);
+
+  return g_test_run ();
+}
