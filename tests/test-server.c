@@ -6,9 +6,11 @@
 
 #include "config.h"
 
+#include <gio/gnetworking.h>
 #include <string.h>
 
 #include "nexus-code.h"
+#include "nexus-frame-output-stream.h"
 #include "nexus-protocol.h"
 #include "nexus-server.h"
 #include "nexus-test-utils.h"
@@ -1083,6 +1085,306 @@ test_invalid_utf8 (Fixture       *fixture,
   g_assert_cmpuint (raw.close_code, ==, 1007);
 }
 
+/* A member whose client stops reading. Its raw socket lives on the main
+ * thread, non-blocking, so nothing here can hold the loop the server
+ * runs on; it reads only the 101 answer, then nothing until the end. */
+typedef struct {
+  GSocket    *socket;
+  GByteArray *bytes;     /* received, not yet taken as frames */
+  gboolean    eof;       /* the server's end is gone: EOF or a reset */
+  guint       n_text;    /* whole text frames taken */
+  guint       n_close;   /* whole close frames taken */
+} SlowClient;
+
+static void
+slow_client_send (SlowClient *slow,
+                  const void *data,
+                  gsize       length)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A few hundred bytes on a fresh connection: the kernel takes them whole. */
+  g_assert_cmpint (g_socket_send (slow->socket, data, length, NULL, &error), ==, (gssize) length);
+  g_assert_no_error (error);
+}
+
+/* Takes the whole server frames (unmasked) off the front of the bytes. */
+static void
+slow_client_take_frames (SlowClient *slow)
+{
+  for (;;)
+    {
+      const guint8 *b = slow->bytes->data;
+      gsize have = slow->bytes->len;
+      gsize header = 2;
+      guint64 length;
+
+      if (have < 2)
+        return;
+      g_assert_cmpuint (b[1] & 0x80, ==, 0);
+      length = b[1] & 0x7f;
+      if (length == 126)
+        header = 4;
+      else if (length == 127)
+        header = 10;
+      if (have < header)
+        return;
+      if (header > 2)
+        {
+          length = 0;
+          for (gsize i = 2; i < header; i++)
+            length = (length << 8) | b[i];
+        }
+      if (have - header < length)
+        return;
+      if ((b[0] & 0x0f) == 0x1)
+        slow->n_text++;
+      else if ((b[0] & 0x0f) == 0x8)
+        slow->n_close++;
+      g_byte_array_remove_range (slow->bytes, 0, (guint) (header + length));
+    }
+}
+
+/* Reads what the kernel holds now, without waiting. Returns TRUE once the
+ * connection has ended. */
+static gboolean
+slow_client_read (SlowClient *slow,
+                  gboolean    take_frames)
+{
+  while (!slow->eof)
+    {
+      guint8 chunk[16384];
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_receive (slow->socket, (char *) chunk, sizeof chunk, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      if (n <= 0)
+        {
+          slow->eof = TRUE;
+          break;
+        }
+      g_byte_array_append (slow->bytes, chunk, (guint) n);
+      /* Frame by frame as they come, so megabytes never pile up here. */
+      if (take_frames)
+        slow_client_take_frames (slow);
+    }
+  return slow->eof;
+}
+
+static gboolean
+on_slow_client_readable (GSocket      *socket,
+                         GIOCondition  condition,
+                         gpointer      user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Wakes the main context whenever the socket has something to read, so a
+ * WAIT_UNTIL that reads it need not wait for its 10 ms tick. Only while the
+ * test reads: the condition stays true as long as bytes wait unread. */
+static GSource *
+slow_client_watch (SlowClient *slow)
+{
+  GSource *source = g_socket_create_source (slow->socket, G_IO_IN, NULL);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (on_slow_client_readable), NULL, NULL);
+  g_source_attach (source, NULL);
+  return source;
+}
+
+static void
+slow_client_unwatch (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+slow_client_handshake_done (SlowClient *slow)
+{
+  slow_client_read (slow, FALSE);
+  return slow->eof
+         || (slow->bytes->len > 0
+             && g_strstr_len ((const char *) slow->bytes->data, slow->bytes->len, "\r\n\r\n") != NULL);
+}
+
+/* Connects, upgrades and joins @code as "Slow"; reads nothing after the 101. */
+static void
+slow_client_join (SlowClient *slow,
+                  guint       port,
+                  const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
+  g_autofree char *request = NULL;
+  g_autofree char *join = nexus_frame_encode_join (code, "Slow");
+  gsize join_length = strlen (join);
+  guint8 frame[6 + 125];
+  const char *end;
+  GSource *watch;
+
+  slow->bytes = g_byte_array_new ();
+  slow->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* Before connecting, so the window it offers is small from the start:
+   * the kernel must not soak up megabytes on the test's behalf. */
+  g_assert_true (g_socket_set_option (slow->socket, SOL_SOCKET, SO_RCVBUF, 4096, &error));
+  g_assert_no_error (error);
+  /* The listening socket's backlog answers: this does not need the loop. */
+  g_assert_true (g_socket_connect (slow->socket, address, NULL, &error));
+  g_assert_no_error (error);
+  g_socket_set_blocking (slow->socket, FALSE);
+
+  request = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n", port);
+  slow_client_send (slow, request, strlen (request));
+  watch = slow_client_watch (slow);
+  WAIT_UNTIL (slow_client_handshake_done (slow));
+  slow_client_unwatch (watch);
+  g_assert_false (slow->eof);
+  g_assert_true (g_str_has_prefix ((const char *) slow->bytes->data, "HTTP/1.1 101"));
+  end = g_strstr_len ((const char *) slow->bytes->data, slow->bytes->len, "\r\n\r\n") + 4;
+  g_assert_true (end == (const char *) slow->bytes->data + slow->bytes->len);
+  g_byte_array_set_size (slow->bytes, 0);
+
+  /* A masked text frame with the key 0: the payload goes as it is. */
+  g_assert_cmpuint (join_length, <, 126);
+  frame[0] = 0x81;
+  frame[1] = (guint8) (0x80 | join_length);
+  memset (frame + 2, 0, 4);
+  memcpy (frame + 6, join, join_length);
+  slow_client_send (slow, frame, 6 + join_length);
+}
+
+static void
+slow_client_clear (SlowClient *slow)
+{
+  g_clear_object (&slow->socket);
+  g_clear_pointer (&slow->bytes, g_byte_array_unref);
+}
+
+/* Near the longest text allowed, each one different. */
+static char *
+slow_test_text (guint i)
+{
+  char *text = g_strnfill (NEXUS_TEXT_MAX_CHARS, 'x');
+  char prefix[16];
+  int n = g_snprintf (prefix, sizeof prefix, "%u ", i);
+
+  memcpy (text, prefix, (gsize) n);
+  return text;
+}
+
+static void
+slow_test_say (NexusTestClient *ada,
+               guint            i)
+{
+  g_autofree char *text = slow_test_text (i);
+  g_autofree char *id = g_strdup_printf ("a%u", i);
+  g_autofree char *frame = nexus_frame_encode_say (text, id);
+
+  nexus_test_client_send (ada, frame);
+}
+
+/* Ada's messages @received .. @sent - 1, in order and nothing else: a
+ * left would be a frame here, and would take a seq. */
+static void
+slow_test_expect_messages (NexusTestClient *client,
+                           gint64           first_seq,
+                           guint           *received,
+                           guint            sent)
+{
+  for (; *received < sent; (*received)++)
+    {
+      g_autoptr(JsonObject) message = nexus_test_client_expect (client, "message");
+      g_autofree char *id = g_strdup_printf ("a%u", *received);
+      g_autofree char *text = slow_test_text (*received);
+
+      g_assert_cmpint (num (message, "seq"), ==, first_seq + *received);
+      g_assert_cmpstr (str (message, "name"), ==, "Ada");
+      g_assert_cmpstr (str (message, "id"), ==, id);
+      g_assert_cmpstr (str (message, "text"), ==, text);
+    }
+}
+
+static void
+test_slow_reader_dropped (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  /* Enough to fill the stream's limit, both kernels' buffers and more:
+   * past it the drop is not coming. */
+  const guint max_messages = 12 * 1024 * 1024 / NEXUS_TEXT_MAX_CHARS;
+  /* Ada waits for Bob after each batch, so neither Ada nor Bob ever has
+   * much unread and only the slow member can be the one dropped. */
+  const guint batch = 32;
+  const gint64 first_seq = 4;   /* after the joined of Ada, Bob and Slow */
+  g_autofree char *code = NULL;
+  g_autoptr(NexusTestClient) bob = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(JsonObject) joined_ada = NULL;
+  g_autoptr(JsonObject) joined_bob = NULL;
+  SlowClient slow = { 0, };
+  GSource *watch;
+  guint sent = 0;
+  guint received = 0;
+  gint64 start;
+
+  /* Ada sends as fast as Bob reads: no rate limit. */
+  g_clear_object (&fixture->server);
+  fixture->limits.rate = 0;
+  fixture_start (fixture);
+  ada = start_room_with_bob (fixture, &code, &bob);
+
+  slow_client_join (&slow, fixture->port, code);
+  joined_ada = nexus_test_client_expect (ada, "joined");
+  g_assert_cmpstr (str (joined_ada, "name"), ==, "Slow");
+  g_assert_cmpint (num (joined_ada, "seq"), ==, first_seq - 1);
+  joined_bob = nexus_test_client_expect (bob, "joined");
+  g_assert_cmpstr (str (joined_bob, "name"), ==, "Slow");
+  g_assert_cmpuint (nexus_server_get_n_connections (fixture->server), ==, 3);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 3);
+
+  start = g_get_monotonic_time ();
+  while (nexus_server_get_n_connections (fixture->server) == 3 && sent < max_messages)
+    {
+      for (guint i = 0; i < batch && sent < max_messages; i++)
+        slow_test_say (ada, sent++);
+      slow_test_expect_messages (bob, first_seq, &received, sent);
+      /* Ada's own copies, her acknowledgements: read, and not kept. */
+      g_queue_clear_full (&ada->frames, (GDestroyNotify) json_object_unref);
+    }
+  if (nexus_server_get_n_connections (fixture->server) != 2)
+    g_error ("The member that stopped reading was not dropped after %u messages of %u characters "
+             "(%u connections open)", sent, NEXUS_TEXT_MAX_CHARS,
+             nexus_server_get_n_connections (fixture->server));
+  g_test_message ("dropped after %u messages (%.1f MiB) in %.2f s", sent,
+                  (double) sent * NEXUS_TEXT_MAX_CHARS / (1024 * 1024),
+                  (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
+  /* Not before the stream's limit was reached. */
+  g_assert_cmpuint ((guint64) sent * NEXUS_TEXT_MAX_CHARS, >, NEXUS_FRAME_OUTPUT_STREAM_DEFAULT_LIMIT);
+
+  /* The room talks on; the slow member is in its grace period, so it is
+   * still listed and nobody is told (the seqs go on without a gap). */
+  for (guint i = 0; i < 3; i++)
+    slow_test_say (ada, sent++);
+  slow_test_expect_messages (bob, first_seq, &received, sent);
+  nexus_test_spin (300);   /* beyond one of the server's 250 ms ticks */
+  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+  g_assert_false (bob->closed);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 3);
+
+  /* What reached the slow member's kernel ends without a close frame: the
+   * TCP connection was cut, as a lost network would. */
+  watch = slow_client_watch (&slow);
+  WAIT_UNTIL (slow_client_read (&slow, TRUE));
+  slow_client_unwatch (watch);
+  g_assert_cmpuint (slow.n_text, >, 0);
+  g_assert_cmpuint (slow.n_close, ==, 0);
+  slow_client_clear (&slow);
+}
+
 static void
 on_shutdown (GObject      *source,
              GAsyncResult *result,
@@ -1187,6 +1489,7 @@ main (int   argc,
   TEST_ADD_SMALL ("/server/drop-connections", test_drop_connections);
   TEST_ADD ("/server/pong-timeout", test_pong_timeout);
   TEST_ADD ("/server/invalid-utf8", test_invalid_utf8);
+  TEST_ADD ("/server/slow-reader-dropped", test_slow_reader_dropped);
   TEST_ADD ("/server/shutdown", test_shutdown);
   g_test_add_func ("/server/listen-errors", test_listen_errors);
   g_test_add_func ("/server/default-port-fallback", test_default_port_fallback);
