@@ -223,6 +223,8 @@ test_control_frames_stay_whole (Pair          *pair,
   g_assert_no_error (error);
   g_assert_cmpint (written, ==, sizeof ping);
   g_assert_true (nexus_frame_output_stream_send_text (pair->output, "second", 6));
+  /* The server's own pings are queued like its text. */
+  g_assert_true (nexus_frame_output_stream_send_ping (pair->output));
   pair_wait_written (pair);
 
   bytes = pair_read_all (pair);
@@ -235,6 +237,8 @@ test_control_frames_stay_whole (Pair          *pair,
   length = parse_frame (bytes, &offset, &opcode, &payload);
   g_assert_cmpuint (opcode, ==, 0x1);
   g_assert_cmpmem (payload, length, "second", 6);
+  g_assert_cmpuint (parse_frame (bytes, &offset, &opcode, &payload), ==, 0);
+  g_assert_cmpuint (opcode, ==, 0x9);
   g_assert_cmpuint (offset, ==, bytes->len);
 }
 

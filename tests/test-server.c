@@ -1073,6 +1073,30 @@ test_pong_timeout (Fixture       *fixture,
   WAIT_UNTIL (nexus_server_get_n_connections (fixture->server) == 0);
 }
 
+/* The server's pings are answered (libsoup's client does that by itself):
+ * a member stays connected well past the pong timeout. */
+static void
+test_pings_keep_a_member (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autofree char *code = NULL;
+  gint64 until;
+
+  g_clear_object (&fixture->server);
+  fixture->limits.ping_interval_seconds = 1;
+  fixture->limits.pong_timeout_seconds = 2;
+  fixture_start (fixture);
+
+  ada = start_room (fixture, &code);
+  until = g_get_monotonic_time () + 4 * G_USEC_PER_SEC;
+  WAIT_UNTIL (g_get_monotonic_time () > until);
+
+  g_assert_false (ada->closed);
+  g_assert_cmpuint (nexus_server_get_n_connections (fixture->server), ==, 1);
+  g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
+}
+
 static void
 test_invalid_utf8 (Fixture       *fixture,
                    gconstpointer  data)
@@ -1488,6 +1512,7 @@ main (int   argc,
   TEST_ADD ("/server/three-clients-same-order", test_three_clients_same_order);
   TEST_ADD_SMALL ("/server/drop-connections", test_drop_connections);
   TEST_ADD ("/server/pong-timeout", test_pong_timeout);
+  TEST_ADD ("/server/pings-keep-a-member", test_pings_keep_a_member);
   TEST_ADD ("/server/invalid-utf8", test_invalid_utf8);
   TEST_ADD ("/server/slow-reader-dropped", test_slow_reader_dropped);
   TEST_ADD ("/server/shutdown", test_shutdown);

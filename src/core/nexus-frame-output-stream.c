@@ -28,11 +28,9 @@
 #include "nexus-frame-output-stream.h"
 
 #define WS_OPCODE_TEXT      0x1
+#define WS_OPCODE_PING      0x9
 #define WS_FIN              0x80
 #define WS_MAX_HEADER       10
-/* A buffer this big is given back once it is empty: an idle member should
- * not keep the size of the welcome it once got. */
-#define KEEP_BUFFER_BYTES   4096
 
 struct _NexusFrameOutputStream
 {
@@ -59,34 +57,39 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (NexusFrameOutputStream, nexus_frame_output_stream
 
 static void frame_output_write_out (NexusFrameOutputStream *self);
 
-/* The streams of this thread with bytes waiting, and the one source that
- * writes them all.
+/* The streams of this thread with bytes waiting, and the two sources
+ * that write them.
  *
- * It writes at most once per FLUSH_INTERVAL_US: a write costs the kernel
- * several microseconds however little it carries, and a loop that wrote
- * after every message it read would stay busy as long as messages keep
- * coming. When the room is quiet, a frame goes out in the next iteration.
+ * Writing happens at most once per FLUSH_INTERVAL_US: a write costs the
+ * kernel several microseconds however little it carries, and a loop that
+ * wrote after every message it read would stay busy as long as messages
+ * keep coming. When the room is quiet, a frame goes out in the next
+ * iteration.
  *
- * Its priority is below GTK's redraw (G_PRIORITY_HIGH_IDLE + 20) and a
- * turn writes for at most FLUSH_SLICE_US: the host's window draws its
- * frame first, then the room's frames go out, in slices if they are many. */
+ * The turn source runs below GTK's redraw (GDK_PRIORITY_REDRAW, itself
+ * below every socket), and a turn writes for at most FLUSH_SLICE_US: the
+ * host's window draws its frame first, then the room's frames go out, in
+ * slices if they are many. So that reading can never starve writing, the
+ * overdue source, at the sockets' priority, writes everything once a
+ * round has waited FLUSH_MAX_WAIT_US. */
 
-#define FLUSH_PRIORITY     (G_PRIORITY_HIGH_IDLE + 30)
-#define FLUSH_INTERVAL_US  (8 * G_TIME_SPAN_MILLISECOND)
-#define FLUSH_SLICE_US     (2 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_TURN_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
+#define FLUSH_INTERVAL_US   (8 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_SLICE_US      (2 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_MAX_WAIT_US   (50 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {
-  GSource    source;
-  GPtrArray *streams;       /* NexusFrameOutputStream, not owned: each leaves on dispose */
+  GPtrArray *streams;   /* NexusFrameOutputStream, not owned: each leaves on dispose */
+  GSource   *turn;
+  GSource   *overdue;
   gint64     last_flush;
 } Flusher;
 
-static gboolean
-flusher_dispatch (GSource     *source,
-                  GSourceFunc  callback,
-                  gpointer     user_data)
+/* Writes the queued streams in order, for at most @budget µs (0: all). */
+static void
+flusher_write (Flusher *flusher,
+               gint64   budget)
 {
-  Flusher *flusher = (Flusher *) source;
   g_autoptr(GPtrArray) streams = g_steal_pointer (&flusher->streams);
   gint64 start = g_get_monotonic_time ();
   guint i = 0;
@@ -100,37 +103,76 @@ flusher_dispatch (GSource     *source,
 
       stream->queued = FALSE;
       frame_output_write_out (stream);
-      if (g_get_monotonic_time () - start > FLUSH_SLICE_US)
+      if (budget > 0 && g_get_monotonic_time () - start > budget)
         break;
     }
 
   /* The rest goes first in the next turn. */
   for (; i < streams->len; i++)
     g_ptr_array_add (flusher->streams, g_ptr_array_index (streams, i));
-  g_source_set_ready_time (source, flusher->streams->len > 0 ? 0 : -1);
+  if (flusher->streams->len > 0)
+    g_source_set_ready_time (flusher->turn, 0);
+  else
+    {
+      g_source_set_ready_time (flusher->turn, -1);
+      g_source_set_ready_time (flusher->overdue, -1);
+    }
+}
+
+static gboolean
+on_flusher_turn (gpointer user_data)
+{
+  flusher_write (user_data, FLUSH_SLICE_US);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-flusher_finalize (GSource *source)
+static gboolean
+on_flusher_overdue (gpointer user_data)
 {
-  Flusher *flusher = (Flusher *) source;
-
-  g_ptr_array_unref (flusher->streams);
+  flusher_write (user_data, 0);
+  return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs flusher_funcs = {
-  .dispatch = flusher_dispatch,
-  .finalize = flusher_finalize,
+/* A source that is ready at its ready time and calls its callback. */
+static gboolean
+ready_time_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_time_funcs = {
+  .dispatch = ready_time_dispatch,
 };
+
+static GSource *
+flusher_source_new (Flusher      *flusher,
+                    GMainContext *context,
+                    int           priority,
+                    GSourceFunc   callback,
+                    const char   *name)
+{
+  GSource *source = g_source_new (&ready_time_funcs, sizeof (GSource));
+
+  g_source_set_priority (source, priority);
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, callback, flusher, NULL);
+  g_source_attach (source, context);
+  return source;
+}
 
 static void
 flusher_free (gpointer data)
 {
-  GSource *source = data;
+  Flusher *flusher = data;
 
-  g_source_destroy (source);
-  g_source_unref (source);
+  g_source_destroy (flusher->turn);
+  g_source_unref (flusher->turn);
+  g_source_destroy (flusher->overdue);
+  g_source_unref (flusher->overdue);
+  g_ptr_array_unref (flusher->streams);
+  g_free (flusher);
 }
 
 static GPrivate flusher_key = G_PRIVATE_INIT (flusher_free);
@@ -143,14 +185,15 @@ flusher_get (GMainContext *context)
 
   if (flusher == NULL)
     {
-      flusher = (Flusher *) g_source_new (&flusher_funcs, sizeof (Flusher));
+      flusher = g_new0 (Flusher, 1);
       flusher->streams = g_ptr_array_new ();
-      g_source_set_priority (&flusher->source, FLUSH_PRIORITY);
-      g_source_set_static_name (&flusher->source, "NexusFrameOutputStream flush");
-      g_source_attach (&flusher->source, context);
+      flusher->turn = flusher_source_new (flusher, context, FLUSH_TURN_PRIORITY, on_flusher_turn,
+                                          "NexusFrameOutputStream turn");
+      flusher->overdue = flusher_source_new (flusher, context, G_PRIORITY_DEFAULT, on_flusher_overdue,
+                                             "NexusFrameOutputStream overdue");
       g_private_set (&flusher_key, flusher);
     }
-  return g_source_get_context (&flusher->source) == context ? flusher : NULL;
+  return g_source_get_context (flusher->turn) == context ? flusher : NULL;
 }
 
 static void
@@ -172,8 +215,12 @@ frame_output_queue (NexusFrameOutputStream *self)
   self->queued = TRUE;
   g_ptr_array_add (flusher->streams, self);
   if (flusher->streams->len == 1)
-    g_source_set_ready_time (&flusher->source,
-                             MAX (g_get_monotonic_time (), flusher->last_flush + FLUSH_INTERVAL_US));
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      g_source_set_ready_time (flusher->turn, MAX (now, flusher->last_flush + FLUSH_INTERVAL_US));
+      g_source_set_ready_time (flusher->overdue, now + FLUSH_MAX_WAIT_US);
+    }
 }
 
 static void
@@ -232,15 +279,13 @@ frame_output_reserve (NexusFrameOutputStream *self,
   return at;
 }
 
+/* An empty buffer is given back: an idle connection holds none. */
 static void
 frame_output_release (NexusFrameOutputStream *self)
 {
   self->start = self->end = 0;
-  if (self->buffer_size > KEEP_BUFFER_BYTES)
-    {
-      g_clear_pointer (&self->buffer, g_free);
-      self->buffer_size = 0;
-    }
+  g_clear_pointer (&self->buffer, g_free);
+  self->buffer_size = 0;
 }
 
 /* Writing */
@@ -302,10 +347,11 @@ frame_output_write_out (NexusFrameOutputStream *self)
 
 /* Builds an unmasked frame header (RFC 6455 5.2) into @header. */
 static gsize
-ws_text_header (guint8 *header,
-                gsize   length)
+ws_frame_header (guint8 *header,
+                 guint8  opcode,
+                 gsize   length)
 {
-  header[0] = WS_FIN | WS_OPCODE_TEXT;
+  header[0] = WS_FIN | opcode;
   if (length < 126)
     {
       header[1] = (guint8) length;
@@ -322,6 +368,34 @@ ws_text_header (guint8 *header,
   for (int i = 0; i < 8; i++)
     header[2 + i] = (guint8) ((guint64) length >> (56 - 8 * i));
   return 10;
+}
+
+static gboolean
+frame_output_send (NexusFrameOutputStream *self,
+                   guint8                  opcode,
+                   const char             *payload,
+                   gsize                   length)
+{
+  guint8 header[WS_MAX_HEADER];
+  gsize header_length;
+  guint8 *at;
+
+  if (self->error != NULL || g_output_stream_is_closed (G_OUTPUT_STREAM (self)))
+    return TRUE;   /* the connection is going; its closing is under way */
+
+  header_length = ws_frame_header (header, opcode, length);
+  /* One frame bigger than the limit (a long history) still goes out
+   * alone; the limit is for frames piling up. */
+  if (frame_output_pending (self) > 0
+      && frame_output_pending (self) + header_length + length > self->limit)
+    return FALSE;
+
+  at = frame_output_reserve (self, header_length + length);
+  memcpy (at, header, header_length);
+  if (length > 0)
+    memcpy (at + header_length, payload, length);
+  frame_output_queue (self);
+  return TRUE;
 }
 
 /**
@@ -343,28 +417,30 @@ nexus_frame_output_stream_send_text (NexusFrameOutputStream *self,
                                      const char             *text,
                                      gsize                   length)
 {
-  guint8 header[WS_MAX_HEADER];
-  gsize header_length;
-  guint8 *at;
-
   g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), FALSE);
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
 
-  if (self->error != NULL || g_output_stream_is_closed (G_OUTPUT_STREAM (self)))
-    return TRUE;   /* the connection is going; its closing is under way */
+  return frame_output_send (self, WS_OPCODE_TEXT, text, length);
+}
 
-  header_length = ws_text_header (header, length);
-  /* One frame bigger than the limit (a long history) still goes out
-   * alone; the limit is for frames piling up. */
-  if (frame_output_pending (self) > 0
-      && frame_output_pending (self) + header_length + length > self->limit)
-    return FALSE;
+/**
+ * nexus_frame_output_stream_send_ping:
+ * @self: a #NexusFrameOutputStream
+ *
+ * Queues a WebSocket ping with no payload, like a text frame. The server
+ * pings all its peers from one timer rather than libsoup's timer per
+ * connection: with thousands of connections those timers woke the loop
+ * hundreds of times a second, and each wake-up costs GLib a pass over
+ * every source.
+ *
+ * Returns: as nexus_frame_output_stream_send_text()
+ */
+gboolean
+nexus_frame_output_stream_send_ping (NexusFrameOutputStream *self)
+{
+  g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), FALSE);
 
-  at = frame_output_reserve (self, header_length + length);
-  memcpy (at, header, header_length);
-  memcpy (at + header_length, text, length);
-  frame_output_queue (self);
-  return TRUE;
+  return frame_output_send (self, WS_OPCODE_PING, NULL, 0);
 }
 
 /**

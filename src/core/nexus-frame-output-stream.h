@@ -22,6 +22,7 @@ GOutputStream *nexus_frame_output_stream_new         (GOutputStream          *ba
 gboolean       nexus_frame_output_stream_send_text   (NexusFrameOutputStream *self,
                                                       const char             *text,
                                                       gsize                   length);
+gboolean       nexus_frame_output_stream_send_ping   (NexusFrameOutputStream *self);
 gsize          nexus_frame_output_stream_get_pending (NexusFrameOutputStream *self);
 guint64        nexus_frame_output_stream_get_n_writes (NexusFrameOutputStream *self);
 
