@@ -60,32 +60,34 @@ static void frame_output_write_out (NexusFrameOutputStream *self);
 /* The streams of this thread with bytes waiting, and the two sources
  * that write them.
  *
- * Writing happens at most once per FLUSH_INTERVAL_US: a write costs the
- * kernel several microseconds however little it carries, and a loop that
- * wrote after every message it read would stay busy as long as messages
- * keep coming. When the room is quiet, a frame goes out in the next
- * iteration.
+ * After a round of writes the next one waits FLUSH_GAP_PER_STREAM_US for
+ * each stream written, up to FLUSH_INTERVAL_US: a write costs the kernel
+ * several microseconds however little it carries, and a loop that wrote
+ * to 200 members after every message it read would stay busy as long as
+ * messages keep coming. What arrives meanwhile goes out together. A round
+ * of one or two streams (a welcome, a quiet room) barely waits.
  *
  * The turn source runs below GTK's redraw (GDK_PRIORITY_REDRAW, itself
  * below every socket), and a turn writes for at most FLUSH_SLICE_US: the
  * host's window draws its frame first, then the room's frames go out, in
  * slices if they are many. So that reading can never starve writing, the
- * overdue source, at the sockets' priority, writes everything once a
- * round has waited FLUSH_MAX_WAIT_US. */
+ * overdue source, at the sockets' priority, takes a turn whenever none
+ * has come for FLUSH_MAX_WAIT_US while streams wait. */
 
 #define FLUSH_TURN_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
 #define FLUSH_INTERVAL_US   (8 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_GAP_PER_STREAM_US 40
 #define FLUSH_SLICE_US      (2 * G_TIME_SPAN_MILLISECOND)
-#define FLUSH_MAX_WAIT_US   (50 * G_TIME_SPAN_MILLISECOND)
+#define FLUSH_MAX_WAIT_US   (16 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct {
   GPtrArray *streams;   /* NexusFrameOutputStream, not owned: each leaves on dispose */
   GSource   *turn;
   GSource   *overdue;
-  gint64     last_flush;
+  gint64     next_round;  /* the earliest time a new round may start */
 } Flusher;
 
-/* Writes the queued streams in order, for at most @budget µs (0: all). */
+/* Writes the queued streams in order, for about @budget µs. */
 static void
 flusher_write (Flusher *flusher,
                gint64   budget)
@@ -95,7 +97,6 @@ flusher_write (Flusher *flusher,
   guint i = 0;
 
   flusher->streams = g_ptr_array_new ();
-  flusher->last_flush = start;
 
   while (i < streams->len)
     {
@@ -103,15 +104,19 @@ flusher_write (Flusher *flusher,
 
       stream->queued = FALSE;
       frame_output_write_out (stream);
-      if (budget > 0 && g_get_monotonic_time () - start > budget)
+      if (g_get_monotonic_time () - start > budget)
         break;
     }
+  flusher->next_round = start + MIN (FLUSH_INTERVAL_US, (gint64) i * FLUSH_GAP_PER_STREAM_US);
 
   /* The rest goes first in the next turn. */
   for (; i < streams->len; i++)
     g_ptr_array_add (flusher->streams, g_ptr_array_index (streams, i));
   if (flusher->streams->len > 0)
-    g_source_set_ready_time (flusher->turn, 0);
+    {
+      g_source_set_ready_time (flusher->turn, 0);
+      g_source_set_ready_time (flusher->overdue, g_get_monotonic_time () + FLUSH_MAX_WAIT_US);
+    }
   else
     {
       g_source_set_ready_time (flusher->turn, -1);
@@ -123,13 +128,6 @@ static gboolean
 on_flusher_turn (gpointer user_data)
 {
   flusher_write (user_data, FLUSH_SLICE_US);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_flusher_overdue (gpointer user_data)
-{
-  flusher_write (user_data, 0);
   return G_SOURCE_CONTINUE;
 }
 
@@ -189,7 +187,7 @@ flusher_get (GMainContext *context)
       flusher->streams = g_ptr_array_new ();
       flusher->turn = flusher_source_new (flusher, context, FLUSH_TURN_PRIORITY, on_flusher_turn,
                                           "NexusFrameOutputStream turn");
-      flusher->overdue = flusher_source_new (flusher, context, G_PRIORITY_DEFAULT, on_flusher_overdue,
+      flusher->overdue = flusher_source_new (flusher, context, G_PRIORITY_DEFAULT, on_flusher_turn,
                                              "NexusFrameOutputStream overdue");
       g_private_set (&flusher_key, flusher);
     }
@@ -218,7 +216,7 @@ frame_output_queue (NexusFrameOutputStream *self)
     {
       gint64 now = g_get_monotonic_time ();
 
-      g_source_set_ready_time (flusher->turn, MAX (now, flusher->last_flush + FLUSH_INTERVAL_US));
+      g_source_set_ready_time (flusher->turn, MAX (now, flusher->next_round));
       g_source_set_ready_time (flusher->overdue, now + FLUSH_MAX_WAIT_US);
     }
 }
@@ -405,8 +403,8 @@ frame_output_send (NexusFrameOutputStream *self,
  * @length: its length in bytes
  *
  * Queues one WebSocket text frame. It is written in the next main-loop
- * iteration, or at most FLUSH_INTERVAL_US after the previous write,
- * together with everything queued by then.
+ * iteration, or at most FLUSH_INTERVAL_US after the previous round of
+ * writes, together with everything queued by then.
  *
  * Returns: %FALSE when the peer has left more than the stream's limit
  *   unread: it is not reading, and the caller should let it go. Nothing
