@@ -66,6 +66,26 @@ pair_read_all (Pair *pair)
   return bytes;
 }
 
+/* Reads as the stream writes, until it has written everything. */
+static GByteArray *
+pair_read_while_writing (Pair *pair)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  gboolean done;
+
+  do
+    {
+      g_autoptr(GByteArray) some = NULL;
+
+      done = nexus_frame_output_stream_get_pending (pair->output) == 0;
+      some = pair_read_all (pair);
+      g_byte_array_append (bytes, some->data, some->len);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  while (!done);
+  return bytes;
+}
+
 static void
 pair_wait_written (Pair *pair)
 {
@@ -164,7 +184,7 @@ test_frame_lengths (Pair          *pair,
                     gconstpointer  data)
 {
   static const gsize lengths[] = { 0, 1, 125, 126, 127, 65535, 65536, 200000 };
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GByteArray) bytes = NULL;
   gsize offset = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
@@ -176,18 +196,7 @@ test_frame_lengths (Pair          *pair,
     }
 
   /* The socket pair holds less than all of it: reading makes room. */
-  while (nexus_frame_output_stream_get_pending (pair->output) > 0)
-    {
-      g_autoptr(GByteArray) some = pair_read_all (pair);
-
-      g_byte_array_append (bytes, some->data, some->len);
-      g_main_context_iteration (NULL, FALSE);
-    }
-  {
-    g_autoptr(GByteArray) rest = pair_read_all (pair);
-
-    g_byte_array_append (bytes, rest->data, rest->len);
-  }
+  bytes = pair_read_while_writing (pair);
 
   for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
     {
@@ -251,7 +260,7 @@ test_unread_limit (Pair          *pair,
 {
   static const guint8 ping[] = { 0x89, 0x04, 'p', 'i', 'n', 'g' };
   GSocket *socket = g_socket_connection_get_socket (pair->ours);
-  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GByteArray) bytes = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *large = g_malloc (5000);
   char filler[4096], text[100];
@@ -288,18 +297,7 @@ test_unread_limit (Pair          *pair,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
 
   /* The peer reads again: everything arrives, in order, once. */
-  while (nexus_frame_output_stream_get_pending (pair->output) > 0)
-    {
-      g_autoptr(GByteArray) some = pair_read_all (pair);
-
-      g_byte_array_append (bytes, some->data, some->len);
-      g_main_context_iteration (NULL, FALSE);
-    }
-  {
-    g_autoptr(GByteArray) rest = pair_read_all (pair);
-
-    g_byte_array_append (bytes, rest->data, rest->len);
-  }
+  bytes = pair_read_while_writing (pair);
   offset = filled;
   for (guint i = 0; i < accepted; i++)
     {
