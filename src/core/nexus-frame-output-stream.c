@@ -1,5 +1,5 @@
 /* nexus-frame-output-stream.c: a WebSocket connection's outgoing bytes,
- * gathered and written once per main-loop iteration
+ * gathered and written in rounds
  *
  * libsoup 3.2 writes every frame with its own send(2) and formats a few
  * debug strings for it. A room of 200 members where each sends 5 messages
@@ -8,14 +8,15 @@
  *
  * So the server's text frames do not go through
  * soup_websocket_connection_send_text(): nexus_frame_output_stream_send_text()
- * appends the frame to this stream's buffer, and one source per thread
- * writes each buffer with one call. The more that happens between two
- * writes, the more each write carries. A server frame is not masked, so the bytes are the
- * same for every member and are only copied.
+ * appends the frame to this stream's buffer, and the sources below write
+ * each buffer with one call. The more that happens between two rounds,
+ * the more each write carries. A server frame is not masked, so the bytes
+ * are the same for every member and are only copied. The server's pings
+ * come the same way (nexus_frame_output_stream_send_ping()).
  *
- * libsoup keeps the connection: the handshake, reading, pings, pongs and
- * the close frame. Its own frames come through the pollable interface and
- * join the same buffer, whole, so frames never interleave.
+ * libsoup keeps the rest of the connection: reading, pongs and the close
+ * frame. Its own frames come through the pollable interface and join the
+ * same buffer, whole, so frames never interleave.
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later

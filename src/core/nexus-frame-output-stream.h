@@ -1,5 +1,5 @@
 /* nexus-frame-output-stream.h: a WebSocket connection's outgoing bytes,
- * gathered and written once per main-loop iteration
+ * gathered and written in rounds
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
