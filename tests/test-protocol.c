@@ -27,7 +27,10 @@ test_names (void)
     { "A\tB", NULL },
     { "A\x7f" "B", NULL },
     { "A\xc2\x85" "B", NULL },                               /* C1 control */
-    { "A\u200bB", "A\u200bB" },                            /* a format char, not a control */
+    { "A\u200bB", NULL },                                  /* zero-width space: a format character */
+    { "Ada\u200b", NULL },
+    { "\u202e" "Ada", NULL },                               /* right-to-left override */
+    { "\ufeff" "Ada", NULL },                               /* byte order mark */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -47,13 +50,20 @@ test_names (void)
 static void
 test_casefold (void)
 {
-  g_autofree char *a = nexus_name_casefold ("ADA");
-  g_autofree char *b = nexus_name_casefold ("ada");
-  g_autofree char *c = nexus_name_casefold ("STRASSE");
-  g_autofree char *d = nexus_name_casefold ("straße");
+  g_autofree char *a = nexus_name_key ("ADA");
+  g_autofree char *b = nexus_name_key ("ada");
+  g_autofree char *c = nexus_name_key ("STRASSE");
+  g_autofree char *d = nexus_name_key ("straße");
+
+  g_autofree char *fullwidth = nexus_name_key ("\uff21\uff24\uff21");   /* ＡＤＡ */
+  g_autofree char *ligature = nexus_name_key ("\ufb01" "n");            /* ﬁn */
+  g_autofree char *fin = nexus_name_key ("FIN");
 
   g_assert_cmpstr (a, ==, b);
   g_assert_cmpstr (c, ==, d);
+  /* Compatibility characters are the same name as what they look like. */
+  g_assert_cmpstr (fullwidth, ==, a);
+  g_assert_cmpstr (ligature, ==, fin);
 }
 
 static void
@@ -219,7 +229,7 @@ test_parse_escapes (void)
     { "{\"type\":\"create\",\"name\":\"\\x41\"}", FALSE, NULL },
     { "{\"type\":\"create\",\"name\":\"a\"}\\", FALSE, NULL },
     { "{\"type\":\"create\",\"name\":\"a\"}{\"type\":\"leave\"}", FALSE, NULL },
-    { "{\"type\":\"create\",\"name\":\"a\\u0000b\"}", FALSE, NULL },
+    { "{\"type\":\"create\",\"name\":\"a\\u0000b\"}", TRUE, "a\x01" "b" },
     { "{\"type\":\"create\",\"name\":\"tab\tinside\"}", FALSE, NULL },
     { "{\"type\":\"create\",\"name\":\"a\",}", FALSE, NULL },
     { "{\"type\":\"create\",\"name\":\"a\",\"x\":[1,2,]}", FALSE, NULL },

@@ -7,13 +7,14 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "nexus-room.h"
 
 static void
 test_seq_and_members (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 100);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 100, 1024 * 1024);
   NexusRoomEvent *event = NULL;
   NexusMember *ada, *bob;
 
@@ -24,7 +25,7 @@ test_seq_and_members (void)
   g_assert_cmpint (event->seq, ==, 2);
   event = nexus_room_append_message (room, ada, "hi", "m1");
   g_assert_cmpint (event->seq, ==, 3);
-  g_assert_cmpstr (event->name, ==, "Ada");
+  g_assert_nonnull (strstr (event->json, "\"name\":\"Ada\""));
   g_assert_cmpint (nexus_room_get_last_seq (room), ==, 3);
 
   /* Members in order of joining; names unique ignoring case. */
@@ -36,8 +37,8 @@ test_seq_and_members (void)
   g_assert_false (nexus_room_has_name (room, "Cy"));
 
   /* Sessions are distinct and found only by their exact token. */
-  g_assert_cmpstr (ada->session, !=, bob->session);
-  g_assert_true (nexus_room_find_session (room, bob->session) == bob);
+  g_assert_cmpstr (nexus_member_get_session (ada), !=, nexus_member_get_session (bob));
+  g_assert_true (nexus_room_find_session (room, nexus_member_get_session (bob)) == bob);
   g_assert_null (nexus_room_find_session (room, "nope"));
 
   nexus_room_remove_member (room, ada, &event);
@@ -52,7 +53,7 @@ test_seq_and_members (void)
 static void
 test_event_json (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
   NexusRoomEvent *event = nexus_room_append_message (room, ada, "say \"hi\"\n<b>", "m1");
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -73,7 +74,7 @@ test_event_json (void)
 static void
 test_history_bound (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 5);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 5, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) recent = NULL;
@@ -117,37 +118,99 @@ test_history_bound (void)
   nexus_room_free (room);
 }
 
+/* The frame a repeated say gets back, parsed. */
+static JsonObject *
+replay (NexusRoom   *room,
+        NexusMember *member,
+        const char  *id,
+        const char  *text)
+{
+  g_autoptr(NexusRoomEvent) event = nexus_room_replay_said (room, member, id, text);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_nonnull (event);
+  g_assert_true (json_parser_load_from_data (parser, event->json, (gssize) event->json_length, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
 static void
 test_dedupe (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 3);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 3, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
   NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
   NexusRoomEvent *first = nexus_room_append_message (room, ada, "one", "m1");
+  g_autoptr(NexusRoomEvent) again = nexus_room_replay_said (room, ada, "m1", "other text");
+  g_autoptr(JsonObject) kept = NULL;
+  g_autoptr(JsonObject) made_again = NULL;
+  g_autofree char *first_ts = NULL;
 
-  g_assert_true (nexus_room_find_said (room, ada, "m1") == first);
+  /* While the history keeps it, a repeat gets the original event itself. */
+  g_assert_true (again == first);
+  g_assert_true (nexus_room_has_said (room, ada, "m1"));
+  kept = replay (room, ada, "m1", "one");
+  first_ts = g_strdup (json_object_get_string_member (kept, "ts"));
   /* Ids are per session: Bob's m1 is another message. */
-  g_assert_null (nexus_room_find_said (room, bob, "m1"));
+  g_assert_false (nexus_room_has_said (room, bob, "m1"));
+  g_assert_null (nexus_room_replay_said (room, bob, "m1", "two"));
   nexus_room_append_message (room, bob, "two", "m1");
 
-  /* The original stays findable after it has left the bounded history. */
+  /* After it has left the bounded history, only id → seq and its time are
+   * kept: the same frame is made again from them. */
   for (int i = 0; i < 10; i++)
     {
       g_autofree char *id = g_strdup_printf ("n%d", i);
 
       nexus_room_append_message (room, bob, "more", id);
     }
-  g_assert_nonnull (nexus_room_find_said (room, ada, "m1"));
-  g_assert_cmpstr (nexus_room_find_said (room, ada, "m1")->text, ==, "one");
-  g_assert_cmpint (nexus_room_find_said (room, ada, "m1")->seq, ==, 3);
+  made_again = replay (room, ada, "m1", "one");
+  g_assert_cmpstr (json_object_get_string_member (made_again, "type"), ==, "message");
+  g_assert_cmpstr (json_object_get_string_member (made_again, "text"), ==, "one");
+  g_assert_cmpint (json_object_get_int_member (made_again, "seq"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (made_again, "name"), ==, "Ada");
+  g_assert_cmpstr (json_object_get_string_member (made_again, "id"), ==, "m1");
+  g_assert_cmpstr (json_object_get_string_member (made_again, "ts"), ==, first_ts);
 
+  nexus_room_free (room);
+}
+
+/* The history is bounded in bytes too: long messages push out old events
+ * before the count is reached, and what stays is always the newest. */
+static void
+test_history_bytes (void)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", 1000, 64 * 1024);
+  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  g_autofree char *long_text = g_strnfill (4000, 'x');
+  g_autoptr(GPtrArray) all = NULL;
+  gboolean gap;
+
+  for (int i = 0; i < 100; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%d", i);
+
+      nexus_room_append_message (room, ada, long_text, id);
+      g_assert_cmpuint (nexus_room_get_history_bytes (room), <=, 64 * 1024);
+    }
+  g_assert_cmpuint (nexus_room_get_history_length (room), <, 17);
+  g_assert_cmpuint (nexus_room_get_history_length (room), >=, 15);
+  all = nexus_room_history_since (room, 0, &gap);
+  g_assert_true (gap);
+  g_assert_cmpint (((NexusRoomEvent *) all->pdata[all->len - 1])->seq, ==, 101);
+
+  /* One event larger than the whole budget is still kept, alone. */
+  nexus_room_free (room);
+  room = nexus_room_new ("K7QX3M", 1000, 16);
+  ada = nexus_room_add_member (room, "Ada", NULL);
+  nexus_room_append_message (room, ada, "hello", "m1");
+  g_assert_cmpuint (nexus_room_get_history_length (room), ==, 1);
   nexus_room_free (room);
 }
 
 static void
 test_dedupe_bound (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 3);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 3, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
 
   for (int i = 0; i < NEXUS_ROOM_DEDUPE_LIMIT + 10; i++)
@@ -157,16 +220,16 @@ test_dedupe_bound (void)
       nexus_room_append_message (room, ada, "x", id);
     }
   /* Only the newest ids are remembered, so memory stays bounded. */
-  g_assert_null (nexus_room_find_said (room, ada, "m0"));
-  g_assert_null (nexus_room_find_said (room, ada, "m9"));
-  g_assert_nonnull (nexus_room_find_said (room, ada, "m10"));
+  g_assert_false (nexus_room_has_said (room, ada, "m0"));
+  g_assert_false (nexus_room_has_said (room, ada, "m9"));
+  g_assert_true (nexus_room_has_said (room, ada, "m10"));
   nexus_room_free (room);
 }
 
 static void
 test_grace (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
   NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
   const gint64 grace = 30 * G_USEC_PER_SEC;
@@ -176,7 +239,8 @@ test_grace (void)
 
   nexus_room_detach_member (room, ada, 1000);
   nexus_room_detach_member (room, bob, 5000);
-  g_assert_false (ada->attached);
+  g_assert_false (nexus_member_is_attached (ada));
+  g_assert_cmpuint (nexus_room_get_n_detached (room), ==, 2);
 
   early = nexus_room_expired_members (room, 1000 + grace - 1, grace);
   g_assert_cmpuint (early->len, ==, 0);
@@ -196,7 +260,7 @@ test_grace (void)
 static void
 test_deletion (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10);
+  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
   NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
 
@@ -220,6 +284,7 @@ main (int   argc,
   g_test_add_func ("/room/history-bound", test_history_bound);
   g_test_add_func ("/room/dedupe", test_dedupe);
   g_test_add_func ("/room/dedupe-bound", test_dedupe_bound);
+  g_test_add_func ("/room/history-bytes", test_history_bytes);
   g_test_add_func ("/room/grace", test_grace);
   g_test_add_func ("/room/deletion", test_deletion);
 

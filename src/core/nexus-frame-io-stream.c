@@ -2,9 +2,10 @@
  * output gathered by a NexusFrameOutputStream
  *
  * The server hands this to soup_websocket_connection_new() in place of
- * the stream it took over from the HTTP connection: reading goes straight
- * to the socket, writing through the gathering stream (see
- * nexus-frame-output-stream.c for why).
+ * the stream it took over from the HTTP connection: reading goes through
+ * a NexusFrameInputStream, which bounds a message sent in fragments, and
+ * writing through the gathering stream (see nexus-frame-output-stream.c
+ * for why).
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,6 +13,7 @@
 
 #include "config.h"
 
+#include "nexus-frame-input-stream.h"
 #include "nexus-frame-io-stream.h"
 
 struct _NexusFrameIOStream
@@ -19,6 +21,7 @@ struct _NexusFrameIOStream
   GIOStream      parent_instance;
 
   GIOStream     *base;
+  GInputStream  *input;    /* NexusFrameInputStream over base's input */
   GOutputStream *output;   /* NexusFrameOutputStream over base's output */
 };
 
@@ -29,7 +32,7 @@ frame_io_get_input_stream (GIOStream *stream)
 {
   NexusFrameIOStream *self = NEXUS_FRAME_IO_STREAM (stream);
 
-  return g_io_stream_get_input_stream (self->base);
+  return self->input;
 }
 
 static GOutputStream *
@@ -83,6 +86,7 @@ nexus_frame_io_stream_finalize (GObject *object)
 {
   NexusFrameIOStream *self = NEXUS_FRAME_IO_STREAM (object);
 
+  g_clear_object (&self->input);
   g_clear_object (&self->output);
   g_clear_object (&self->base);
 
@@ -113,12 +117,14 @@ nexus_frame_io_stream_init (NexusFrameIOStream *self)
  * nexus_frame_io_stream_new:
  * @base: the connection's stream; its output must be pollable
  * @limit: how many unwritten bytes the peer may leave behind
+ * @message_limit: the most bytes a message the peer sends in fragments may have
  *
  * Returns: (transfer full): a stream over @base whose writes are gathered
  */
 GIOStream *
 nexus_frame_io_stream_new (GIOStream *base,
-                           gsize      limit)
+                           gsize      limit,
+                           gsize      message_limit)
 {
   NexusFrameIOStream *self;
 
@@ -126,6 +132,7 @@ nexus_frame_io_stream_new (GIOStream *base,
 
   self = g_object_new (NEXUS_TYPE_FRAME_IO_STREAM, NULL);
   self->base = g_object_ref (base);
+  self->input = nexus_frame_input_stream_new (g_io_stream_get_input_stream (base), message_limit);
   self->output = nexus_frame_output_stream_new (g_io_stream_get_output_stream (base), limit);
   return G_IO_STREAM (self);
 }

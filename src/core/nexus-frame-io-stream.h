@@ -17,7 +17,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NexusFrameIOStream, nexus_frame_io_stream, NEXUS, FRAME_IO_STREAM, GIOStream)
 
 GIOStream              *nexus_frame_io_stream_new        (GIOStream          *base,
-                                                          gsize               limit);
+                                                          gsize               limit,
+                                                          gsize               message_limit);
 NexusFrameOutputStream *nexus_frame_io_stream_get_output (NexusFrameIOStream *self);
 
 G_END_DECLS

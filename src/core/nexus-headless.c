@@ -89,7 +89,6 @@ nexus_headless_run (int    argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree GOptionEntry *limit_entries = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(NexusServer) server = NULL;
   g_autofree char *bind_address = NULL;
@@ -99,7 +98,6 @@ nexus_headless_run (int    argc,
   gboolean version = FALSE;
   int port = NEXUS_SERVER_PORT_DEFAULT;
   Headless state = { 0, };
-  GOptionGroup *group;
   GOptionEntry entries[] = {
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
       "Serve rooms to browsers without a window", NULL },
@@ -118,7 +116,6 @@ nexus_headless_run (int    argc,
   setvbuf (stdout, NULL, _IOLBF, 0);
 
   nexus_server_limits_init_default (&limits);
-  limit_entries = nexus_server_limits_option_entries (&limits);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
@@ -126,9 +123,7 @@ nexus_headless_run (int    argc,
                                 "With --headless, serve rooms to web browsers with no window; "
                                 "without it, open the window.");
   g_option_context_add_main_entries (context, entries, NULL);
-  group = g_option_group_new ("limits", "Server limits:", "Show the server's limits", NULL, NULL);
-  g_option_group_add_entries (group, limit_entries);
-  g_option_context_add_group (context, group);
+  g_option_context_add_group (context, nexus_server_limits_option_group (&limits));
 
   args = g_strdupv (argv);
   if (!g_option_context_parse_strv (context, &args, &error))
@@ -154,10 +149,12 @@ nexus_headless_run (int    argc,
   if (!nexus_server_limits_validate (&limits, &error))
     {
       g_printerr ("nexus-chat: %s\n", error->message);
+      nexus_server_limits_clear (&limits);
       return 1;
     }
 
   server = nexus_server_new (&limits);
+  nexus_server_limits_clear (&limits);
   if (!nexus_server_listen (server, bind_address, port, &error))
     {
       g_printerr ("nexus-chat: cannot listen%s%s: %s\n",

@@ -6,11 +6,11 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 #include <time.h>
 
 #include "nexus-code.h"
+#include "nexus-json.h"
 #include "nexus-protocol.h"
 
 G_DEFINE_QUARK (nexus-protocol-error-quark, nexus_protocol_error)
@@ -57,6 +57,14 @@ is_control (gunichar c)
   return g_unichar_type (c) == G_UNICODE_CONTROL;
 }
 
+/* Zero-width and bidirectional marks: invisible, so a name with one
+ * looks like another member's. */
+static gboolean
+is_format (gunichar c)
+{
+  return g_unichar_type (c) == G_UNICODE_FORMAT;
+}
+
 char *
 nexus_name_normalize (const char *name)
 {
@@ -98,7 +106,7 @@ nexus_name_is_valid (const char *name)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (is_control (c))
+      if (is_control (c) || is_format (c))
         return FALSE;
       /* Trimmed names only: surrounding white space is the caller's to strip. */
       if ((p == name || *g_utf8_next_char (p) == '\0') && g_unichar_isspace (c))
@@ -110,10 +118,22 @@ nexus_name_is_valid (const char *name)
   return n_chars >= 1;
 }
 
+/* The key two names are compared by: NFKC, so that look-alikes made of
+ * compatibility characters (fullwidth ＡＤＡ) are the same name, then case
+ * folding, then NFKC again (folding can undo a normal form). */
 char *
-nexus_name_casefold (const char *trimmed_name)
+nexus_name_key (const char *trimmed_name)
 {
-  return g_utf8_casefold (trimmed_name, -1);
+  g_autofree char *compatible = NULL;
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (trimmed_name != NULL, NULL);
+
+  compatible = g_utf8_normalize (trimmed_name, -1, G_NORMALIZE_NFKC);
+  if (compatible == NULL)
+    return g_strdup ("");
+  folded = g_utf8_casefold (compatible, -1);
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_NFKC);
 }
 
 gboolean
@@ -177,215 +197,7 @@ bad_request (GError     **error,
 }
 
 
-/* A strict RFC 8259 check, before json-glib sees a byte. json-glib 1.6
- * leaks memory on several of its error paths (a malformed \\u escape,
- * content after the root value, …) and recurses without a bound, and any
- * peer may send those; so only well-formed JSON of a sane depth reaches it.
- * U+0000 in a string is refused too: no C string can hold it. */
-
-#define JSON_MAX_DEPTH 32
-
-typedef struct {
-  const char *p;
-  const char *end;
-  guint       depth;
-} JsonCheck;
-
-static void
-json_skip_space (JsonCheck *j)
-{
-  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-    j->p++;
-}
-
-static gboolean
-json_read_hex4 (JsonCheck *j,
-                guint     *code)
-{
-  *code = 0;
-  if (j->end - j->p < 4)
-    return FALSE;
-  for (guint k = 0; k < 4; k++)
-    {
-      int v = g_ascii_xdigit_value (*j->p++);
-
-      if (v < 0)
-        return FALSE;
-      *code = *code << 4 | (guint) v;
-    }
-  return TRUE;
-}
-
-static gboolean
-json_check_string (JsonCheck *j)
-{
-  if (j->p >= j->end || *j->p != '"')
-    return FALSE;
-  j->p++;
-
-  while (j->p < j->end)
-    {
-      guchar c = (guchar) *j->p++;
-      guint code, low;
-
-      if (c == '"')
-        return TRUE;
-      if (c < 0x20)
-        return FALSE;
-      if (c != '\\')
-        continue;
-      if (j->p >= j->end)
-        return FALSE;
-      c = (guchar) *j->p++;
-      if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't')
-        continue;
-      if (c != 'u' || !json_read_hex4 (j, &code) || code == 0 || (code >= 0xdc00 && code <= 0xdfff))
-        return FALSE;
-      if (code >= 0xd800 && code <= 0xdbff)
-        {
-          /* A high surrogate must be followed by its low half. */
-          if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u')
-            return FALSE;
-          j->p += 2;
-          if (!json_read_hex4 (j, &low) || low < 0xdc00 || low > 0xdfff)
-            return FALSE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-json_check_digits (JsonCheck *j)
-{
-  const char *start = j->p;
-
-  while (j->p < j->end && g_ascii_isdigit (*j->p))
-    j->p++;
-  return j->p > start;
-}
-
-static gboolean
-json_check_number (JsonCheck *j)
-{
-  if (j->p < j->end && *j->p == '-')
-    j->p++;
-  if (j->p < j->end && *j->p == '0')
-    j->p++;
-  else if (!json_check_digits (j))
-    return FALSE;
-  if (j->p < j->end && *j->p == '.')
-    {
-      j->p++;
-      if (!json_check_digits (j))
-        return FALSE;
-    }
-  if (j->p < j->end && (*j->p == 'e' || *j->p == 'E'))
-    {
-      j->p++;
-      if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-        j->p++;
-      if (!json_check_digits (j))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-json_check_literal (JsonCheck  *j,
-                    const char *word)
-{
-  gsize n = strlen (word);
-
-  if ((gsize) (j->end - j->p) < n || memcmp (j->p, word, n) != 0)
-    return FALSE;
-  j->p += n;
-  return TRUE;
-}
-
-static gboolean json_check_value (JsonCheck *j);
-
-/* An object or an array: @close ends it, @members says whether each item
- * is "key": value. */
-static gboolean
-json_check_container (JsonCheck *j,
-                      char       close,
-                      gboolean   members)
-{
-  gboolean ok = FALSE;
-
-  if (++j->depth > JSON_MAX_DEPTH)
-    return FALSE;
-  j->p++;
-  json_skip_space (j);
-  if (j->p < j->end && *j->p == close)
-    {
-      j->p++;
-      j->depth--;
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      if (members)
-        {
-          if (!json_check_string (j))
-            break;
-          json_skip_space (j);
-          if (j->p >= j->end || *j->p++ != ':')
-            break;
-        }
-      if (!json_check_value (j))
-        break;
-      json_skip_space (j);
-      if (j->p >= j->end)
-        break;
-      if (*j->p == close)
-        {
-          j->p++;
-          ok = TRUE;
-          break;
-        }
-      if (*j->p++ != ',')
-        break;
-      json_skip_space (j);
-    }
-  j->depth--;
-  return ok;
-}
-
-static gboolean
-json_check_value (JsonCheck *j)
-{
-  json_skip_space (j);
-  if (j->p >= j->end)
-    return FALSE;
-
-  switch (*j->p)
-    {
-    case '{': return json_check_container (j, '}', TRUE);
-    case '[': return json_check_container (j, ']', FALSE);
-    case '"': return json_check_string (j);
-    case 't': return json_check_literal (j, "true");
-    case 'f': return json_check_literal (j, "false");
-    case 'n': return json_check_literal (j, "null");
-    default: return json_check_number (j);
-    }
-}
-
-gboolean
-nexus_json_is_well_formed (const char *data,
-                           gsize       length)
-{
-  JsonCheck j = { data, data + length, 0 };
-
-  if (!json_check_value (&j))
-    return FALSE;
-  json_skip_space (&j);
-  return j.p == j.end;
-}
-
-/* The members a client frame's meaning depends on, as found by json-glib
- * or by the fast path below; the checks that follow do not know which. */
+/* The members a client frame's meaning depends on. */
 typedef enum {
   MEMBER_TYPE,
   MEMBER_NAME,
@@ -407,214 +219,30 @@ static const char * const member_names[N_MEMBERS] = {
   [MEMBER_ID] = "id",
 };
 
-typedef enum {
-  MEMBER_ABSENT,
-  MEMBER_STRING,
-  MEMBER_INT,
-  MEMBER_OTHER,   /* null, a boolean, a double, an object or an array */
-} MemberKind;
-
-typedef struct {
-  MemberKind  kind;
-  char       *string;    /* MEMBER_STRING, owned */
-  gint64      integer;   /* MEMBER_INT */
-} Member;
-
-static void
-members_clear (Member *members)
-{
-  for (guint i = 0; i < N_MEMBERS; i++)
-    g_clear_pointer (&members[i].string, g_free);
-}
-
-/* A string member, copied; FALSE when it is missing or not a string. */
+/* A string member, copied; FALSE when it is missing or not a string.
+ * U+0000 (a \u0000 escape) cannot live in a C string: it becomes U+0001,
+ * which every rule it meets refuses just the same (a control character
+ * in a name or a text, a byte outside an id's range, no such room or
+ * session), so the frame gets the answer the protocol gives U+0000. */
 static gboolean
-get_string_member (Member      *members,
-                   MemberIndex  index,
-                   char       **out)
+get_string_member (NexusJsonMember *members,
+                   MemberIndex      index,
+                   char           **out)
 {
-  if (members[index].kind != MEMBER_STRING)
+  NexusJsonMember *member = &members[index];
+
+  if (member->kind != NEXUS_JSON_STRING)
     return FALSE;
 
-  *out = g_strdup (members[index].string);
-  return TRUE;
-}
-
-static void
-members_from_object (JsonObject *object,
-                     Member     *members)
-{
-  for (guint i = 0; i < N_MEMBERS; i++)
-    {
-      JsonNode *node = json_object_get_member (object, member_names[i]);
-
-      if (node == NULL)
-        members[i].kind = MEMBER_ABSENT;
-      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          members[i].kind = MEMBER_STRING;
-          members[i].string = g_strdup (json_node_get_string (node));
-        }
-      else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
-        {
-          members[i].kind = MEMBER_INT;
-          members[i].integer = json_node_get_int (node);
-        }
-      else
-        members[i].kind = MEMBER_OTHER;
-    }
-}
-
-/* The fast path, for frames as clients really send them: an object whose
- * members are strings (with no \u escape), true, false, null, or for
- * last_seq a whole number of at most 18 digits. Anything else (nesting,
- * other numbers, \u escapes, a repeated member, an escaped member name)
- * is left to json-glib, by returning FALSE, so the answer never depends
- * on which path read the frame. @data is already known to be
- * well-formed JSON. With json-glib a say frame cost 35 000 instructions,
- * with this 5 700, checks included (tests/bench/README.md). */
-static gboolean
-members_scan_fast (const char *data,
-                   gsize       length,
-                   Member     *members)
-{
-  JsonCheck j = { data, data + length, 0 };
-
-  json_skip_space (&j);
-  if (j.p >= j.end || *j.p != '{')
-    return FALSE;
-  j.p++;
-  json_skip_space (&j);
-  if (*j.p == '}')
-    return TRUE;
-
-  for (;;)
-    {
-      const char *key, *key_end;
-      int index = -1;
-
-      /* The name: no escapes, so its bytes are its characters. */
-      key = ++j.p;
-      while (*j.p != '"')
-        if (*j.p++ == '\\')
-          return FALSE;
-      key_end = j.p++;
-      for (guint i = 0; i < N_MEMBERS; i++)
-        if (strlen (member_names[i]) == (gsize) (key_end - key)
-            && memcmp (member_names[i], key, (gsize) (key_end - key)) == 0)
-          index = (int) i;
-      if (index >= 0 && members[index].kind != MEMBER_ABSENT)
-        return FALSE;
-      json_skip_space (&j);
-      j.p++;   /* ':' */
-      json_skip_space (&j);
-
-      if (*j.p == '"')
-        {
-          GString *value = NULL;
-          const char *run = ++j.p;
-
-          if (index >= 0)
-            value = g_string_sized_new (64);
-          while (*j.p != '"')
-            {
-              char c;
-
-              if (*j.p != '\\')
-                {
-                  j.p++;
-                  continue;
-                }
-              switch (j.p[1])
-                {
-                case '"': c = '"'; break;
-                case '\\': c = '\\'; break;
-                case '/': c = '/'; break;
-                case 'b': c = '\b'; break;
-                case 'f': c = '\f'; break;
-                case 'n': c = '\n'; break;
-                case 'r': c = '\r'; break;
-                case 't': c = '\t'; break;
-                default:
-                  if (value != NULL)
-                    g_string_free (value, TRUE);
-                  return FALSE;
-                }
-              if (value != NULL)
-                {
-                  g_string_append_len (value, run, j.p - run);
-                  g_string_append_c (value, c);
-                }
-              j.p += 2;
-              run = j.p;
-            }
-          if (value != NULL)
-            {
-              g_string_append_len (value, run, j.p - run);
-              members[index].kind = MEMBER_STRING;
-              members[index].string = g_string_free (value, FALSE);
-            }
-          j.p++;
-        }
-      else if (*j.p >= '0' && *j.p <= '9')
-        {
-          const char *start = j.p;
-          guint64 n = 0;
-
-          if (index != MEMBER_LAST_SEQ)
-            return FALSE;
-          while (j.p < j.end && g_ascii_isdigit (*j.p) && j.p - start < 19)
-            n = n * 10 + (guint64) (*j.p++ - '0');
-          if (j.p - start > 18 || (j.p < j.end && (*j.p == '.' || *j.p == 'e' || *j.p == 'E')))
-            return FALSE;
-          members[index].kind = MEMBER_INT;
-          members[index].integer = (gint64) n;
-        }
-      else if (*j.p == 't' || *j.p == 'f' || *j.p == 'n')
-        {
-          j.p += *j.p == 'f' ? 5 : 4;
-          if (index >= 0)
-            members[index].kind = MEMBER_OTHER;
-        }
-      else
-        return FALSE;   /* an object, an array or a negative number */
-
-      json_skip_space (&j);
-      if (*j.p == '}')
-        return TRUE;
-      j.p++;   /* ',' */
-      json_skip_space (&j);
-    }
-}
-
-/* The members of a well-formed frame, by the fast path when it can. */
-static gboolean
-members_read (const char  *data,
-              gsize        length,
-              Member      *members,
-              GError     **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  JsonNode *root;
-
-  if (members_scan_fast (data, length, members))
-    return TRUE;
-  members_clear (members);
-  memset (members, 0, sizeof (Member) * N_MEMBERS);
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
-    return bad_request (error, "The frame is not valid JSON.");   /* not expected after the check */
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return bad_request (error, "A frame must be a JSON object.");
-  members_from_object (json_node_get_object (root), members);
+  *out = g_memdup2 (member->string, member->length + 1);
+  for (gsize i = 0; i < member->length; i++)
+    if ((*out)[i] == '\0')
+      (*out)[i] = '\x01';
   return TRUE;
 }
 
 static gboolean
-frame_from_members (Member            *members,
+frame_from_members (NexusJsonMember   *members,
                     NexusClientFrame  *frame,
                     GError           **error)
 {
@@ -646,7 +274,7 @@ frame_from_members (Member            *members,
     case NEXUS_CLIENT_FRAME_RESUME:
       if (!get_string_member (members, MEMBER_ROOM, &frame->room)
           || !get_string_member (members, MEMBER_SESSION, &frame->session)
-          || members[MEMBER_LAST_SEQ].kind != MEMBER_INT
+          || members[MEMBER_LAST_SEQ].kind != NEXUS_JSON_INT
           || members[MEMBER_LAST_SEQ].integer < 0)
         return bad_request (error, "“resume” needs a string “room”, a string “session” "
                                    "and a whole number “last_seq” of 0 or more.");
@@ -690,7 +318,7 @@ nexus_client_frame_parse (const char       *data,
                           NexusClientFrame *frame,
                           GError          **error)
 {
-  Member members[N_MEMBERS] = { { 0, }, };
+  NexusJsonMember members[N_MEMBERS];
   gboolean ok;
 
   g_return_val_if_fail (frame != NULL, FALSE);
@@ -700,11 +328,14 @@ nexus_client_frame_parse (const char       *data,
   if (data == NULL || length == 0 || !g_utf8_validate (data, (gssize) length, NULL))
     return bad_request (error, "A frame must be a JSON object in UTF-8 text.");
 
-  if (!nexus_json_is_well_formed (data, length))
+  if (!nexus_json_check (data, length, TRUE))
     return bad_request (error, "The frame is not valid JSON.");
 
-  ok = members_read (data, length, members, error) && frame_from_members (members, frame, error);
-  members_clear (members);
+  if (!nexus_json_scan_object (data, length, member_names, N_MEMBERS, members))
+    return bad_request (error, "A frame must be a JSON object.");
+
+  ok = frame_from_members (members, frame, error);
+  nexus_json_members_clear (members, N_MEMBERS);
   return ok;
 }
 
@@ -719,50 +350,6 @@ nexus_client_frame_clear (NexusClientFrame *frame)
 }
 
 /* Encoding */
-
-/* JSON string escaping by hand: one pass, no intermediate tree, and the
- * output is plain ASCII-safe JSON whatever the input holds. */
-void
-nexus_json_append_string (GString    *out,
-                          const char *utf8)
-{
-  static const char hex[] = "0123456789abcdef";
-  const char *run = utf8;
-  const char *p;
-
-  g_string_append_c (out, '"');
-  for (p = utf8; *p; p++)
-    {
-      guchar c = (guchar) *p;
-      const char *escape = NULL;
-
-      switch (c)
-        {
-        case '"': escape = "\\\""; break;
-        case '\\': escape = "\\\\"; break;
-        case '\n': escape = "\\n"; break;
-        case '\r': escape = "\\r"; break;
-        case '\t': escape = "\\t"; break;
-        case '\b': escape = "\\b"; break;
-        case '\f': escape = "\\f"; break;
-        default:
-          if (c >= 0x20)
-            continue;
-        }
-
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      if (escape != NULL)
-        g_string_append (out, escape);
-      else
-        {
-          char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf], 0 };
-          g_string_append (out, u);
-        }
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
 
 static GString *
 frame_begin (const char *type)
@@ -861,6 +448,78 @@ nexus_frame_encode_typing_from (const char *name)
 
   frame_add_string (out, "name", name);
   return frame_end (out);
+}
+
+static const char * const wire_event_names[] = {
+  [NEXUS_WIRE_EVENT_MESSAGE] = "message",
+  [NEXUS_WIRE_EVENT_JOINED] = "joined",
+  [NEXUS_WIRE_EVENT_LEFT] = "left",
+};
+
+GString *
+nexus_frame_encode_event (NexusWireEvent  kind,
+                          gint64          seq,
+                          gint64          real_time,
+                          const char     *name,
+                          const char     *text,
+                          const char     *id)
+{
+  g_autofree char *ts = nexus_timestamp_format (real_time);
+  GString *out;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (wire_event_names), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_MESSAGE || (text != NULL && id != NULL), NULL);
+
+  out = g_string_sized_new (96 + (text != NULL ? strlen (text) : 0));
+  g_string_append_printf (out, "{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"%s\"",
+                          wire_event_names[kind], seq, ts);
+  frame_add_string (out, "name", name);
+  if (kind == NEXUS_WIRE_EVENT_MESSAGE)
+    {
+      frame_add_string (out, "text", text);
+      frame_add_string (out, "id", id);
+    }
+  g_string_append_c (out, '}');
+  return out;
+}
+
+GString *
+nexus_frame_encode_welcome (const NexusWelcome *welcome)
+{
+  gsize size = 256;
+  GString *out;
+
+  g_return_val_if_fail (welcome != NULL, NULL);
+
+  for (guint i = 0; i < welcome->n_history; i++)
+    size += welcome->history_lengths[i] + 1;
+  out = g_string_sized_new (size);
+
+  g_string_append (out, "{\"type\":\"welcome\"");
+  frame_add_string (out, "room", welcome->room);
+  frame_add_string (out, "name", welcome->name);
+  frame_add_string (out, "session", welcome->session);
+  g_string_append (out, ",\"members\":[");
+  for (guint i = 0; i < welcome->n_members; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      nexus_json_append_string (out, welcome->members[i]);
+    }
+  g_string_append (out, "],\"history\":[");
+  for (guint i = 0; i < welcome->n_history; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_len (out, welcome->history[i], (gssize) welcome->history_lengths[i]);
+    }
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"resumed\":%s",
+                          welcome->last_seq, welcome->resumed ? "true" : "false");
+  if (welcome->gap)
+    g_string_append (out, ",\"gap\":true");
+  g_string_append_c (out, '}');
+  return out;
 }
 
 char *

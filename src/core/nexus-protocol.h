@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "nexus-json.h"
+
 G_BEGIN_DECLS
 
 #define NEXUS_PROTOCOL_VERSION        1
@@ -70,20 +72,14 @@ gboolean nexus_client_frame_parse (const char       *data,
 void     nexus_client_frame_clear (NexusClientFrame *frame);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NexusClientFrame, nexus_client_frame_clear)
 
-/* Strict RFC 8259, at most 32 levels deep, no U+0000 in strings: what
- * may be handed to json-glib (whose error paths leak). */
-gboolean nexus_json_is_well_formed (const char *data,
-                                    gsize       length);
-
 /* The validation rules, shared by server and clients. */
 char    *nexus_name_normalize (const char *name);           /* trimmed copy, or NULL when invalid */
 gboolean nexus_name_is_valid  (const char *name);           /* after trimming */
-char    *nexus_name_casefold  (const char *trimmed_name);   /* key for "unique ignoring case" */
+char    *nexus_name_key       (const char *trimmed_name);   /* NFKC, casefolded: names are unique by it */
 gboolean nexus_text_is_valid  (const char *text);
 gboolean nexus_id_is_valid    (const char *id);
 
 /* Encoding: JSON text for frames the server and clients send. */
-void  nexus_json_append_string (GString *out, const char *utf8);
 char *nexus_frame_encode_create (const char *name);
 char *nexus_frame_encode_join   (const char *room, const char *name);
 char *nexus_frame_encode_resume (const char *room, const char *session, gint64 last_seq);
@@ -91,6 +87,38 @@ char *nexus_frame_encode_say    (const char *text, const char *id);
 char *nexus_frame_encode_simple (const char *type);   /* typing, leave */
 char *nexus_frame_encode_error  (NexusErrorCode code, const char *message, const char *id);
 char *nexus_frame_encode_typing_from (const char *name);
+
+/* The room's events, in the order of the protocol's table. */
+typedef enum {
+  NEXUS_WIRE_EVENT_MESSAGE,
+  NEXUS_WIRE_EVENT_JOINED,
+  NEXUS_WIRE_EVENT_LEFT,
+} NexusWireEvent;
+
+/* @text and @id for a message only; @real_time in µs since the epoch. */
+GString *nexus_frame_encode_event (NexusWireEvent  kind,
+                                   gint64          seq,
+                                   gint64          real_time,
+                                   const char     *name,
+                                   const char     *text,
+                                   const char     *id);
+
+/* A welcome: its history is events already encoded. */
+typedef struct {
+  const char         *room;
+  const char         *name;
+  const char         *session;
+  const char * const *members;          /* in order of joining */
+  guint               n_members;
+  const char * const *history;          /* each an encoded event ... */
+  const gsize        *history_lengths;  /* ... of this many bytes */
+  guint               n_history;
+  gint64              last_seq;
+  gboolean            resumed;
+  gboolean            gap;
+} NexusWelcome;
+
+GString *nexus_frame_encode_welcome (const NexusWelcome *welcome);
 
 /* ISO 8601 UTC with milliseconds, from g_get_real_time() microseconds. */
 char *nexus_timestamp_format (gint64 real_time_usec);

@@ -2,6 +2,9 @@
  *
  * A room is plain data with no I/O and no clock of its own: the server
  * passes the time in, so tests can drive grace periods without waiting.
+ * Everything it keeps is bounded in bytes as well as in count: the history
+ * by --history and --history-bytes, each member's dedupe by
+ * NEXUS_ROOM_DEDUPE_LIMIT ids of at most 64 bytes.
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -15,21 +18,43 @@
 #include "nexus-protocol.h"
 #include "nexus-room.h"
 
+/* The room's event types are the protocol's event kinds. */
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_MESSAGE == (int) NEXUS_WIRE_EVENT_MESSAGE);
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_JOINED == (int) NEXUS_WIRE_EVENT_JOINED);
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_LEFT == (int) NEXUS_WIRE_EVENT_LEFT);
+
+/* What dedupe needs of a message once said: where it is in the history
+ * and when it was said, so that a repeat can be answered even after the
+ * history has let it go (see nexus_room_replay_said()). */
+typedef struct {
+  gint64 seq;
+  gint64 said_at;   /* real time, µs */
+} Said;
+
+struct _NexusMember {
+  char       *name;
+  char       *name_key;     /* NFKC, casefolded: for uniqueness */
+  char       *session;
+  gboolean    attached;     /* has a live connection */
+  gint64      detached_at;  /* monotonic µs, when !attached */
+  gint64      last_typing;  /* monotonic µs of the last relayed typing */
+  gpointer    connection;   /* the server's peer, when attached */
+  GHashTable *said;         /* id → Said */
+  GQueue      said_order;   /* ids, oldest first, to bound the table */
+};
+
 struct _NexusRoom {
   char       *code;
   GPtrArray  *members;        /* NexusMember, in order of joining */
+  guint       n_detached;
   gint64      last_seq;
-  /* The history: a ring of the newest events. */
+  /* The history: a ring of the newest events, within both budgets. */
   NexusRoomEvent **ring;
   guint       ring_capacity;
   guint       ring_start;
   guint       ring_length;
-};
-
-static const char * const event_type_names[] = {
-  [NEXUS_ROOM_EVENT_MESSAGE] = "message",
-  [NEXUS_ROOM_EVENT_JOINED] = "joined",
-  [NEXUS_ROOM_EVENT_LEFT] = "left",
+  gsize       ring_bytes;
+  gsize       history_bytes;
 };
 
 NexusRoomEvent *
@@ -42,50 +67,63 @@ nexus_room_event_ref (NexusRoomEvent *event)
 void
 nexus_room_event_unref (NexusRoomEvent *event)
 {
-  if (!g_ref_count_dec (&event->ref_count))
-    return;
-
-  g_free (event->ts);
-  g_free (event->name);
-  g_free (event->text);
-  g_free (event->id);
-  g_free (event->json);
-  g_free (event);
+  if (g_ref_count_dec (&event->ref_count))
+    g_free (event);
 }
 
 static NexusRoomEvent *
 room_event_new (NexusRoomEventType  type,
                 gint64              seq,
+                gint64              real_time,
                 const char         *name,
                 const char         *text,
                 const char         *id)
 {
-  NexusRoomEvent *event = g_new0 (NexusRoomEvent, 1);
-  GString *json = g_string_sized_new (96 + (text ? strlen (text) : 0));
+  g_autoptr(GString) json = nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time,
+                                                       name, text, id);
+  NexusRoomEvent *event = g_malloc (sizeof (NexusRoomEvent) + json->len + 1);
 
   g_ref_count_init (&event->ref_count);
   event->type = type;
   event->seq = seq;
-  event->ts = nexus_timestamp_format (g_get_real_time ());
-  event->name = g_strdup (name);
-  event->text = g_strdup (text);
-  event->id = g_strdup (id);
-
-  g_string_append_printf (json, "{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"%s\",\"name\":",
-                          event_type_names[type], seq, event->ts);
-  nexus_json_append_string (json, name);
-  if (type == NEXUS_ROOM_EVENT_MESSAGE)
-    {
-      g_string_append (json, ",\"text\":");
-      nexus_json_append_string (json, text);
-      g_string_append (json, ",\"id\":");
-      nexus_json_append_string (json, id);
-    }
-  g_string_append_c (json, '}');
   event->json_length = json->len;
-  event->json = g_string_free (json, FALSE);
+  memcpy (event->json, json->str, json->len + 1);
 
   return event;
+}
+
+/* Members */
+
+const char *
+nexus_member_get_name (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, NULL);
+
+  return member->name;
+}
+
+const char *
+nexus_member_get_session (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, NULL);
+
+  return member->session;
+}
+
+gboolean
+nexus_member_is_attached (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, FALSE);
+
+  return member->attached;
+}
+
+gpointer
+nexus_member_get_connection (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, NULL);
+
+  return member->connection;
 }
 
 static void
@@ -99,18 +137,27 @@ member_free (NexusMember *member)
   g_free (member);
 }
 
+/* Rooms */
+
+/* @history_limit: events kept; @history_bytes: their encoded bytes, at most
+ * (the newest event is kept whatever its size). */
 NexusRoom *
 nexus_room_new (const char *code,
-                guint       history_limit)
+                guint       history_limit,
+                gsize       history_bytes)
 {
-  NexusRoom *room = g_new0 (NexusRoom, 1);
+  NexusRoom *room;
 
   g_return_val_if_fail (code != NULL, NULL);
+  g_return_val_if_fail (history_limit > 0, NULL);
+  g_return_val_if_fail (history_bytes > 0, NULL);
 
+  room = g_new0 (NexusRoom, 1);
   room->code = g_strdup (code);
   room->members = g_ptr_array_new_with_free_func ((GDestroyNotify) member_free);
-  room->ring_capacity = MAX (history_limit, 1);
+  room->ring_capacity = history_limit;
   room->ring = g_new0 (NexusRoomEvent *, room->ring_capacity);
+  room->history_bytes = history_bytes;
 
   return room;
 }
@@ -132,19 +179,33 @@ nexus_room_free (NexusRoom *room)
 const char *
 nexus_room_get_code (NexusRoom *room)
 {
+  g_return_val_if_fail (room != NULL, NULL);
+
   return room->code;
 }
 
 guint
 nexus_room_get_n_members (NexusRoom *room)
 {
+  g_return_val_if_fail (room != NULL, 0);
+
   return room->members->len;
+}
+
+/* Members in their grace period: in the room, with no connection. */
+guint
+nexus_room_get_n_detached (NexusRoom *room)
+{
+  g_return_val_if_fail (room != NULL, 0);
+
+  return room->n_detached;
 }
 
 NexusMember *
 nexus_room_get_member (NexusRoom *room,
                        guint      position)
 {
+  g_return_val_if_fail (room != NULL, NULL);
   g_return_val_if_fail (position < room->members->len, NULL);
 
   return g_ptr_array_index (room->members, position);
@@ -153,46 +214,91 @@ nexus_room_get_member (NexusRoom *room,
 gint64
 nexus_room_get_last_seq (NexusRoom *room)
 {
+  g_return_val_if_fail (room != NULL, 0);
+
   return room->last_seq;
 }
 
 guint
 nexus_room_get_history_length (NexusRoom *room)
 {
+  g_return_val_if_fail (room != NULL, 0);
+
   return room->ring_length;
+}
+
+gsize
+nexus_room_get_history_bytes (NexusRoom *room)
+{
+  g_return_val_if_fail (room != NULL, 0);
+
+  return room->ring_bytes;
+}
+
+static NexusRoomEvent *
+ring_get (NexusRoom *room,
+          guint      index)
+{
+  return room->ring[(room->ring_start + index) % room->ring_capacity];
+}
+
+static void
+ring_drop_oldest (NexusRoom *room)
+{
+  NexusRoomEvent *oldest = ring_get (room, 0);
+
+  room->ring_bytes -= oldest->json_length;
+  nexus_room_event_unref (oldest);
+  room->ring[room->ring_start] = NULL;
+  room->ring_start = (room->ring_start + 1) % room->ring_capacity;
+  room->ring_length--;
 }
 
 /* Appends to the history; the returned event is borrowed from the ring. */
 static NexusRoomEvent *
 room_append (NexusRoom          *room,
              NexusRoomEventType  type,
+             gint64              real_time,
              const char         *name,
              const char         *text,
              const char         *id)
 {
-  NexusRoomEvent *event = room_event_new (type, ++room->last_seq, name, text, id);
+  NexusRoomEvent *event = room_event_new (type, ++room->last_seq, real_time, name, text, id);
 
-  if (room->ring_length == room->ring_capacity)
-    {
-      nexus_room_event_unref (room->ring[room->ring_start]);
-      room->ring[room->ring_start] = event;
-      room->ring_start = (room->ring_start + 1) % room->ring_capacity;
-    }
-  else
-    {
-      room->ring[(room->ring_start + room->ring_length) % room->ring_capacity] = event;
-      room->ring_length++;
-    }
+  while (room->ring_length > 0
+         && (room->ring_length == room->ring_capacity
+             || room->ring_bytes + event->json_length > room->history_bytes))
+    ring_drop_oldest (room);
+
+  room->ring[(room->ring_start + room->ring_length) % room->ring_capacity] = event;
+  room->ring_length++;
+  room->ring_bytes += event->json_length;
 
   return event;
+}
+
+/* The kept event with @seq, or NULL when the history no longer has it. */
+static NexusRoomEvent *
+room_get_event (NexusRoom *room,
+                gint64     seq)
+{
+  gint64 oldest_kept = room->last_seq - room->ring_length + 1;
+
+  if (seq < oldest_kept || seq > room->last_seq)
+    return NULL;
+  return ring_get (room, (guint) (seq - oldest_kept));
 }
 
 gboolean
 nexus_room_has_name (NexusRoom  *room,
                      const char *trimmed_name)
 {
-  g_autofree char *key = nexus_name_casefold (trimmed_name);
+  g_autofree char *key = NULL;
 
+  g_return_val_if_fail (room != NULL, FALSE);
+  g_return_val_if_fail (trimmed_name != NULL, FALSE);
+
+  key = nexus_name_key (trimmed_name);
   for (guint i = 0; i < room->members->len; i++)
     {
       NexusMember *member = g_ptr_array_index (room->members, i);
@@ -211,19 +317,19 @@ nexus_room_add_member (NexusRoom       *room,
   NexusMember *member;
   NexusRoomEvent *event;
 
+  g_return_val_if_fail (room != NULL, NULL);
   g_return_val_if_fail (nexus_name_is_valid (trimmed_name), NULL);
   g_return_val_if_fail (!nexus_room_has_name (room, trimmed_name), NULL);
 
   member = g_new0 (NexusMember, 1);
   member->name = g_strdup (trimmed_name);
-  member->name_key = nexus_name_casefold (trimmed_name);
+  member->name_key = nexus_name_key (trimmed_name);
   member->session = nexus_session_token_new ();
   member->attached = TRUE;
-  member->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) nexus_room_event_unref);
+  member->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_ptr_array_add (room->members, member);
 
-  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, trimmed_name, NULL, NULL);
+  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name, NULL, NULL);
   if (joined)
     *joined = event;
 
@@ -236,13 +342,20 @@ nexus_room_remove_member (NexusRoom       *room,
                           NexusRoomEvent **left)
 {
   NexusRoomEvent *event;
+  guint position;
 
-  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, member->name, NULL, NULL);
+  g_return_if_fail (room != NULL);
+  g_return_if_fail (member != NULL);
+  /* The member must be this room's before anyone is told it left. */
+  g_return_if_fail (g_ptr_array_find (room->members, member, &position));
+
+  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, g_get_real_time (), member->name, NULL, NULL);
   if (left)
     *left = event;
 
-  if (!g_ptr_array_remove (room->members, member))
-    g_critical ("Member %s is not in room %s", member->name, room->code);
+  if (!member->attached)
+    room->n_detached--;
+  g_ptr_array_remove_index (room->members, position);
 }
 
 NexusMember *
@@ -250,6 +363,11 @@ nexus_room_find_session (NexusRoom  *room,
                          const char *session)
 {
   NexusMember *found = NULL;
+
+  g_return_val_if_fail (room != NULL, NULL);
+
+  if (session == NULL)
+    return NULL;
 
   /* Every member is compared, in constant time each, so neither the
    * answer's timing nor its position says anything about the tokens. */
@@ -263,12 +381,52 @@ nexus_room_find_session (NexusRoom  *room,
   return found;
 }
 
-NexusRoomEvent *
-nexus_room_find_said (NexusRoom   *room,
-                      NexusMember *member,
-                      const char  *id)
+gboolean
+nexus_room_has_said (NexusRoom   *room,
+                     NexusMember *member,
+                     const char  *id)
 {
-  return g_hash_table_lookup (member->said, id);
+  g_return_val_if_fail (room != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return g_hash_table_contains (member->said, id);
+}
+
+/**
+ * nexus_room_replay_said:
+ * @text: the text of the repeated say
+ *
+ * The answer to a say whose id @member has used before: its original
+ * event while the history keeps it; after that, the same frame made again
+ * from what dedupe kept (seq, time, name, id) and @text, which is the
+ * original's for any client that repeats a say as the protocol asks. Only
+ * the sender ever receives it.
+ *
+ * Returns: (transfer full) (nullable): the event, or NULL for a new id
+ */
+NexusRoomEvent *
+nexus_room_replay_said (NexusRoom   *room,
+                        NexusMember *member,
+                        const char  *id,
+                        const char  *text)
+{
+  Said *said;
+  NexusRoomEvent *event;
+
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  said = g_hash_table_lookup (member->said, id);
+  if (said == NULL)
+    return NULL;
+
+  event = room_get_event (room, said->seq);
+  if (event != NULL)
+    return nexus_room_event_ref (event);
+  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text, id);
 }
 
 NexusRoomEvent *
@@ -278,19 +436,42 @@ nexus_room_append_message (NexusRoom   *room,
                            const char  *id)
 {
   NexusRoomEvent *event;
+  Said *said;
   char *key;
 
-  g_return_val_if_fail (nexus_room_find_said (room, member, id) == NULL, NULL);
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
+  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
 
-  event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, member->name, text, id);
+  said = g_new (Said, 1);
+  said->said_at = g_get_real_time ();
+  event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, said->said_at, member->name, text, id);
+  said->seq = event->seq;
 
   key = g_strdup (id);
-  g_hash_table_insert (member->said, key, nexus_room_event_ref (event));
+  g_hash_table_insert (member->said, key, said);
   g_queue_push_tail (&member->said_order, key);
   if (member->said_order.length > NEXUS_ROOM_DEDUPE_LIMIT)
     g_hash_table_remove (member->said, g_queue_pop_head (&member->said_order));
 
   return event;
+}
+
+/* Whether a typing notice of @member may be relayed at @now (monotonic
+ * µs): at most one a second; a TRUE answer counts as relayed. */
+gboolean
+nexus_room_member_may_type (NexusRoom   *room,
+                            NexusMember *member,
+                            gint64       now)
+{
+  g_return_val_if_fail (room != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+
+  if (member->last_typing != 0 && now - member->last_typing < G_USEC_PER_SEC)
+    return FALSE;
+  member->last_typing = now;
+  return TRUE;
 }
 
 /* The events a client that has seen up to @last_seq is missing, oldest
@@ -301,10 +482,15 @@ nexus_room_history_since (NexusRoom *room,
                           gint64     last_seq,
                           gboolean  *gap)
 {
-  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) nexus_room_event_unref);
-  gint64 oldest_kept = room->last_seq - room->ring_length + 1;
+  GPtrArray *events;
+  gint64 oldest_kept;
   guint first = 0;
 
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (gap != NULL, NULL);
+
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) nexus_room_event_unref);
+  oldest_kept = room->last_seq - room->ring_length + 1;
   *gap = FALSE;
   if (last_seq >= room->last_seq)
     return events;
@@ -315,8 +501,7 @@ nexus_room_history_since (NexusRoom *room,
     first = (guint) (last_seq + 1 - oldest_kept);
 
   for (guint i = first; i < room->ring_length; i++)
-    g_ptr_array_add (events,
-                     nexus_room_event_ref (room->ring[(room->ring_start + i) % room->ring_capacity]));
+    g_ptr_array_add (events, nexus_room_event_ref (ring_get (room, i)));
 
   return events;
 }
@@ -326,6 +511,11 @@ nexus_room_detach_member (NexusRoom   *room,
                           NexusMember *member,
                           gint64       now)
 {
+  g_return_if_fail (room != NULL);
+  g_return_if_fail (member != NULL);
+
+  if (member->attached)
+    room->n_detached++;
   member->attached = FALSE;
   member->connection = NULL;
   member->detached_at = now;
@@ -336,6 +526,11 @@ nexus_room_attach_member (NexusRoom   *room,
                           NexusMember *member,
                           gpointer     connection)
 {
+  g_return_if_fail (room != NULL);
+  g_return_if_fail (member != NULL);
+
+  if (!member->attached)
+    room->n_detached--;
   member->attached = TRUE;
   member->connection = connection;
   member->detached_at = 0;
@@ -347,8 +542,11 @@ nexus_room_expired_members (NexusRoom *room,
                             gint64     now,
                             gint64     grace_usec)
 {
-  GPtrArray *expired = g_ptr_array_new ();
+  GPtrArray *expired;
 
+  g_return_val_if_fail (room != NULL, NULL);
+
+  expired = g_ptr_array_new ();
   for (guint i = 0; i < room->members->len; i++)
     {
       NexusMember *member = g_ptr_array_index (room->members, i);

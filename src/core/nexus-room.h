@@ -19,83 +19,82 @@ typedef enum {
   NEXUS_ROOM_EVENT_LEFT,
 } NexusRoomEventType;
 
-/* One event of the room's history, immutable once made. Its JSON frame is
- * encoded once, when it happens, and reused for every member and every
- * later welcome. */
+/* One event of the room's history, immutable once made: its frame, encoded
+ * once when it happens and sent as it is to every member and in every
+ * later welcome. Nothing else of it is kept. */
 typedef struct {
   grefcount          ref_count;
   NexusRoomEventType type;
   gint64             seq;
-  char              *ts;
-  char              *name;
-  char              *text;  /* message only */
-  char              *id;    /* message only */
-  char              *json;
   gsize              json_length;
+  char               json[];
 } NexusRoomEvent;
 
 NexusRoomEvent *nexus_room_event_ref   (NexusRoomEvent *event);
 void            nexus_room_event_unref (NexusRoomEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NexusRoomEvent, nexus_room_event_unref)
 
+/* A member of a room, owned by the room. */
 typedef struct _NexusMember NexusMember;
 
-struct _NexusMember {
-  char       *name;
-  char       *name_key;     /* casefolded, for uniqueness */
-  char       *session;
-  gboolean    attached;     /* has a live connection */
-  gint64      detached_at;  /* monotonic µs, when !attached */
-  gint64      last_typing;  /* monotonic µs of the last relayed typing */
-  gpointer    connection;   /* the server's peer, when attached */
-  /* private */
-  GHashTable *said;         /* id → NexusRoomEvent */
-  GQueue      said_order;   /* ids, oldest first, to bound the table */
-};
+const char *nexus_member_get_name       (NexusMember *member);
+const char *nexus_member_get_session    (NexusMember *member);
+gboolean    nexus_member_is_attached    (NexusMember *member);
+gpointer    nexus_member_get_connection (NexusMember *member);
 
 typedef struct _NexusRoom NexusRoom;
 
-NexusRoom            *nexus_room_new              (const char   *code,
-                                                   guint         history_limit);
-void                  nexus_room_free             (NexusRoom    *room);
-const char           *nexus_room_get_code         (NexusRoom    *room);
-guint                 nexus_room_get_n_members    (NexusRoom    *room);
-NexusMember          *nexus_room_get_member       (NexusRoom    *room,
-                                                   guint         position);
-gint64                nexus_room_get_last_seq     (NexusRoom    *room);
-guint                 nexus_room_get_history_length (NexusRoom  *room);
+NexusRoom       *nexus_room_new                (const char      *code,
+                                                guint            history_limit,
+                                                gsize            history_bytes);
+void             nexus_room_free               (NexusRoom       *room);
+const char      *nexus_room_get_code           (NexusRoom       *room);
+guint            nexus_room_get_n_members      (NexusRoom       *room);
+guint            nexus_room_get_n_detached     (NexusRoom       *room);
+NexusMember     *nexus_room_get_member         (NexusRoom       *room,
+                                                guint            position);
+gint64           nexus_room_get_last_seq       (NexusRoom       *room);
+guint            nexus_room_get_history_length (NexusRoom       *room);
+gsize            nexus_room_get_history_bytes  (NexusRoom       *room);
 
-gboolean              nexus_room_has_name         (NexusRoom    *room,
-                                                   const char   *trimmed_name);
-NexusMember          *nexus_room_add_member       (NexusRoom    *room,
-                                                   const char   *trimmed_name,
-                                                   NexusRoomEvent **joined);
-void                  nexus_room_remove_member    (NexusRoom    *room,
-                                                   NexusMember  *member,
-                                                   NexusRoomEvent **left);
-NexusMember          *nexus_room_find_session     (NexusRoom    *room,
-                                                   const char   *session);
+gboolean         nexus_room_has_name           (NexusRoom       *room,
+                                                const char      *trimmed_name);
+NexusMember     *nexus_room_add_member         (NexusRoom       *room,
+                                                const char      *trimmed_name,
+                                                NexusRoomEvent **joined);
+void             nexus_room_remove_member      (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                NexusRoomEvent **left);
+NexusMember     *nexus_room_find_session       (NexusRoom       *room,
+                                                const char      *session);
 
-NexusRoomEvent       *nexus_room_find_said        (NexusRoom    *room,
-                                                   NexusMember  *member,
-                                                   const char   *id);
-NexusRoomEvent       *nexus_room_append_message   (NexusRoom    *room,
-                                                   NexusMember  *member,
-                                                   const char   *text,
-                                                   const char   *id);
+gboolean         nexus_room_has_said           (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id);
+NexusRoomEvent  *nexus_room_replay_said        (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id,
+                                                const char      *text);
+NexusRoomEvent  *nexus_room_append_message     (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *text,
+                                                const char      *id);
+gboolean         nexus_room_member_may_type    (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                gint64           now);
 
-GPtrArray            *nexus_room_history_since    (NexusRoom    *room,
-                                                   gint64        last_seq,
-                                                   gboolean     *gap);
+GPtrArray       *nexus_room_history_since      (NexusRoom       *room,
+                                                gint64           last_seq,
+                                                gboolean        *gap);
 
-void                  nexus_room_detach_member    (NexusRoom    *room,
-                                                   NexusMember  *member,
-                                                   gint64        now);
-void                  nexus_room_attach_member    (NexusRoom    *room,
-                                                   NexusMember  *member,
-                                                   gpointer      connection);
-GPtrArray            *nexus_room_expired_members  (NexusRoom    *room,
-                                                   gint64        now,
-                                                   gint64        grace_usec);
+void             nexus_room_detach_member      (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                gint64           now);
+void             nexus_room_attach_member      (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                gpointer         connection);
+GPtrArray       *nexus_room_expired_members    (NexusRoom       *room,
+                                                gint64           now,
+                                                gint64           grace_usec);
 
 G_END_DECLS

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct {
   int    grace_seconds;          /* --grace-seconds, 30 */
   int    history;                /* --history, 1000 events kept per room */
+  int    history_bytes;          /* --history-bytes, 1 MiB of them at most */
   int    max_members;            /* --max-members, 256 per room */
   int    max_rooms;              /* --max-rooms, 64 */
   int    max_connections;        /* --max-connections, 1024 open WebSockets */
@@ -22,17 +23,20 @@ typedef struct {
   int    burst;                  /* --burst, 20 frames at once */
   int    failed_join_limit;      /* --failed-joins, 10 per address ... */
   int    failed_join_window;     /* ... within 60 s */
+  char **allowed_hosts;          /* --allow-host, more names of this host */
   int    first_frame_timeout_ms; /* 10 s to send create/join/resume */
   int    ping_interval_seconds;  /* 20 s between pings */
   int    pong_timeout_seconds;   /* 60 s without a pong: dropped */
+  int    unread_total_bytes;     /* 64 MiB left unread by all peers together */
 } NexusServerLimits;
 
 void     nexus_server_limits_init_default (NexusServerLimits  *limits);
+void     nexus_server_limits_clear        (NexusServerLimits  *limits);
 gboolean nexus_server_limits_validate     (const NexusServerLimits *limits,
                                            GError            **error);
-/* Option entries that write into @limits, for a GOptionContext or
- * g_application_add_main_option_entries(); free with g_free(). */
-GOptionEntry *nexus_server_limits_option_entries (NexusServerLimits *limits);
+/* The flags of the limits, writing into @limits, as an option group for a
+ * GOptionContext or g_application_add_option_group(). */
+GOptionGroup *nexus_server_limits_option_group (NexusServerLimits *limits);
 
 /* Ports tried in turn when no port is given. */
 #define NEXUS_SERVER_PORT_ANY      0
@@ -53,6 +57,8 @@ guint        nexus_server_get_port            (NexusServer          *self);
 const char  *nexus_server_get_bind_address    (NexusServer          *self);
 guint        nexus_server_get_n_rooms         (NexusServer          *self);
 guint        nexus_server_get_n_connections   (NexusServer          *self);
+guint        nexus_server_get_n_pending       (NexusServer          *self);
+gsize        nexus_server_get_unread_bytes    (NexusServer          *self);
 guint        nexus_server_get_n_members       (NexusServer          *self);
 gboolean     nexus_server_has_room            (NexusServer          *self,
                                                const char           *code);

@@ -22,7 +22,6 @@ struct _NexusApplication
   GSettings *settings;
   NexusServer *server;
   NexusServerLimits limits;
-  GOptionEntry *limit_entries;
   int port;
   char *bind_address;
 };
@@ -208,7 +207,7 @@ nexus_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->server);
-  g_clear_pointer (&self->limit_entries, g_free);
+  nexus_server_limits_clear (&self->limits);
   g_clear_pointer (&self->bind_address, g_free);
 
   G_OBJECT_CLASS (nexus_application_parent_class)->finalize (object);
@@ -234,7 +233,6 @@ nexus_application_class_init (NexusApplicationClass *klass)
 static void
 nexus_application_init (NexusApplication *self)
 {
-  GOptionGroup *group;
   const GOptionEntry entries[] = {
     { "join", 'j', 0, G_OPTION_ARG_STRING, NULL,
       /* Translators: --help text; CODE, HOST and PORT are placeholders, like LINK below */
@@ -261,15 +259,12 @@ nexus_application_init (NexusApplication *self)
 
   self->port = NEXUS_SERVER_PORT_DEFAULT;
   nexus_server_limits_init_default (&self->limits);
-  self->limit_entries = nexus_server_limits_option_entries (&self->limits);
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Host or join a chat room on your network."));
-  group = g_option_group_new ("limits", _("Server limits:"), _("Show the limits of hosted rooms"),
-                              NULL, NULL);
-  g_option_group_add_entries (group, self->limit_entries);
-  g_application_add_option_group (G_APPLICATION (self), group);
+  g_application_add_option_group (G_APPLICATION (self),
+                                  nexus_server_limits_option_group (&self->limits));
 }
 
 NexusApplication *

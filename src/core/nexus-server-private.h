@@ -1,0 +1,147 @@
+/* nexus-server-private.h: what the parts of NexusServer share
+ *
+ * The server is one object in several files, each one concern:
+ *   nexus-server.c          the object, its tick, shutdown, the counts
+ *   nexus-server-limits.c   the limits and their command-line flags
+ *   nexus-server-listen.c   sockets, accepting, the connection budget
+ *   nexus-server-http.c     HTTP routes, the Host check, the upgrade
+ *   nexus-server-peer.c     one WebSocket peer: send, fail, drop, tokens
+ *   nexus-server-frames.c   a peer's frames: create, join, resume, say …
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "nexus-frame-output-stream.h"
+#include "nexus-protocol.h"
+#include "nexus-room.h"
+#include "nexus-server.h"
+
+G_BEGIN_DECLS
+
+/* Close codes of PROTOCOL.md and RFC 6455. */
+#define NEXUS_CLOSE_NORMAL     1000
+#define NEXUS_CLOSE_GOING_AWAY 1001
+#define NEXUS_CLOSE_POLICY     1008
+#define NEXUS_CLOSE_REPLACED   4001
+
+/* One WebSocket connection. Its link to a member of a room is set and
+ * cleared only by nexus_peer_attach() and nexus_peer_detach(). */
+typedef struct {
+  NexusServer             *server;
+  SoupWebsocketConnection *ws;
+  NexusFrameOutputStream  *output;      /* our text frames go here, not through ws */
+  char                    *address;
+  NexusRoom               *room;        /* set once joined */
+  NexusMember             *member;      /* set once joined */
+  gint64                   connected_at;
+  gint64                   last_pong;
+  double                   tokens;
+  gint64                   tokens_at;
+  gint64                   last_rate_notice;
+  gboolean                 ended;       /* a fatal error or a leave: no more frames */
+} NexusPeer;
+
+/* An accepted TCP connection that has not yet become a WebSocket. */
+typedef struct _NexusPending NexusPending;
+
+struct _NexusServer
+{
+  GObject            parent_instance;
+
+  NexusServerLimits  limits;
+  SoupServer        *soup;
+  char              *bind_address;
+  guint              port;
+  GHashTable        *rooms;          /* code → NexusRoom */
+  GHashTable        *peers;          /* NexusPeer set */
+  GHashTable        *failed_joins;   /* address → GArray of monotonic µs */
+  gint64             last_failed_joins_prune;
+  guint              tick_id;
+  gint64             last_ping_round;
+  GTask             *shutdown_task;
+  guint              shutdown_timeout_id;
+  char              *host_name;      /* this machine's, for the Host check */
+
+  /* Listening (nexus-server-listen.c) */
+  GPtrArray         *listeners;      /* GSocket */
+  GPtrArray         *accept_sources; /* GSource, one a listener */
+  guint              accept_retry_id;
+  GHashTable        *pending;        /* remote "address:port" → NexusPending */
+  GQueue             pending_order;  /* NexusPending, oldest first */
+  guint              pending_limit;
+  guint              peer_limit;     /* max-connections, within the descriptors we have */
+  guint64            n_accept_failures;
+};
+
+/* nexus-server.c */
+void          _nexus_server_update_tick          (NexusServer     *self);
+void          _nexus_server_check_shutdown_done  (NexusServer     *self);
+GPtrArray    *_nexus_server_list_peers           (NexusServer     *self);
+void          _nexus_server_enforce_unread_budget (NexusServer    *self);
+
+/* nexus-server-listen.c */
+gboolean      _nexus_server_listen_on            (NexusServer     *self,
+                                                  const char      *bind_address,
+                                                  guint            port,
+                                                  GError         **error);
+void          _nexus_server_stop_listening       (NexusServer     *self);
+void          _nexus_server_pending_init         (NexusServer     *self);
+void          _nexus_server_pending_clear        (NexusServer     *self);
+void          _nexus_server_pending_tick         (NexusServer     *self,
+                                                  gint64           now);
+void          _nexus_server_pending_served       (NexusServer     *self,
+                                                  SoupServerMessage *msg);
+void          _nexus_server_pending_upgraded     (NexusServer     *self,
+                                                  SoupServerMessage *msg);
+guint         _nexus_server_get_n_pending        (NexusServer     *self);
+
+/* nexus-server-http.c */
+void          _nexus_server_add_handlers         (NexusServer     *self);
+
+/* nexus-server-peer.c */
+NexusPeer    *nexus_peer_new                     (NexusServer             *server,
+                                                  SoupWebsocketConnection *ws,
+                                                  NexusFrameOutputStream  *output,
+                                                  const char              *address);
+void          nexus_peer_free                    (NexusPeer       *peer);
+gboolean      nexus_peer_can_send                (NexusPeer       *peer);
+void          nexus_peer_send                    (NexusPeer       *peer,
+                                                  const char      *json,
+                                                  gsize            length);
+void          nexus_peer_send_error              (NexusPeer       *peer,
+                                                  NexusErrorCode   code,
+                                                  const char      *message,
+                                                  const char      *id);
+void          nexus_peer_fail                    (NexusPeer       *peer,
+                                                  NexusErrorCode   code,
+                                                  const char      *message);
+void          nexus_peer_end                     (NexusPeer       *peer,
+                                                  gushort          code,
+                                                  const char      *reason);
+void          nexus_peer_drop                    (NexusPeer       *peer);
+void          nexus_peer_close_now               (NexusPeer       *peer);
+void          nexus_peer_attach                  (NexusPeer       *peer,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member);
+void          nexus_peer_detach                  (NexusPeer       *peer);
+void          nexus_peer_unlink                  (NexusPeer       *peer);
+gboolean      nexus_peer_take_token              (NexusPeer       *peer);
+void          nexus_peer_notice_rate_limited     (NexusPeer       *peer);
+gsize         nexus_peer_get_unread              (NexusPeer       *peer);
+
+/* nexus-server-frames.c */
+void          _nexus_server_handle_frame         (NexusPeer       *peer,
+                                                  int              type,
+                                                  const char      *data,
+                                                  gsize            length);
+void          _nexus_server_remove_member        (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member);
+void          _nexus_server_failed_joins_prune   (NexusServer     *self);
+
+G_END_DECLS
