@@ -48,7 +48,12 @@ struct _NexusFrameOutputStream
   GError        *error;           /* the first write error: nothing is written after it */
   gboolean       queued;          /* in this thread's list of streams to write */
   guint64        n_writes;
+  gsize          counted;         /* of the pending bytes, what total_pending has */
 };
+
+/* The bytes waiting in every stream of the process: the server bounds
+ * what all its peers leave unread together. */
+static gsize total_pending;
 
 static void nexus_frame_output_stream_pollable_iface_init (GPollableOutputStreamInterface *iface);
 
@@ -242,6 +247,19 @@ frame_output_pending (NexusFrameOutputStream *self)
   return self->end - self->start;
 }
 
+/* Brings total_pending up to date with this stream's pending bytes. */
+static void
+frame_output_recount (NexusFrameOutputStream *self)
+{
+  gsize pending = frame_output_pending (self);
+
+  if (pending >= self->counted)
+    g_atomic_pointer_add (&total_pending, pending - self->counted);
+  else
+    g_atomic_pointer_add (&total_pending, -(gssize) (self->counted - pending));
+  self->counted = pending;
+}
+
 static guint8 *
 frame_output_reserve (NexusFrameOutputStream *self,
                       gsize                   length)
@@ -275,6 +293,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
 
   at = self->buffer + self->end;
   self->end += length;
+  frame_output_recount (self);
   return at;
 }
 
@@ -342,6 +361,7 @@ frame_output_write_out (NexusFrameOutputStream *self)
     }
 
   frame_output_release (self);
+  frame_output_recount (self);
 }
 
 /* Builds an unmasked frame header (RFC 6455 5.2) into @header. */
@@ -453,6 +473,17 @@ nexus_frame_output_stream_get_pending (NexusFrameOutputStream *self)
   g_return_val_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self), 0);
 
   return frame_output_pending (self);
+}
+
+/**
+ * nexus_frame_output_stream_get_total_pending:
+ *
+ * Returns: how many bytes wait in all the streams of the process
+ */
+gsize
+nexus_frame_output_stream_get_total_pending (void)
+{
+  return (gsize) g_atomic_pointer_get (&total_pending);
 }
 
 /**
@@ -584,6 +615,7 @@ frame_output_close_fn (GOutputStream  *stream,
   self->start = self->end = 0;
   g_clear_pointer (&self->buffer, g_free);
   self->buffer_size = 0;
+  frame_output_recount (self);
   return TRUE;
 }
 
@@ -630,6 +662,8 @@ nexus_frame_output_stream_finalize (GObject *object)
 {
   NexusFrameOutputStream *self = NEXUS_FRAME_OUTPUT_STREAM (object);
 
+  self->start = self->end = 0;
+  frame_output_recount (self);
   g_free (self->buffer);
   g_clear_error (&self->error);
   g_clear_object (&self->base);

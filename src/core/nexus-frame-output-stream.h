@@ -25,5 +25,6 @@ gboolean       nexus_frame_output_stream_send_text   (NexusFrameOutputStream *se
 gboolean       nexus_frame_output_stream_send_ping   (NexusFrameOutputStream *self);
 gsize          nexus_frame_output_stream_get_pending (NexusFrameOutputStream *self);
 guint64        nexus_frame_output_stream_get_n_writes (NexusFrameOutputStream *self);
+gsize          nexus_frame_output_stream_get_total_pending (void);
 
 G_END_DECLS

@@ -197,9 +197,6 @@ peer_welcome (NexusPeer *peer,
     .gap = resumed && gap,
   });
   nexus_peer_send (peer, json->str, json->len);
-  /* A welcome is the one large frame a peer can ask for: what peers leave
-   * unread is bounded for the whole server too. */
-  _nexus_server_enforce_unread_budget (peer->server);
 }
 
 /* create, join, resume */

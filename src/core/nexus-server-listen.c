@@ -9,7 +9,8 @@
  *   - its listen calls keep GSocket's backlog of 10, and a room of people
  *     reconnecting at once after a network blip would stall behind it.
  *   - every connection that has not yet become a WebSocket is watched:
- *     the whole request within 15 s, the whole exchange within 60 s, at
+ *     the whole request within 15 s, the whole exchange within 60 s
+ *     (request_timeout_ms, exchange_timeout_ms of the limits), at
  *     most PENDING_PER_ADDRESS of them from one address and pending_limit
  *     in all (the oldest goes first). A connection that never finishes
  *     its headers cannot stay.
@@ -37,8 +38,6 @@
 #define DESCRIPTOR_RESERVE    64
 #define PENDING_MAX           256
 #define PENDING_PER_ADDRESS   64
-#define REQUEST_DEADLINE_US   (15 * G_USEC_PER_SEC)
-#define EXCHANGE_DEADLINE_US  (60 * G_USEC_PER_SEC)
 
 struct _NexusPending {
   GSocketConnection *connection;
@@ -216,6 +215,8 @@ void
 _nexus_server_pending_tick (NexusServer *self,
                             gint64       now)
 {
+  gint64 request_deadline = (gint64) self->limits.request_timeout_ms * 1000;
+  gint64 exchange_deadline = (gint64) self->limits.exchange_timeout_ms * 1000;
   GList *l = self->pending_order.head;
 
   while (l != NULL)
@@ -226,7 +227,7 @@ _nexus_server_pending_tick (NexusServer *self,
       l = l->next;
       if (g_socket_is_closed (g_socket_connection_get_socket (pending->connection)))
         pending_remove (self, pending, FALSE);
-      else if ((!pending->served && age >= REQUEST_DEADLINE_US) || age >= EXCHANGE_DEADLINE_US)
+      else if ((!pending->served && age >= request_deadline) || age >= exchange_deadline)
         pending_remove (self, pending, TRUE);
     }
 }

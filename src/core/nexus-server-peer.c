@@ -111,6 +111,8 @@ nexus_peer_send (NexusPeer  *peer,
    * lost network, and catches up with a resume if it ever comes back. */
   if (!nexus_frame_output_stream_send_text (peer->output, json, length))
     nexus_peer_drop (peer);
+  else if (nexus_frame_output_stream_get_total_pending () > (gsize) peer->server->limits.unread_total_bytes)
+    _nexus_server_enforce_unread_budget (peer->server);
 }
 
 void

@@ -58,8 +58,9 @@ compare_unread_descending (gconstpointer a,
   return unread_a < unread_b ? 1 : unread_a > unread_b ? -1 : 0;
 }
 
-/* What all peers leave unread together stays under its budget: past it,
- * the peers holding the most are cut (like a lost network, so they may
+/* What all peers leave unread together stays under its budget (checked on
+ * every send, through the streams' running total): past it, the peers
+ * holding the most are cut (like a lost network, so they may
  * resume) until a quarter of the budget is free again. Peers that read
  * hold next to nothing, so it is the ones that do not that go. */
 void

@@ -25,6 +25,8 @@ typedef struct {
   int    failed_join_window;     /* ... within 60 s */
   char **allowed_hosts;          /* --allow-host, more names of this host */
   int    first_frame_timeout_ms; /* 10 s to send create/join/resume */
+  int    request_timeout_ms;     /* 15 s to send a whole HTTP request */
+  int    exchange_timeout_ms;    /* 60 s for an HTTP connection in all, unless it upgrades */
   int    ping_interval_seconds;  /* 20 s between pings */
   int    pong_timeout_seconds;   /* 60 s without a pong: dropped */
   int    unread_total_bytes;     /* 64 MiB left unread by all peers together */
