@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "nexus-address.h"
 #include "nexus-code.h"
 
 G_DEFINE_QUARK (nexus-invite-error-quark, nexus_invite_error)
@@ -145,13 +146,13 @@ nexus_invite_link_build (const char *host,
                          guint       port,
                          const char *code)
 {
-  gboolean ipv6 = strchr (host, ':') != NULL;
+  g_autofree char *url_host = NULL;
 
   g_return_val_if_fail (host != NULL, NULL);
   g_return_val_if_fail (code != NULL, NULL);
 
-  return g_strdup_printf ("http://%s%s%s:%u/r/%s",
-                          ipv6 ? "[" : "", host, ipv6 ? "]" : "", port, code);
+  url_host = nexus_address_url_host (host);
+  return g_strdup_printf ("http://%s:%u/r/%s", url_host, port, code);
 }
 
 /* "HOST", "HOST:PORT", "[v6]:PORT" → host and port. */
