@@ -8,9 +8,12 @@
 #pragma once
 
 #include "nexus-application.h"
-#include "nexus-message-row.h"
+#include "nexus-home-page-private.h"
+#include "nexus-message-row-private.h"
+#include "nexus-room-page-private.h"
+#include "nexus-share-popover-private.h"
 #include "nexus-test-utils.h"
-#include "nexus-window.h"
+#include "nexus-window-private.h"
 
 G_BEGIN_DECLS
 

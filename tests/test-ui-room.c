@@ -11,8 +11,6 @@
 #include <stdlib.h>
 
 #include "nexus-code.h"
-#include "nexus-share-popover.h"
-
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
 

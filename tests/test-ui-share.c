@@ -8,8 +8,6 @@
 #include "config.h"
 
 #include "nexus-code.h"
-#include "nexus-share-popover.h"
-
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
 

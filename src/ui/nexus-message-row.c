@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "nexus-message-row.h"
+#include "nexus-message-row-private.h"
 
 #define N_NAME_COLOURS 8
 

@@ -11,7 +11,7 @@
 #include "nexus-code.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
-#include "nexus-room-page.h"
+#include "nexus-room-page-private.h"
 
 #define TYPING_SHOWN_USEC  (4 * G_USEC_PER_SEC)
 /* How close to the end still counts as "at the bottom". */

@@ -12,7 +12,7 @@
 
 #include "nexus-code.h"
 #include "nexus-qr.h"
-#include "nexus-share-popover.h"
+#include "nexus-share-popover-private.h"
 
 #define QR_SIZE 220
 

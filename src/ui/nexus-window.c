@@ -12,7 +12,7 @@
 
 #include "nexus-address.h"
 #include "nexus-code.h"
-#include "nexus-window.h"
+#include "nexus-window-private.h"
 
 struct _NexusWindow
 {
