@@ -11,6 +11,35 @@
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
 
+/* A link is shown as the text it is, never read as markup, whatever its
+ * host: an Invite popover of its own, with a host full of & and <. */
+static void
+check_links_are_text (void)
+{
+  const char *links[] = { "http://k&r<lab>.local:47474/r/K7QX3M", "http://[fd00::5]:47474/r/K7QX3M",
+                          NULL };
+  GtkWidget *other = gtk_window_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  NexusSharePopover *share = g_object_new (NEXUS_TYPE_SHARE_POPOVER, NULL);
+
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), GTK_WIDGET (share));
+  gtk_window_set_child (GTK_WINDOW (other), button);
+  nexus_share_popover_set_room (share, "K7QX3M", links, NULL);
+  gtk_window_present (GTK_WINDOW (other));
+  WAIT_UNTIL (gtk_widget_get_mapped (button));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (share)));
+  for (guint i = 0; links[i] != NULL; i++)
+    {
+      GtkLabel *label = ui_find_label (GTK_WIDGET (share), links[i], FALSE);
+
+      g_assert_nonnull (label);
+      g_assert_cmpstr (gtk_label_get_text (label), ==, links[i]);
+    }
+  gtk_window_destroy (GTK_WINDOW (other));
+  ui_settle ();
+}
+
 void
 test_share (void)
 {
@@ -49,6 +78,8 @@ test_share (void)
   nexus_share_popover_copy_link (share, 0);
   gtk_popover_popdown (GTK_POPOVER (share));
   ui_settle ();
+
+  check_links_are_text ();
 }
 
 void
