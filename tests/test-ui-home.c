@@ -30,6 +30,16 @@ test_home (void)
   g_assert_nonnull (ui_find_label (GTK_WIDGET (home), SAYS ("_Join", "_Beitreten"), FALSE));
   ui_screenshot ("home.png", NULL);
   ui_screenshot_narrow ("home-narrow.png");
+
+  /* The core's sentences about invites are in the language of the run too. */
+  ui_type_invite ("http://example.com/rooms/abc", NULL);
+  g_assert_cmpstr (nexus_home_page_get_error (home), ==,
+                   SAYS ("This is not a Nexus Chat invite link. A link looks like "
+                         "http://192.168.1.20:47474/r/K7QX3M.",
+                         "Das ist kein Einladungslink von Nexus Chat. Ein Link sieht so aus: "
+                         "http://192.168.1.20:47474/r/K7QX3M."));
+  ui_type_invite ("", NULL);
+  g_assert_null (nexus_home_page_get_error (home));
 }
 
 /* The primary menu's two windows open and close. */
