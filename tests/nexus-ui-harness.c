@@ -7,9 +7,14 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include "nexus-ui-harness.h"
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 NexusUiTest ui;
 
@@ -99,6 +104,8 @@ ui_setup_environment (int   argc,
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
   g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+  /* GTK's own input method, which the input-method step types with. */
+  g_setenv ("GTK_IM_MODULE", "gtk-im-context-simple", TRUE);
 
   /* English unless asked, whatever the machine's locale. gettext reads
    * LANGUAGE in any locale but C; C.UTF-8 is built into glibc. */
@@ -393,6 +400,91 @@ ui_press_enter (GdkModifierType state)
       return handled;
     }
   g_assert_not_reached ();
+}
+
+/* Key presses through the X server (XTEST), as a keyboard sends them: GDK,
+ * the focused widget's controllers and its input method all see them.
+ * libXtst is opened when needed, so the test builds without its headers. */
+
+#ifdef GDK_WINDOWING_X11
+typedef int (*FakeKeyEvent) (Display       *display,
+                             unsigned int   keycode,
+                             Bool           is_press,
+                             unsigned long  delay);
+
+static FakeKeyEvent
+get_fake_key_event (void)
+{
+  static FakeKeyEvent fake_key_event;
+  static gboolean looked_up;
+
+  if (!looked_up)
+    {
+      void *xtst = dlopen ("libXtst.so.6", RTLD_NOW | RTLD_LOCAL);
+
+      looked_up = TRUE;
+      if (xtst != NULL)
+        fake_key_event = (FakeKeyEvent) dlsym (xtst, "XTestFakeKeyEvent");
+    }
+  return fake_key_event;
+}
+
+/* The key for @keyval on the first layout, without Shift if it can. */
+static guint
+keycode_for (GdkDisplay *display,
+             guint       keyval)
+{
+  g_autofree GdkKeymapKey *keys = NULL;
+  int n_keys = 0;
+
+  g_assert_true (gdk_display_map_keyval (display, keyval, &keys, &n_keys));
+  for (int i = 0; i < n_keys; i++)
+    if (keys[i].group == 0 && keys[i].level == 0)
+      return keys[i].keycode;
+  return keys[0].keycode;
+}
+#endif
+
+gboolean
+ui_can_press_keys (void)
+{
+#ifdef GDK_WINDOWING_X11
+  return GDK_IS_X11_DISPLAY (gdk_display_get_default ()) && get_fake_key_event () != NULL;
+#else
+  return FALSE;
+#endif
+}
+
+/* Presses and releases @keyval, with Control and Shift held as @modifiers
+ * say; the test waits for what it does. */
+void
+ui_press_key (guint           keyval,
+              GdkModifierType modifiers)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkDisplay *display = gdk_display_get_default ();
+  Display *xdisplay = gdk_x11_display_get_xdisplay (display);
+  FakeKeyEvent fake_key_event = get_fake_key_event ();
+  guint key = keycode_for (display, keyval);
+  guint held[2];
+  guint n_held = 0;
+
+  g_assert_true (ui_can_press_keys ());
+  if (modifiers & GDK_CONTROL_MASK)
+    held[n_held++] = keycode_for (display, GDK_KEY_Control_L);
+  if (modifiers & GDK_SHIFT_MASK)
+    held[n_held++] = keycode_for (display, GDK_KEY_Shift_L);
+
+  for (guint i = 0; i < n_held; i++)
+    fake_key_event (xdisplay, held[i], True, 0);
+  fake_key_event (xdisplay, key, True, 0);
+  fake_key_event (xdisplay, key, False, 0);
+  for (guint i = n_held; i > 0; i--)
+    fake_key_event (xdisplay, held[i - 1], False, 0);
+  gdk_display_flush (display);
+#else
+  g_assert_not_reached ();
+#endif
 }
 
 void

@@ -66,6 +66,9 @@ GtkTextBuffer   *ui_composer_buffer    (NexusRoomPage *page);
 void             ui_type_into_composer (const char *text);
 void             ui_send_from_composer (const char *text);
 gboolean         ui_press_enter        (GdkModifierType state);
+gboolean         ui_can_press_keys     (void);
+void             ui_press_key          (guint           keyval,
+                                        GdkModifierType modifiers);
 void             ui_type_invite        (const char *invite,
                                         const char *host);
 

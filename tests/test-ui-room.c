@@ -154,6 +154,66 @@ test_bob_joins (void)
   nexus_test_assert_log_clean (client);
 }
 
+static void
+on_preedit_changed (GtkTextView *composer,
+                    const char  *preedit,
+                    char       **out)
+{
+  g_free (*out);
+  *out = g_strdup (preedit);
+}
+
+/* Enter while an input method composes finishes the character and sends
+ * nothing; the next Enter sends. Real key presses through the X server,
+ * to GTK's own input method: Ctrl+Shift+U and hex digits type a character. */
+void
+test_input_method (void)
+{
+  GtkTextView *composer = nexus_room_page_get_composer (ui_room_page ());
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (composer);
+  NexusClient *client = nexus_window_get_client (ui.window);
+  g_autofree char *preedit = NULL;
+  gulong handler;
+
+  if (!ui_can_press_keys ())
+    {
+      g_test_skip ("No X server with XTEST to press keys on");
+      return;
+    }
+
+  ui_type_into_composer ("Caf");
+  WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (ui.window))
+              && gtk_widget_has_focus (GTK_WIDGET (composer)));
+  handler = g_signal_connect (composer, "preedit-changed", G_CALLBACK (on_preedit_changed),
+                              &preedit);
+  ui_press_key (GDK_KEY_u, GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+  ui_press_key (GDK_KEY_e, 0);
+  ui_press_key (GDK_KEY_9, 0);
+  WAIT_UNTIL (preedit != NULL && g_str_has_suffix (preedit, "e9"));
+
+  /* Enter is the input method's: it puts é in the text. */
+  ui_press_key (GDK_KEY_Return, 0);
+  WAIT_UNTIL (preedit != NULL && *preedit == '\0');
+  {
+    g_autofree char *text = NULL;
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, "Café");
+  }
+  nexus_test_spin (300);
+  g_assert_cmpuint (nexus_test_count_text (client, "Caf"), ==, 0);
+  g_assert_cmpuint (nexus_test_count_text (client, "Café"), ==, 0);
+
+  /* Now Enter sends. */
+  ui_press_key (GDK_KEY_Return, 0);
+  bob_expects_message ("Café");
+  WAIT_UNTIL (gtk_text_buffer_get_char_count (buffer) == 0);
+  g_assert_cmpuint (nexus_test_count_text (client, "Caf"), ==, 0);
+  g_signal_handler_disconnect (composer, handler);
+}
+
 /* Another process opens its own window with `--join LINK` and chats. */
 void
 test_second_process (void)

@@ -19,6 +19,7 @@ void test_window_state  (void);
 /* test-ui-room.c: hosting a room, with Bob and a second process in it */
 void test_create_room   (void);
 void test_bob_joins     (void);
+void test_input_method  (void);
 void test_second_process (void);
 void test_reconnect     (void);
 /* The second process itself: its own app, joining by @link. */

@@ -36,6 +36,7 @@ static const struct
   { "/ui/bad-input", test_bad_input, FALSE },
   { "/ui/create-room", test_create_room, TRUE },
   { "/ui/bob-joins", test_bob_joins, FALSE },
+  { "/ui/input-method", test_input_method, FALSE },
   { "/ui/second-process", test_second_process, FALSE },
   { "/ui/reconnect", test_reconnect, FALSE },
   { "/ui/dark", test_dark, FALSE },
