@@ -34,6 +34,51 @@ nexus_test_spin (guint msec)
     g_main_context_iteration (NULL, TRUE);
 }
 
+void
+nexus_test_async_result_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+guint
+nexus_test_count_text (NexusClient *client,
+                       const char  *text)
+{
+  GListModel *events = nexus_client_get_events (client);
+  guint count = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(NexusEvent) event = g_list_model_get_item (events, i);
+
+      if (g_strcmp0 (nexus_event_get_text (event), text) == 0)
+        count++;
+    }
+  return count;
+}
+
+void
+nexus_test_assert_log_clean (NexusClient *client)
+{
+  GListModel *events = nexus_client_get_events (client);
+  gint64 previous = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(NexusEvent) event = g_list_model_get_item (events, i);
+
+      if (nexus_event_get_delivery (event) != NEXUS_DELIVERY_SENT)
+        continue;
+      g_assert_cmpint (nexus_event_get_seq (event), ==, previous + 1);
+      previous = nexus_event_get_seq (event);
+    }
+}
+
 static void
 on_message (SoupWebsocketConnection *ws,
             int                      type,

@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "nexus-client.h"
+
 G_BEGIN_DECLS
 
 /* Spins the default main context until @cond holds. The deadline is a
@@ -31,6 +33,18 @@ gboolean nexus_test_wake (gpointer data);
 /* Runs the main context for @msec, for checks that something does NOT
  * happen (a frame that must not arrive). */
 void nexus_test_spin (guint msec);
+
+/* A GAsyncReadyCallback that keeps the result for the _finish call:
+ * @user_data is a GAsyncResult ** that starts NULL; WAIT_UNTIL it is set. */
+void nexus_test_async_result_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* How many events in @client's log carry @text. */
+guint nexus_test_count_text      (NexusClient *client,
+                                  const char  *text);
+/* Every delivered event of @client's log once, in seq order, with no gap. */
+void  nexus_test_assert_log_clean (NexusClient *client);
 
 typedef struct {
   SoupSession             *session;

@@ -10,6 +10,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <string.h>
 
 #include "nexus-address.h"
 
@@ -79,4 +80,32 @@ nexus_lan_addresses (void)
     g_strv_builder_add (builder, "127.0.0.1");
 
   return g_strv_builder_end (builder);
+}
+
+/* NULL, 0.0.0.0 and :: stand for every interface. */
+gboolean
+nexus_address_is_any (const char *address)
+{
+  return address == NULL || strcmp (address, "0.0.0.0") == 0 || strcmp (address, "::") == 0;
+}
+
+/* Where guests reach a server listening on @bind_address, for its invite
+ * links: that address, or every LAN address when it listens on all. */
+GStrv
+nexus_address_list_reachable (const char *bind_address)
+{
+  if (nexus_address_is_any (bind_address))
+    return nexus_lan_addresses ();
+  return g_strdupv ((char *[]) { (char *) bind_address, NULL });
+}
+
+/* @address as the host part of a URL: an IPv6 address in brackets. */
+char *
+nexus_address_url_host (const char *address)
+{
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("[%s]", address);
+  return g_strdup (address);
 }

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
-GStrv nexus_lan_addresses (void);
+GStrv     nexus_lan_addresses          (void);
+gboolean  nexus_address_is_any         (const char *address);
+GStrv     nexus_address_list_reachable (const char *bind_address);
+char     *nexus_address_url_host       (const char *address);
 
 G_END_DECLS

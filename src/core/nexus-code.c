@@ -6,10 +6,13 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 
+#include "nexus-address.h"
 #include "nexus-code.h"
 
 G_DEFINE_QUARK (nexus-invite-error-quark, nexus_invite_error)
@@ -145,13 +148,13 @@ nexus_invite_link_build (const char *host,
                          guint       port,
                          const char *code)
 {
-  gboolean ipv6 = strchr (host, ':') != NULL;
+  g_autofree char *url_host = NULL;
 
   g_return_val_if_fail (host != NULL, NULL);
   g_return_val_if_fail (code != NULL, NULL);
 
-  return g_strdup_printf ("http://%s%s%s:%u/r/%s",
-                          ipv6 ? "[" : "", host, ipv6 ? "]" : "", port, code);
+  url_host = nexus_address_url_host (host);
+  return g_strdup_printf ("http://%s:%u/r/%s", url_host, port, code);
 }
 
 /* "HOST", "HOST:PORT", "[v6]:PORT" → host and port. */
@@ -168,8 +171,9 @@ parse_host_and_port (const char  *text,
       || g_uri_get_userinfo (uri) != NULL || strcmp (g_uri_get_path (uri), "/") != 0)
     {
       g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_HOST,
-                   "“%s” is not a host address. Type it as the host shows it, "
-                   "like 192.168.1.20:47474.", text);
+                   /* Translators: %s is what was typed as the host's address */
+                   _("“%s” is not a host address. Type it as the host shows it, "
+                     "like 192.168.1.20:47474."), text);
       return FALSE;
     }
 
@@ -186,9 +190,9 @@ set_code (const char  *text,
   *code = nexus_code_normalize (text);
   if (*code == NULL)
     {
-      g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_CODE,
-                   "A room code has six letters and digits, like K7Q-X3M. "
-                   "Check the code and try again.");
+      g_set_error_literal (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_CODE,
+                           _("A room code has six letters and digits, like K7Q-X3M. "
+                             "Check the code and try again."));
       return FALSE;
     }
   return TRUE;
@@ -215,8 +219,8 @@ nexus_invite_parse (const char  *input,
   trimmed = g_strstrip (g_strdup (input));
   if (*trimmed == '\0')
     {
-      g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_EMPTY,
-                   "Paste an invite link or type a room code.");
+      g_set_error_literal (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_EMPTY,
+                           _("Paste an invite link or type a room code."));
       return FALSE;
     }
 
@@ -231,9 +235,9 @@ nexus_invite_parse (const char  *input,
           || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
           || !g_str_has_prefix ((path = g_uri_get_path (uri)), "/r/"))
         {
-          g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_LINK,
-                       "This is not a Nexus Chat invite link. A link looks like "
-                       "http://192.168.1.20:47474/r/K7QX3M.");
+          g_set_error_literal (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_BAD_LINK,
+                               _("This is not a Nexus Chat invite link. A link looks like "
+                                 "http://192.168.1.20:47474/r/K7QX3M."));
           return FALSE;
         }
       {
@@ -262,8 +266,9 @@ nexus_invite_parse (const char  *input,
         return FALSE;
       if (fallback == NULL || *fallback == '\0')
         {
-          g_set_error (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_NO_HOST,
-                       "Type the host’s address too, as shown in the host’s Share panel.");
+          g_set_error_literal (error, NEXUS_INVITE_ERROR, NEXUS_INVITE_ERROR_NO_HOST,
+                               _("Type the host’s address too, as shown in the host’s Share "
+                                 "panel."));
           return FALSE;
         }
       if (!parse_host_and_port (fallback, &out_host, &out_port, error))

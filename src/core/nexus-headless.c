@@ -13,7 +13,6 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "nexus-address.h"
 #include "nexus-code.h"
@@ -65,20 +64,15 @@ on_drop_signal (gpointer user_data)
 static void
 print_addresses (NexusServer *server)
 {
-  const char *bind = nexus_server_get_bind_address (server);
+  g_auto(GStrv) addresses =
+    nexus_address_list_reachable (nexus_server_get_bind_address (server));
   guint port = nexus_server_get_port (server);
-  g_auto(GStrv) addresses = NULL;
-
-  if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
-    addresses = g_strdupv ((char *[]) { (char *) bind, NULL });
-  else
-    addresses = nexus_lan_addresses ();
 
   for (guint i = 0; addresses[i] != NULL; i++)
     {
-      gboolean ipv6 = strchr (addresses[i], ':') != NULL;
+      g_autofree char *host = nexus_address_url_host (addresses[i]);
 
-      g_print ("http://%s%s%s:%u/\n", ipv6 ? "[" : "", addresses[i], ipv6 ? "]" : "", port);
+      g_print ("http://%s:%u/\n", host, port);
     }
   g_print ("listening on port %u\n", port);
 }

@@ -108,42 +108,32 @@ about_action (GSimpleAction *action,
   NexusApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   const char *developers[] = { _("The Nexus Chat authors"), NULL };
-
+  /* The dialog from libadwaita 1.5, the window before it: the same properties. */
 #if ADW_CHECK_VERSION (1, 5, 0)
   AdwDialog *about = adw_about_dialog_new ();
+#else
+  GtkWidget *about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                                   "transient-for", window,
+                                   "modal", TRUE,
+                                   NULL);
+#endif
 
-  adw_about_dialog_set_application_name (ADW_ABOUT_DIALOG (about), _("Nexus Chat"));
-  adw_about_dialog_set_application_icon (ADW_ABOUT_DIALOG (about), APP_ID);
-  adw_about_dialog_set_version (ADW_ABOUT_DIALOG (about), PACKAGE_VERSION);
-  adw_about_dialog_set_comments (ADW_ABOUT_DIALOG (about),
-                                 _("Chat with the people on your network: no account, no "
-                                   "internet, no server to set up."));
-  adw_about_dialog_set_developer_name (ADW_ABOUT_DIALOG (about), _("The Nexus Chat authors"));
-  adw_about_dialog_set_developers (ADW_ABOUT_DIALOG (about), developers);
-  adw_about_dialog_set_license_type (ADW_ABOUT_DIALOG (about), GTK_LICENSE_GPL_3_0);
-  adw_about_dialog_set_website (ADW_ABOUT_DIALOG (about),
-                                "https://github.com/nexuschat/nexus-chat");
-  adw_about_dialog_set_issue_url (ADW_ABOUT_DIALOG (about),
-                                  "https://github.com/nexuschat/nexus-chat/issues");
+  g_object_set (about,
+                "application-name", _("Nexus Chat"),
+                "application-icon", APP_ID,
+                "version", PACKAGE_VERSION,
+                "comments", _("Chat with the people on your network: no account, no internet, "
+                              "no server to set up."),
+                "developer-name", _("The Nexus Chat authors"),
+                "developers", developers,
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "website", "https://github.com/nexuschat/nexus-chat",
+                "issue-url", "https://github.com/nexuschat/nexus-chat/issues",
+                NULL);
+
+#if ADW_CHECK_VERSION (1, 5, 0)
   adw_dialog_present (about, GTK_WIDGET (window));
 #else
-  GtkWidget *about = adw_about_window_new ();
-
-  gtk_window_set_transient_for (GTK_WINDOW (about), window);
-  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
-  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Nexus Chat"));
-  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
-  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
-  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
-                                 _("Chat with the people on your network: no account, no "
-                                   "internet, no server to set up."));
-  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Nexus Chat authors"));
-  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
-  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
-  adw_about_window_set_website (ADW_ABOUT_WINDOW (about),
-                                "https://github.com/nexuschat/nexus-chat");
-  adw_about_window_set_issue_url (ADW_ABOUT_WINDOW (about),
-                                  "https://github.com/nexuschat/nexus-chat/issues");
   gtk_window_present (GTK_WINDOW (about));
 #endif
 }

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "nexus-code.h"
-#include "nexus-home-page.h"
+#include "nexus-home-page-private.h"
 #include "nexus-protocol.h"
 
 struct _NexusHomePage

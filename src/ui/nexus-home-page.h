@@ -23,14 +23,7 @@ void        nexus_home_page_set_busy      (NexusHomePage *self,
                                            gboolean       busy);
 void        nexus_home_page_set_error     (NexusHomePage *self,
                                            const char    *sentence);
-const char *nexus_home_page_get_error     (NexusHomePage *self);
 void        nexus_home_page_focus         (NexusHomePage *self);
 gboolean    nexus_home_page_activate_join (NexusHomePage *self);
-/* For tests: the entries a person types into. */
-GtkEditable *nexus_home_page_get_name_entry   (NexusHomePage *self);
-GtkEditable *nexus_home_page_get_invite_entry (NexusHomePage *self);
-GtkEditable *nexus_home_page_get_host_entry   (NexusHomePage *self);
-GtkWidget   *nexus_home_page_get_create_button (NexusHomePage *self);
-GtkWidget   *nexus_home_page_get_join_button   (NexusHomePage *self);
 
 G_END_DECLS

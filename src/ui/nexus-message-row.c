@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "nexus-message-row.h"
+#include "nexus-message-row-private.h"
 
 #define N_NAME_COLOURS 8
 
@@ -97,34 +97,31 @@ format_time (GDateTime *timestamp,
 }
 
 static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    set)
+{
+  if (set)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+static void
 update_delivery (NexusMessageRow *self)
 {
   NexusDelivery delivery = nexus_event_get_delivery (self->event);
+  gboolean sending = delivery == NEXUS_DELIVERY_SENDING;
+  gboolean failed = delivery == NEXUS_DELIVERY_FAILED;
 
-  gtk_widget_set_visible (self->status_box, delivery != NEXUS_DELIVERY_SENT);
-  gtk_widget_set_visible (self->retry_button, delivery == NEXUS_DELIVERY_FAILED);
-  switch (delivery)
-    {
-    case NEXUS_DELIVERY_SENDING:
-      gtk_label_set_label (self->status, _("Sending…"));
-      gtk_widget_remove_css_class (GTK_WIDGET (self->status), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->status), "dim-label");
-      gtk_widget_add_css_class (self->bubble, "sending");
-      gtk_widget_remove_css_class (self->bubble, "failed");
-      break;
-    case NEXUS_DELIVERY_FAILED:
-      gtk_label_set_label (self->status, _("Not sent"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->status), "dim-label");
-      gtk_widget_remove_css_class (self->bubble, "sending");
-      gtk_widget_add_css_class (self->bubble, "failed");
-      break;
-    case NEXUS_DELIVERY_SENT:
-    default:
-      gtk_widget_remove_css_class (self->bubble, "sending");
-      gtk_widget_remove_css_class (self->bubble, "failed");
-      break;
-    }
+  gtk_widget_set_visible (self->status_box, sending || failed);
+  gtk_widget_set_visible (self->retry_button, failed);
+  if (sending || failed)
+    gtk_label_set_label (self->status, failed ? _("Not sent") : _("Sending…"));
+  set_css_class (GTK_WIDGET (self->status), "error", failed);
+  set_css_class (GTK_WIDGET (self->status), "dim-label", !failed);
+  set_css_class (self->bubble, "sending", sending);
+  set_css_class (self->bubble, "failed", failed);
 }
 
 static void

@@ -19,7 +19,6 @@ G_DECLARE_FINAL_TYPE (NexusMessageRow, nexus_message_row, NEXUS, MESSAGE_ROW, Gt
 GtkWidget  *nexus_message_row_new          (void);
 void        nexus_message_row_set_event    (NexusMessageRow *self,
                                             NexusEvent      *event);
-NexusEvent *nexus_message_row_get_event    (NexusMessageRow *self);
 /* Markup for @text with its web links made clickable. */
 char       *nexus_message_row_linkify      (const char      *text);
 /* One of a few colours, always the same for a name. */

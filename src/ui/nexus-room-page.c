@@ -11,7 +11,7 @@
 #include "nexus-code.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
-#include "nexus-room-page.h"
+#include "nexus-room-page-private.h"
 
 #define TYPING_SHOWN_USEC  (4 * G_USEC_PER_SEC)
 /* How close to the end still counts as "at the bottom". */
@@ -426,10 +426,18 @@ on_composer_key_pressed (NexusRoomPage         *self,
                          GdkModifierType        state,
                          GtkEventControllerKey *controller)
 {
+  GdkEvent *event;
+
   if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
     return GDK_EVENT_PROPAGATE;
   if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK))
     return GDK_EVENT_PROPAGATE;
+
+  /* An input method that is composing takes Enter to finish: it sees the
+   * key first, and only a key it leaves alone sends. */
+  event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  if (event != NULL && gtk_text_view_im_context_filter_keypress (self->composer, event))
+    return GDK_EVENT_STOP;
 
   gtk_widget_activate_action (GTK_WIDGET (self), "room.send", NULL);
   return GDK_EVENT_STOP;

@@ -9,7 +9,6 @@
 #include <adwaita.h>
 
 #include "nexus-client.h"
-#include "nexus-share-popover.h"
 
 G_BEGIN_DECLS
 
@@ -23,17 +22,5 @@ void               nexus_room_page_set_client       (NexusRoomPage      *self,
                                                      const char         *share_note);
 NexusClient       *nexus_room_page_get_client       (NexusRoomPage      *self);
 void               nexus_room_page_focus_composer   (NexusRoomPage      *self);
-/* For tests: what a person sees and types into. */
-GtkTextView       *nexus_room_page_get_composer     (NexusRoomPage      *self);
-GtkListView       *nexus_room_page_get_list_view    (NexusRoomPage      *self);
-GtkScrolledWindow *nexus_room_page_get_scrolled_window (NexusRoomPage   *self);
-NexusSharePopover *nexus_room_page_get_share_popover (NexusRoomPage     *self);
-GtkMenuButton     *nexus_room_page_get_share_button (NexusRoomPage      *self);
-GtkMenuButton     *nexus_room_page_get_members_button (NexusRoomPage    *self);
-const char        *nexus_room_page_get_title        (NexusRoomPage      *self);
-const char        *nexus_room_page_get_subtitle     (NexusRoomPage      *self);
-const char        *nexus_room_page_get_banner       (NexusRoomPage      *self);
-const char        *nexus_room_page_get_typing       (NexusRoomPage      *self);
-GtkWidget         *nexus_room_page_get_jump_button  (NexusRoomPage      *self);
 
 G_END_DECLS

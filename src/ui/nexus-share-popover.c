@@ -12,7 +12,7 @@
 
 #include "nexus-code.h"
 #include "nexus-qr.h"
-#include "nexus-share-popover.h"
+#include "nexus-share-popover-private.h"
 
 #define QR_SIZE 220
 
@@ -117,6 +117,8 @@ nexus_share_popover_set_room (NexusSharePopover  *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
 
+      /* A host typed by a person or read from the system is text, not markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), links[i]);
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
       gtk_widget_add_css_class (row, "nexus-link-row");

@@ -18,8 +18,6 @@ void        nexus_share_popover_set_room        (NexusSharePopover  *self,
                                                  const char         *code,
                                                  const char * const *links,
                                                  const char         *note);
-GdkTexture *nexus_share_popover_get_qr_texture  (NexusSharePopover  *self);
-const char *nexus_share_popover_get_first_link  (NexusSharePopover  *self);
 void        nexus_share_popover_copy_link       (NexusSharePopover  *self,
                                                  guint               index);
 

@@ -12,7 +12,7 @@
 
 #include "nexus-address.h"
 #include "nexus-code.h"
-#include "nexus-window.h"
+#include "nexus-window-private.h"
 
 struct _NexusWindow
 {
@@ -241,17 +241,12 @@ make_links (NexusWindow  *self,
     {
       const char *bind = nexus_server_get_bind_address (server);
       guint port = nexus_server_get_port (server);
-      g_auto(GStrv) addresses = NULL;
+      g_auto(GStrv) addresses = nexus_address_list_reachable (bind);
 
-      if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
-        {
-          addresses = g_strdupv ((char *[]) { (char *) bind, NULL });
-          if (g_str_has_prefix (bind, "127.") || strcmp (bind, "::1") == 0)
-            *note = _("Rooms are hosted on this computer’s loopback address only (--bind), so "
-                      "only this computer can join.");
-        }
-      else
-        addresses = nexus_lan_addresses ();
+      if (!nexus_address_is_any (bind)
+          && (g_str_has_prefix (bind, "127.") || strcmp (bind, "::1") == 0))
+        *note = _("Rooms are hosted on this computer’s loopback address only (--bind), so "
+                  "only this computer can join.");
 
       for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
         add_link (builder, addresses[i], port, room);
@@ -382,7 +377,7 @@ on_create_room (NexusWindow   *self,
 
   /* The host joins its own room like any guest, over loopback. */
   bind = nexus_server_get_bind_address (server);
-  if (bind != NULL && strcmp (bind, "0.0.0.0") != 0 && strcmp (bind, "::") != 0)
+  if (!nexus_address_is_any (bind))
     host = bind;
   else if (g_strcmp0 (bind, "::") == 0)
     host = "::1";

@@ -9,9 +9,6 @@
 #include <adwaita.h>
 
 #include "nexus-application.h"
-#include "nexus-client.h"
-#include "nexus-home-page.h"
-#include "nexus-room-page.h"
 
 G_BEGIN_DECLS
 
@@ -27,11 +24,5 @@ void           nexus_window_set_name      (NexusWindow      *self,
                                            const char       *name);
 void           nexus_window_show_toast    (NexusWindow      *self,
                                            const char       *title);
-/* For tests and the application. */
-NexusClient   *nexus_window_get_client    (NexusWindow      *self);
-gboolean       nexus_window_is_hosting    (NexusWindow      *self);
-NexusHomePage *nexus_window_get_home_page (NexusWindow      *self);
-NexusRoomPage *nexus_window_get_room_page (NexusWindow      *self);
-const char    *nexus_window_get_page_name (NexusWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,35 @@
+/* test-ui-steps.h: the window test's steps, in the files that hold them
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* test-ui-home.c: Home, the menu's windows, the window's size */
+void test_home          (void);
+void test_menu          (void);
+void test_bad_input     (void);
+void test_window_state  (void);
+
+/* test-ui-room.c: hosting a room, with Bob and a second process in it */
+void test_create_room   (void);
+void test_bob_joins     (void);
+void test_input_method  (void);
+void test_second_process (void);
+void test_reconnect     (void);
+/* The second process itself: its own app, joining by @link. */
+int  test_run_child     (const char *link);
+
+/* test-ui-share.c: looking at the room, sharing it, and its end */
+void test_dark          (void);
+void test_narrow        (void);
+void test_share         (void);
+void test_close_room    (void);
+void test_guest_room_ends (void);
+
+G_END_DECLS
