@@ -13,6 +13,8 @@ const SPACE = '[\\t\\n\\r\\f\\p{Zs}\\p{Zl}\\p{Zp}]';
 const TRIM_RE = new RegExp(`^${SPACE}+|${SPACE}+$`, 'gu');
 const ONLY_SPACE_RE = new RegExp(`^${SPACE}*$`, 'u');
 const CONTROL_RE = /\p{Cc}/u;
+// Zero-width and bidirectional marks: a name with one looks like another's.
+const FORMAT_RE = /\p{Cf}/u;
 const TEXT_CONTROL_RE = /[^\P{Cc}\n\t]/u;
 
 /** Unicode characters (code points), as the server counts them. */
@@ -61,6 +63,9 @@ export function nameProblem (input) {
   const n = charCount(name);
   if (n > NAME_MAX) return `A name can have at most ${NAME_MAX} characters; this one has ${n}.`;
   if (CONTROL_RE.test(name)) return 'A name cannot contain control characters.';
+  if (FORMAT_RE.test(name)) {
+    return 'A name cannot contain invisible characters such as zero-width spaces or direction marks.';
+  }
   return null;
 }
 

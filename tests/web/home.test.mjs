@@ -45,6 +45,9 @@ describe('the home page', { timeout: 120000 }, () => {
       await page.fill('#name-input', 'x'.repeat(33));
       await page.click('#create-button');
       assert.match(await textOf(page, '#name-error'), /at most 32 characters; this one has 33/);
+      await page.fill('#name-input', 'Ada\u200b');
+      await page.click('#create-button');
+      assert.match(await textOf(page, '#name-error'), /invisible characters/);
       await page.fill('#name-input', 'Bob');
       await page.click('#join-button');
       assert.match(await textOf(page, '#code-error'), /Enter the room code/);
