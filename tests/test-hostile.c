@@ -506,6 +506,7 @@ test_replayed_ids (Fixture       *fixture,
   g_autofree char *say = g_strdup_printf ("{\"type\":\"say\",\"text\":\"%s\",\"id\":\"m1\"}", text);
   guint copies = 0, refused = 0;
 
+  g_assert_nonnull (welcome);
   nexus_test_client_send (mallory, say);
   for (guint i = 0; i < 2000; i++)
     nexus_test_client_send (mallory, "{\"type\":\"say\",\"text\":\"x\",\"id\":\"m1\"}");
@@ -627,6 +628,7 @@ test_near_misses (Fixture       *fixture,
   g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
   g_autoptr(JsonObject) refused = NULL;
 
+  g_assert_nonnull (welcome);
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
       g_test_message ("GET %s", paths[i]);
@@ -700,6 +702,8 @@ test_unread_budget (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     {
       g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
+
+      g_assert_nonnull (joined);
     }
   /* Until the sleepers are cut, or 12 MB each at the most. */
   for (sent = 0; sent < 3000 && nexus_server_get_n_connections (fixture->server) > 1; sent++)
