@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "nexus-client.h"
+#include "nexus-client-private.h"
 #include "nexus-code.h"
 #include "nexus-server.h"
 #include "nexus-test-utils.h"

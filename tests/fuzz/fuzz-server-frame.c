@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "nexus-client.h"
+#include "nexus-client-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
