@@ -429,6 +429,30 @@ test_host_closes (Fixture       *fixture,
   g_assert_null (nexus_client_say (bob, "anyone?"));
 }
 
+/* Where the client connects is fixed when it is made. */
+static void
+test_properties (void)
+{
+  g_autoptr(NexusClient) client = g_object_new (NEXUS_TYPE_CLIENT, "host", "::1",
+                                                "port", 47474, NULL);
+  g_autofree char *host = NULL;
+  guint port = 0;
+
+  g_assert_cmpstr (nexus_client_get_host (client), ==, "::1");
+  g_assert_cmpuint (nexus_client_get_port (client), ==, 47474);
+  g_object_get (client, "host", &host, "port", &port, NULL);
+  g_assert_cmpstr (host, ==, "::1");
+  g_assert_cmpuint (port, ==, 47474);
+  for (guint i = 0; i < 2; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (client),
+                                                        i == 0 ? "host" : "port");
+
+      g_assert_true (pspec->flags & G_PARAM_CONSTRUCT_ONLY);
+      g_assert_true (pspec->flags & G_PARAM_READABLE);
+    }
+}
+
 /* Frames from a server that does not follow the protocol change nothing,
  * and events are taken once per seq. */
 static void
@@ -521,6 +545,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/client/properties", test_properties);
   g_test_add_func ("/client/frames", test_frames);
   g_test_add ("/client/create-join-say", Fixture, NULL,
               fixture_setup, test_create_join_say, fixture_teardown);

@@ -383,6 +383,7 @@ nexus_client_create (NexusClient *self,
                      const char  *name)
 {
   g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (self->host != NULL && self->port > 0);
   g_return_if_fail (name != NULL);
   g_return_if_fail (self->state == NEXUS_CLIENT_STATE_IDLE);
 
@@ -395,6 +396,7 @@ nexus_client_join (NexusClient *self,
                    const char  *name)
 {
   g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (self->host != NULL && self->port > 0);
   g_return_if_fail (room != NULL);
   g_return_if_fail (name != NULL);
   g_return_if_fail (self->state == NEXUS_CLIENT_STATE_IDLE);

@@ -259,6 +259,27 @@ nexus_client_get_property (GObject    *object,
 }
 
 static void
+nexus_client_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  NexusClient *self = NEXUS_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_HOST:
+      self->host = g_value_dup_string (value);
+      break;
+    case PROP_PORT:
+      self->port = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 nexus_client_class_init (NexusClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -266,13 +287,15 @@ nexus_client_class_init (NexusClientClass *klass)
   object_class->dispose = nexus_client_dispose;
   object_class->finalize = nexus_client_finalize;
   object_class->get_property = nexus_client_get_property;
+  object_class->set_property = nexus_client_set_property;
 
+  /* A name or an IP address, without brackets for IPv6. */
   properties[PROP_HOST] =
     g_param_spec_string ("host", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, NEXUS_TYPE_CLIENT_STATE, NEXUS_CLIENT_STATE_IDLE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -336,15 +359,10 @@ NexusClient *
 nexus_client_new (const char *host,
                   guint       port)
 {
-  NexusClient *self;
-
   g_return_val_if_fail (host != NULL, NULL);
   g_return_val_if_fail (port > 0 && port <= G_MAXUINT16, NULL);
 
-  self = g_object_new (NEXUS_TYPE_CLIENT, NULL);
-  self->host = g_strdup (host);
-  self->port = port;
-  return self;
+  return g_object_new (NEXUS_TYPE_CLIENT, "host", host, "port", port, NULL);
 }
 
 const char *
