@@ -146,22 +146,31 @@ handle_live_event (NexusClient            *self,
 
 /* Welcome */
 
+/* TRUE when a create, join or resume may be on its way: the only times a
+ * welcome or a refusal of one makes sense. */
 static gboolean
-handle_welcome (NexusClient            *self,
-                const NexusServerFrame *frame)
+awaits_welcome (NexusClient *self)
 {
   switch (self->state)
     {
     case NEXUS_CLIENT_STATE_IDLE:
     case NEXUS_CLIENT_STATE_CONNECTING:
     case NEXUS_CLIENT_STATE_RECONNECTING:
-      break;
+      return TRUE;
     case NEXUS_CLIENT_STATE_JOINED:
     case NEXUS_CLIENT_STATE_FAILED:
     case NEXUS_CLIENT_STATE_ENDED:
     default:
       return FALSE;
     }
+}
+
+static gboolean
+handle_welcome (NexusClient            *self,
+                const NexusServerFrame *frame)
+{
+  if (!awaits_welcome (self))
+    return FALSE;
 
   /* A resume must land in the same room as the same person. */
   if (self->room != NULL
@@ -263,26 +272,16 @@ handle_error (NexusClient            *self,
     }
 
   /* A refused create/join/resume; the server closes the connection next. */
+  if (!awaits_welcome (self))
+    return FALSE;
   sentence = sentence_for_error (self, frame->code, frame->message);
-  switch (self->state)
-    {
-    case NEXUS_CLIENT_STATE_IDLE:
-    case NEXUS_CLIENT_STATE_CONNECTING:
-      _nexus_client_fail (self, code, sentence);
-      break;
-    case NEXUS_CLIENT_STATE_RECONNECTING:
-      /* Too many tries is passing: keep trying; anything else is the end. */
-      if (frame->code != NEXUS_ERROR_RATE_LIMITED)
-        _nexus_client_end (self, frame->code == NEXUS_ERROR_SESSION_EXPIRED
-                                 ? NEXUS_CLIENT_END_EXPIRED : NEXUS_CLIENT_END_REFUSED,
-                           code, sentence);
-      break;
-    case NEXUS_CLIENT_STATE_JOINED:
-    case NEXUS_CLIENT_STATE_FAILED:
-    case NEXUS_CLIENT_STATE_ENDED:
-    default:
-      return FALSE;
-    }
+  if (self->state != NEXUS_CLIENT_STATE_RECONNECTING)
+    _nexus_client_fail (self, code, sentence);
+  /* Too many tries is passing: keep trying; anything else is the end. */
+  else if (frame->code != NEXUS_ERROR_RATE_LIMITED)
+    _nexus_client_end (self, frame->code == NEXUS_ERROR_SESSION_EXPIRED
+                             ? NEXUS_CLIENT_END_EXPIRED : NEXUS_CLIENT_END_REFUSED,
+                       code, sentence);
   return TRUE;
 }
 
