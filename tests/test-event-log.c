@@ -67,15 +67,23 @@ test_grouping (void)
   nexus_event_log_add_confirmed (log, b);
   nexus_event_log_add_confirmed (log, c);
   nexus_event_log_add_confirmed (log, d);
+  nexus_event_log_add_gap (log);
   nexus_event_log_add_confirmed (log, e);
 
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 6);
   g_assert_false (nexus_event_get_continues (a));
   g_assert_true (nexus_event_get_continues (b));
   g_assert_false (nexus_event_get_continues (c));
   g_assert_false (nexus_event_get_continues (d));
-  g_assert_true (nexus_event_get_continues (e));
-  g_assert_true (item (log, 4) == e);
+  /* Missing messages stand between d and e. */
+  g_assert_cmpint (nexus_event_get_kind (item (log, 4)), ==, NEXUS_EVENT_GAP);
+  g_assert_false (nexus_event_get_continues (e));
+
+  /* One notice for one hole. */
+  nexus_event_log_add_gap (log);
+  nexus_event_log_add_gap (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 7);
+  g_assert_cmpint (nexus_event_get_kind (item (log, 6)), ==, NEXUS_EVENT_GAP);
 
   g_clear_object (&log);
   g_assert_finalize_object (g_steal_pointer (&e));

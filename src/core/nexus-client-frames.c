@@ -180,10 +180,11 @@ handle_welcome (NexusClient            *self,
   _nexus_client_set_identity (self, frame->room, frame->name, frame->session);
   set_members (self, frame->members);
 
-  if (frame->gap)
-    g_debug ("client: some events were missed while away");
-
   nexus_event_log_begin_batch (self->log);
+  /* What was missed and is no longer kept shows as a notice where it is
+   * missing, before the kept history that follows it. */
+  if (frame->gap)
+    nexus_event_log_add_gap (self->log);
   for (guint i = 0; i < frame->n_history; i++)
     apply_event (self, &frame->history[i], FALSE);
   nexus_event_log_end_batch (self->log);

@@ -204,6 +204,23 @@ nexus_event_log_add_confirmed (NexusEventLog *self,
   update_continues (self, position + 1);
 }
 
+/* Marks where events are missing, once however many resumes missed some. */
+void
+nexus_event_log_add_gap (NexusEventLog *self)
+{
+  NexusEvent *last;
+  g_autoptr(NexusEvent) gap = NULL;
+
+  g_return_if_fail (NEXUS_IS_EVENT_LOG (self));
+
+  last = last_confirmed (self);
+  if (last != NULL && nexus_event_get_kind (last) == NEXUS_EVENT_GAP)
+    return;
+
+  gap = nexus_event_new (NEXUS_EVENT_GAP, 0, NULL, "", NULL, NULL);
+  nexus_event_log_add_confirmed (self, gap);
+}
+
 /* Adds an own message not yet acknowledged, at the end. */
 void
 nexus_event_log_add_pending (NexusEventLog *self,

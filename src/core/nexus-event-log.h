@@ -19,6 +19,7 @@ G_DECLARE_FINAL_TYPE (NexusEventLog, nexus_event_log, NEXUS, EVENT_LOG, GObject)
 NexusEventLog *nexus_event_log_new            (void);
 void           nexus_event_log_add_confirmed  (NexusEventLog *self,
                                                NexusEvent    *event);
+void           nexus_event_log_add_gap        (NexusEventLog *self);
 void           nexus_event_log_add_pending    (NexusEventLog *self,
                                                NexusEvent    *event);
 void           nexus_event_log_confirm        (NexusEventLog *self,
