@@ -398,30 +398,20 @@ test_drop_and_resume (Fixture       *fixture,
 }
 
 static void
-on_shutdown (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (nexus_server_shutdown_finish (NEXUS_SERVER (object), result, NULL));
-  *done = TRUE;
-}
-
-static void
 test_host_closes (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
   g_autoptr(NexusClient) bob = join_room (fixture, nexus_client_get_room (ada), "Bob");
-  gboolean done = FALSE;
+  g_autoptr(GAsyncResult) shutdown = NULL;
 
   nexus_client_say (ada, "goodbye");
   WAIT_UNTIL (count_text (bob, "goodbye") == 1);
 
-  nexus_server_shutdown_async (fixture->server, NULL, on_shutdown, &done);
+  nexus_server_shutdown_async (fixture->server, NULL, nexus_test_async_result_cb, &shutdown);
   WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_ENDED);
-  WAIT_UNTIL (done);
+  WAIT_UNTIL (shutdown != NULL);
+  g_assert_true (nexus_server_shutdown_finish (fixture->server, shutdown, NULL));
   g_assert_cmpint (nexus_client_get_end_reason (bob), ==, NEXUS_CLIENT_END_HOST_CLOSED);
   g_assert_cmpstr (nexus_client_get_error_message (bob), ==, "The host closed the room.");
   /* The log stays readable. */
