@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "nexus-client.h"
+#include "nexus-client-private.h"
 #include "nexus-code.h"
 #include "nexus-server.h"
 #include "nexus-test-utils.h"
@@ -398,35 +398,49 @@ test_drop_and_resume (Fixture       *fixture,
 }
 
 static void
-on_shutdown (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (nexus_server_shutdown_finish (NEXUS_SERVER (object), result, NULL));
-  *done = TRUE;
-}
-
-static void
 test_host_closes (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
   g_autoptr(NexusClient) bob = join_room (fixture, nexus_client_get_room (ada), "Bob");
-  gboolean done = FALSE;
+  g_autoptr(GAsyncResult) shutdown = NULL;
 
   nexus_client_say (ada, "goodbye");
   WAIT_UNTIL (count_text (bob, "goodbye") == 1);
 
-  nexus_server_shutdown_async (fixture->server, NULL, on_shutdown, &done);
+  nexus_server_shutdown_async (fixture->server, NULL, nexus_test_async_result_cb, &shutdown);
   WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_ENDED);
-  WAIT_UNTIL (done);
+  WAIT_UNTIL (shutdown != NULL);
+  g_assert_true (nexus_server_shutdown_finish (fixture->server, shutdown, NULL));
   g_assert_cmpint (nexus_client_get_end_reason (bob), ==, NEXUS_CLIENT_END_HOST_CLOSED);
   g_assert_cmpstr (nexus_client_get_error_message (bob), ==, "The host closed the room.");
   /* The log stays readable. */
   g_assert_cmpuint (count_text (bob, "goodbye"), ==, 1);
   g_assert_null (nexus_client_say (bob, "anyone?"));
+}
+
+/* Where the client connects is fixed when it is made. */
+static void
+test_properties (void)
+{
+  g_autoptr(NexusClient) client = g_object_new (NEXUS_TYPE_CLIENT, "host", "::1",
+                                                "port", 47474, NULL);
+  g_autofree char *host = NULL;
+  guint port = 0;
+
+  g_assert_cmpstr (nexus_client_get_host (client), ==, "::1");
+  g_assert_cmpuint (nexus_client_get_port (client), ==, 47474);
+  g_object_get (client, "host", &host, "port", &port, NULL);
+  g_assert_cmpstr (host, ==, "::1");
+  g_assert_cmpuint (port, ==, 47474);
+  for (guint i = 0; i < 2; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (client),
+                                                        i == 0 ? "host" : "port");
+
+      g_assert_true (pspec->flags & G_PARAM_CONSTRUCT_ONLY);
+      g_assert_true (pspec->flags & G_PARAM_READABLE);
+    }
 }
 
 /* Frames from a server that does not follow the protocol change nothing,
@@ -515,13 +529,246 @@ test_frames (void)
   }
 }
 
+/* A welcome with "gap" on a first join (a server that kept less than the
+ * whole room): the notice stands first, as in the browser's empty log. */
+static void
+test_gap_frames (void)
+{
+  g_autoptr(NexusClient) client = nexus_client_new ("127.0.0.1", 9);
+  const char *welcome =
+    "{\"type\":\"welcome\",\"room\":\"K7QX3M\",\"name\":\"Ada\",\"session\":\"abc\","
+    "\"members\":[\"Ada\"],\"history\":[{\"type\":\"joined\",\"seq\":7,"
+    "\"ts\":\"2026-11-24T09:15:00.000Z\",\"name\":\"Ada\"}],"
+    "\"last_seq\":7,\"resumed\":false,\"gap\":true}";
+
+  g_assert_true (nexus_client_handle_frame (client, welcome, strlen (welcome)));
+  g_assert_cmpuint (g_list_model_get_n_items (nexus_client_get_events (client)), ==, 2);
+  g_assert_cmpint (nexus_event_get_kind (event_at (client, 0)), ==, NEXUS_EVENT_GAP);
+  g_assert_cmpint (nexus_event_get_seq (event_at (client, 0)), ==, 0);
+  g_assert_null (nexus_event_get_text (event_at (client, 0)));
+  g_assert_false (nexus_event_get_is_own (event_at (client, 0)));
+  g_assert_cmpint (nexus_event_get_kind (event_at (client, 1)), ==, NEXUS_EVENT_JOINED);
+  g_assert_cmpint (nexus_client_get_last_seq (client), ==, 7);
+}
+
+/* A host that says what the test tells it to, on 127.0.0.1: for what a
+ * real server only does by chance of timing. */
+typedef struct {
+  GSocketService          *service;
+  SoupServer              *server;
+  guint                    port;
+  SoupWebsocketConnection *ws;       /* the newest connection */
+  GQueue                   frames;   /* JsonObject, received, oldest first */
+} ScriptedHost;
+
+static void
+scripted_host_on_message (SoupWebsocketConnection *ws,
+                          int                      type,
+                          GBytes                  *message,
+                          ScriptedHost            *host)
+{
+  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (message, NULL), NULL);
+
+  g_assert_nonnull (node);
+  g_queue_push_tail (&host->frames, json_object_ref (json_node_get_object (node)));
+}
+
+static void
+scripted_host_on_websocket (SoupServer              *server,
+                            SoupServerMessage       *message,
+                            const char              *path,
+                            SoupWebsocketConnection *ws,
+                            gpointer                 user_data)
+{
+  ScriptedHost *host = user_data;
+
+  g_set_object (&host->ws, ws);
+  g_signal_connect (ws, "message", G_CALLBACK (scripted_host_on_message), host);
+}
+
+/* Connections are handed to libsoup one by one, as NexusServer does:
+ * libsoup 3.2's own listener leaks. */
+static gboolean
+scripted_host_on_incoming (GSocketService    *service,
+                           GSocketConnection *connection,
+                           GObject           *source,
+                           ScriptedHost      *host)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  soup_server_accept_iostream (host->server, G_IO_STREAM (connection), local, remote, NULL);
+  return TRUE;
+}
+
+static ScriptedHost *
+scripted_host_new (void)
+{
+  ScriptedHost *host = g_new0 (ScriptedHost, 1);
+  char *protocols[] = { (char *) NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  host->server = soup_server_new (NULL, NULL);
+  soup_server_add_websocket_handler (host->server, "/ws", NULL, protocols,
+                                     scripted_host_on_websocket, host, NULL);
+  host->service = g_socket_service_new ();
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (host->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  host->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (host->service, "incoming", G_CALLBACK (scripted_host_on_incoming), host);
+  g_queue_init (&host->frames);
+  return host;
+}
+
+static void
+scripted_host_free (ScriptedHost *host)
+{
+  if (host->ws != NULL)
+    g_signal_handlers_disconnect_by_data (host->ws, host);
+  g_clear_object (&host->ws);
+  g_signal_handlers_disconnect_by_data (host->service, host);
+  g_socket_service_stop (host->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (host->service));
+  g_clear_object (&host->service);
+  soup_server_disconnect (host->server);
+  g_clear_object (&host->server);
+  g_queue_clear_full (&host->frames, (GDestroyNotify) json_object_unref);
+  g_free (host);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScriptedHost, scripted_host_free)
+
+/* The next frame the client sent, which must be of @type. */
+static JsonObject *
+scripted_host_expect (ScriptedHost *host,
+                      const char   *type)
+{
+  JsonObject *frame;
+
+  WAIT_UNTIL (host->frames.length > 0);
+  frame = g_queue_pop_head (&host->frames);
+  g_assert_cmpstr (json_object_get_string_member (frame, "type"), ==, type);
+  return frame;
+}
+
+/* Cuts the connection as a failing network would, then expects the
+ * client's resume from @last_seq and answers with @welcome. */
+static void
+scripted_host_resume (ScriptedHost *host,
+                      NexusClient  *client,
+                      gint64        last_seq,
+                      const char   *welcome)
+{
+  g_autoptr(JsonObject) resume = NULL;
+
+  soup_websocket_connection_close (host->ws, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, NULL);
+  WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_RECONNECTING);
+  resume = scripted_host_expect (host, "resume");
+  g_assert_cmpstr (json_object_get_string_member (resume, "room"), ==, "K7QX3M");
+  g_assert_cmpstr (json_object_get_string_member (resume, "session"), ==, "s1");
+  g_assert_cmpint (json_object_get_int_member (resume, "last_seq"), ==, last_seq);
+  soup_websocket_connection_send_text (host->ws, welcome);
+  WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_JOINED);
+}
+
+/* A resume after more was said than the host keeps: the log says where
+ * messages are missing, once per hole, and own messages still arrive. */
+static void
+test_resume_with_gap (void)
+{
+  g_autoptr(ScriptedHost) host = scripted_host_new ();
+  g_autoptr(NexusClient) ada = nexus_client_new ("127.0.0.1", host->port);
+  g_autoptr(JsonObject) create = NULL;
+  g_autoptr(JsonObject) say = NULL;
+  g_autofree char *echo = NULL;
+  GListModel *events = nexus_client_get_events (ada);
+  NexusEvent *said;
+  const char *welcome =
+    "{\"type\":\"welcome\",\"room\":\"K7QX3M\",\"name\":\"Ada\",\"session\":\"s1\","
+    "\"members\":[\"Ada\",\"Bob\"],\"history\":["
+    "{\"type\":\"joined\",\"seq\":1,\"ts\":\"2026-11-24T09:15:00.000Z\",\"name\":\"Ada\"},"
+    "{\"type\":\"joined\",\"seq\":2,\"ts\":\"2026-11-24T09:15:01.000Z\",\"name\":\"Bob\"},"
+    "{\"type\":\"message\",\"seq\":3,\"ts\":\"2026-11-24T09:15:02.000Z\",\"name\":\"Bob\","
+    "\"text\":\"before\",\"id\":\"b1\"}],\"last_seq\":3,\"resumed\":false}";
+  /* Events 4 to 7 are no longer kept. */
+  const char *gap_welcome =
+    "{\"type\":\"welcome\",\"room\":\"K7QX3M\",\"name\":\"Ada\",\"session\":\"s1\","
+    "\"members\":[\"Ada\"],\"history\":["
+    "{\"type\":\"message\",\"seq\":8,\"ts\":\"2026-11-24T09:15:30.000Z\",\"name\":\"Bob\","
+    "\"text\":\"after\",\"id\":\"b6\"},"
+    "{\"type\":\"left\",\"seq\":9,\"ts\":\"2026-11-24T09:15:31.000Z\",\"name\":\"Bob\"}],"
+    "\"last_seq\":9,\"resumed\":true,\"gap\":true}";
+  /* Events 11 and 12 are lost too, and no kept one follows them. */
+  const char *empty_gap_welcome =
+    "{\"type\":\"welcome\",\"room\":\"K7QX3M\",\"name\":\"Ada\",\"session\":\"s1\","
+    "\"members\":[\"Ada\"],\"history\":[],\"last_seq\":12,\"resumed\":true,\"gap\":true}";
+
+  nexus_client_create (ada, "Ada");
+  create = scripted_host_expect (host, "create");
+  soup_websocket_connection_send_text (host->ws, welcome);
+  WAIT_UNTIL (nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_JOINED);
+  g_assert_cmpuint (g_list_model_get_n_items (events), ==, 3);
+
+  /* Written while away, sent after the resume. */
+  soup_websocket_connection_close (host->ws, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, NULL);
+  WAIT_UNTIL (nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_RECONNECTING);
+  said = nexus_client_say (ada, "while away");
+  g_assert_nonnull (said);
+  {
+    g_autoptr(JsonObject) resume = scripted_host_expect (host, "resume");
+
+    g_assert_cmpint (json_object_get_int_member (resume, "last_seq"), ==, 3);
+  }
+  soup_websocket_connection_send_text (host->ws, gap_welcome);
+  WAIT_UNTIL (nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_JOINED);
+
+  /* joined, joined, before, the notice, after, left, and the own message */
+  g_assert_cmpuint (g_list_model_get_n_items (events), ==, 7);
+  g_assert_cmpstr (nexus_event_get_text (event_at (ada, 2)), ==, "before");
+  g_assert_cmpint (nexus_event_get_kind (event_at (ada, 3)), ==, NEXUS_EVENT_GAP);
+  g_assert_cmpstr (nexus_event_get_text (event_at (ada, 4)), ==, "after");
+  g_assert_false (nexus_event_get_continues (event_at (ada, 4)));
+  g_assert_cmpint (nexus_event_get_kind (event_at (ada, 5)), ==, NEXUS_EVENT_LEFT);
+  g_assert_true (event_at (ada, 6) == said);
+  g_assert_cmpint (nexus_client_get_last_seq (ada), ==, 9);
+  g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 1);
+
+  say = scripted_host_expect (host, "say");
+  g_assert_cmpstr (json_object_get_string_member (say, "text"), ==, "while away");
+  echo = g_strdup_printf ("{\"type\":\"message\",\"seq\":10,\"ts\":\"2026-11-24T09:15:40.000Z\","
+                          "\"name\":\"Ada\",\"text\":\"while away\",\"id\":\"%s\"}",
+                          json_object_get_string_member (say, "id"));
+  soup_websocket_connection_send_text (host->ws, echo);
+  WAIT_UNTIL (nexus_event_get_delivery (said) == NEXUS_DELIVERY_SENT);
+  g_assert_cmpint (nexus_event_get_seq (said), ==, 10);
+  g_assert_true (event_at (ada, 6) == said);
+
+  /* A hole at the end, then another resume that misses more: one notice. */
+  scripted_host_resume (host, ada, 10, empty_gap_welcome);
+  g_assert_cmpuint (g_list_model_get_n_items (events), ==, 8);
+  g_assert_cmpint (nexus_event_get_kind (last_event (ada)), ==, NEXUS_EVENT_GAP);
+  scripted_host_resume (host, ada, 12, empty_gap_welcome);
+  g_assert_cmpuint (g_list_model_get_n_items (events), ==, 8);
+  g_assert_cmpint (nexus_client_get_last_seq (ada), ==, 12);
+
+  nexus_client_leave (ada);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/client/properties", test_properties);
   g_test_add_func ("/client/frames", test_frames);
+  g_test_add_func ("/client/gap-frames", test_gap_frames);
+  g_test_add_func ("/client/resume-with-gap", test_resume_with_gap);
   g_test_add ("/client/create-join-say", Fixture, NULL,
               fixture_setup, test_create_join_say, fixture_teardown);
   g_test_add ("/client/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);

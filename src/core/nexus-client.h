@@ -62,13 +62,6 @@ void              nexus_client_retry             (NexusClient *self,
 void              nexus_client_typing            (NexusClient *self);
 void              nexus_client_leave             (NexusClient *self);
 
-/* Handles one text frame from the server as if it had arrived on the
- * connection. Any bytes are safe here; what does not follow the protocol is
- * ignored. Returns FALSE when the frame was ignored. */
-gboolean          nexus_client_handle_frame      (NexusClient *self,
-                                                  const char  *data,
-                                                  gsize        length);
-
 const char       *nexus_client_get_host          (NexusClient *self);
 guint             nexus_client_get_port          (NexusClient *self);
 NexusClientState  nexus_client_get_state         (NexusClient *self);

@@ -14,6 +14,7 @@ typedef enum {
   NEXUS_EVENT_MESSAGE,
   NEXUS_EVENT_JOINED,
   NEXUS_EVENT_LEFT,
+  NEXUS_EVENT_GAP,      /* not a room event: some before it are no longer kept */
 } NexusEventKind;
 
 /* Only own messages are ever SENDING or FAILED. */

@@ -172,7 +172,11 @@ update (NexusMessageRow *self)
       gboolean joined = nexus_event_get_kind (event) == NEXUS_EVENT_JOINED;
       g_autofree char *notice = NULL;
 
-      if (own && joined)
+      if (nexus_event_get_kind (event) == NEXUS_EVENT_GAP)
+        /* Translators: a quiet notice in the log where messages are missing: while the
+         * connection was lost, more was said than the host keeps */
+        notice = g_strdup (_("Older messages are no longer kept."));
+      else if (own && joined)
         /* Translators: a quiet notice in the log: you entered the room; %s is the time,
          * like 09:15 */
         notice = g_strdup_printf (_("You joined · %s"), time);

@@ -1,0 +1,424 @@
+/* nexus-client-connection.c: NexusClient into a room and out of it, over
+ * its WebSocket: connect, resume with back-off after a drop, close, and a
+ * host that stops answering
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "nexus-client-private.h"
+#include "nexus-code.h"
+
+#define CONNECT_TIMEOUT_SECONDS   10
+#define KEEPALIVE_SECONDS         20
+#define PONG_TIMEOUT_SECONDS      60
+/* Welcome frames carry the whole history: up to 1000 events of 4000
+ * characters each. */
+#define MAX_INCOMING_FRAME        (64 * 1024 * 1024)
+/* The close code of a session taken over by a newer connection. */
+#define CLOSE_TAKEN_OVER          4001
+
+/* One try to open the WebSocket. It outlives the client when the client
+ * goes away first, so the late callback finds @client cleared. */
+struct _NexusConnectAttempt
+{
+  NexusClient *client;
+  SoupMessage *message;
+  GCancellable *cancellable;
+  guint timeout_id;
+  gboolean timed_out;
+};
+
+static void
+connection_detach (NexusClient *self,
+                   gboolean     close)
+{
+  if (self->connection == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (close && soup_websocket_connection_get_state (self->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      /* The connection lives until its close handshake is done (at most
+       * 5 s), so what was queued before, a `leave` say, still goes out. */
+      soup_websocket_connection_close (self->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_signal_connect (g_steal_pointer (&self->connection), "closed",
+                        G_CALLBACK (g_object_unref), NULL);
+    }
+  g_clear_object (&self->connection);
+  g_clear_handle_id (&self->pong_check_id, g_source_remove);
+  /* Nothing more goes out until the next connection. */
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+}
+
+static void
+connect_attempt_abandon (NexusClient *self)
+{
+  NexusConnectAttempt *attempt = g_steal_pointer (&self->attempt);
+
+  if (attempt == NULL)
+    return;
+  attempt->client = NULL;
+  g_clear_handle_id (&attempt->timeout_id, g_source_remove);
+  g_cancellable_cancel (attempt->cancellable);
+}
+
+static void
+connect_attempt_free (NexusConnectAttempt *attempt)
+{
+  g_assert (attempt->timeout_id == 0);
+  g_clear_object (&attempt->message);
+  g_clear_object (&attempt->cancellable);
+  g_free (attempt);
+}
+
+/* Stops connecting, reconnecting, and closes the connection. */
+void
+_nexus_client_disconnect (NexusClient *self)
+{
+  connect_attempt_abandon (self);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  connection_detach (self, TRUE);
+}
+
+/* Reconnecting */
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  NexusClient *self = user_data;
+
+  self->reconnect_id = 0;
+  _nexus_client_connect (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reconnect (NexusClient *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  connection_detach (self, TRUE);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+
+  if (self->reconnecting_since == 0)
+    self->reconnecting_since = now;
+  else if (now - self->reconnecting_since > NEXUS_CLIENT_GIVE_UP_SECONDS * G_USEC_PER_SEC)
+    {
+      _nexus_client_end (self, NEXUS_CLIENT_END_UNREACHABLE, NULL,
+                         _("The host can no longer be reached, so the room has ended for you."));
+      return;
+    }
+
+  _nexus_client_set_state (self, NEXUS_CLIENT_STATE_RECONNECTING);
+  g_debug ("client: reconnecting in %u ms", self->backoff_ms);
+  self->reconnect_id = g_timeout_add (self->backoff_ms, reconnect_cb, self);
+  self->backoff_ms = MIN (self->backoff_ms * 2, NEXUS_CLIENT_BACKOFF_MAX_MS);
+}
+
+/* The open connection */
+
+static void
+on_message (SoupWebsocketConnection *connection,
+            int                      type,
+            GBytes                  *message,
+            NexusClient             *self)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+
+  g_object_ref (self);
+  nexus_client_handle_frame (self, data, length);
+  g_object_unref (self);
+}
+
+static void
+on_pong (SoupWebsocketConnection *connection,
+         GBytes                  *message,
+         NexusClient             *self)
+{
+  self->last_pong = g_get_monotonic_time ();
+}
+
+static gboolean
+pong_check_cb (gpointer user_data)
+{
+  NexusClient *self = user_data;
+
+  if (g_get_monotonic_time () - self->last_pong < PONG_TIMEOUT_SECONDS * G_USEC_PER_SEC)
+    return G_SOURCE_CONTINUE;
+
+  /* libsoup 3.2 has no pong timeout: a silent host counts as a drop. */
+  self->pong_check_id = 0;
+  g_debug ("client: no pong for %d s", PONG_TIMEOUT_SECONDS);
+  if (self->state == NEXUS_CLIENT_STATE_JOINED || self->state == NEXUS_CLIENT_STATE_RECONNECTING)
+    schedule_reconnect (self);
+  else
+    _nexus_client_fail (self, NULL, _("The host stopped answering. Check your network and try "
+                                      "again."));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_closed (NexusClient *self,
+               gushort      code)
+{
+  if (!_nexus_client_is_in_room (self))
+    return;
+
+  if (code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+    _nexus_client_end (self, NEXUS_CLIENT_END_HOST_CLOSED, NULL, _("The host closed the room."));
+  else if (code == CLOSE_TAKEN_OVER)
+    _nexus_client_end (self, NEXUS_CLIENT_END_TAKEN_OVER, NULL,
+                       _("This room was opened again somewhere else with your name, so it was "
+                         "closed here."));
+  else if (self->state == NEXUS_CLIENT_STATE_CONNECTING)
+    _nexus_client_fail (self, NULL, _("The host closed the connection. Try again in a moment."));
+  else
+    schedule_reconnect (self);
+}
+
+static void
+on_closed (SoupWebsocketConnection *connection,
+           NexusClient             *self)
+{
+  gushort code = soup_websocket_connection_get_close_code (connection);
+
+  g_debug ("client: connection closed with %u", code);
+  g_object_ref (self);
+  connection_detach (self, FALSE);
+  handle_closed (self, code);
+  g_object_unref (self);
+}
+
+static void
+connection_attach (NexusClient             *self,
+                   SoupWebsocketConnection *connection)
+{
+  g_autofree char *frame = NULL;
+
+  self->connection = connection;
+  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_INCOMING_FRAME);
+  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_SECONDS);
+  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
+  g_signal_connect (connection, "pong", G_CALLBACK (on_pong), self);
+  self->last_pong = g_get_monotonic_time ();
+  self->pong_check_id = g_timeout_add_seconds (KEEPALIVE_SECONDS / 2, pong_check_cb, self);
+
+  /* The first frame: back into the room, or into it for the first time. */
+  _nexus_client_outbox_restart (self);
+  if (self->session_token != NULL)
+    frame = nexus_frame_encode_resume (self->room, self->session_token, self->last_seq);
+  else if (self->wanted_room != NULL)
+    frame = nexus_frame_encode_join (self->wanted_room, self->wanted_name);
+  else
+    frame = nexus_frame_encode_create (self->wanted_name);
+  _nexus_client_send_frame (self, frame);
+}
+
+/* Connecting */
+
+static char *
+sentence_for_connect_error (NexusClient         *self,
+                            NexusConnectAttempt *attempt,
+                            const GError        *error)
+{
+  if (attempt->timed_out)
+    return g_strdup_printf (_("The host %s did not answer. Check that you are on the same "
+                              "network as the host, and that the address is right."), self->host);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup_printf (_("Nobody is hosting a room at %s, port %u. Check the address, and "
+                              "that Nexus Chat is open on the host."), self->host, self->port);
+
+  if (error->domain == G_RESOLVER_ERROR
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
+    return g_strdup_printf (_("The host “%s” could not be found. Check the address in the "
+                              "invite link."), self->host);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup_printf (_("The host %s cannot be reached from here. Check that you are on "
+                              "the same network as the host."), self->host);
+
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET)
+      || g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE))
+    {
+      guint status = soup_message_get_status (attempt->message);
+
+      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+        return g_strdup (_("The host has too many people connected right now. Try again in a "
+                           "moment."));
+      return g_strdup_printf (_("%s, port %u, is not a Nexus Chat host. Check the address."),
+                              self->host, self->port);
+    }
+
+  return g_strdup_printf (_("Could not connect to %s, port %u. Check the address and your "
+                            "network, then try again."), self->host, self->port);
+}
+
+/* Takes @connection, which is NULL when connecting failed with @error. */
+static void
+connect_attempt_finish (NexusConnectAttempt     *attempt,
+                        SoupWebsocketConnection *connection,
+                        const GError            *error)
+{
+  NexusClient *self = attempt->client;
+  g_autofree char *sentence = NULL;
+
+  /* Given up by dispose, leave or a newer attempt. */
+  if (self == NULL)
+    {
+      g_clear_object (&connection);
+      connect_attempt_free (attempt);
+      return;
+    }
+
+  g_assert (self->attempt == attempt);
+  self->attempt = NULL;
+  g_clear_handle_id (&attempt->timeout_id, g_source_remove);
+
+  if (connection != NULL)
+    {
+      connect_attempt_free (attempt);
+      connection_attach (self, connection);
+      return;
+    }
+
+  sentence = sentence_for_connect_error (self, attempt, error);
+  g_debug ("client: connecting failed: %s", error->message);
+  connect_attempt_free (attempt);
+  if (self->state == NEXUS_CLIENT_STATE_RECONNECTING)
+    schedule_reconnect (self);
+  else
+    _nexus_client_fail (self, NULL, sentence);
+}
+
+static void
+on_connected (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *connection;
+
+  connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
+  connect_attempt_finish (user_data, connection, error);
+}
+
+static gboolean
+connect_timeout_cb (gpointer user_data)
+{
+  NexusConnectAttempt *attempt = user_data;
+
+  attempt->timeout_id = 0;
+  attempt->timed_out = TRUE;
+  g_cancellable_cancel (attempt->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Opens the WebSocket, then sends create, join or resume. */
+void
+_nexus_client_connect (NexusClient *self)
+{
+  g_autofree char *uri = NULL;
+  NexusConnectAttempt *attempt;
+  SoupMessage *message;
+  const char *protocols[] = { NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
+  gboolean ipv6 = strchr (self->host, ':') != NULL;
+
+  g_assert (self->connection == NULL);
+  connect_attempt_abandon (self);
+
+  uri = g_strdup_printf ("ws://%s%s%s:%u/ws", ipv6 ? "[" : "", self->host, ipv6 ? "]" : "",
+                         self->port);
+  message = soup_message_new (SOUP_METHOD_GET, uri);
+  if (message == NULL)
+    {
+      g_autofree char *sentence =
+        g_strdup_printf (_("“%s” is not a host address. Check the invite link."), self->host);
+
+      _nexus_client_fail (self, NULL, sentence);
+      return;
+    }
+
+  attempt = g_new0 (NexusConnectAttempt, 1);
+  attempt->client = self;
+  attempt->message = message;
+  attempt->cancellable = g_cancellable_new ();
+  attempt->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, connect_timeout_cb,
+                                               attempt);
+  self->attempt = attempt;
+  soup_session_websocket_connect_async (self->session, message, NULL, (char **) protocols,
+                                        G_PRIORITY_DEFAULT, attempt->cancellable,
+                                        on_connected, attempt);
+}
+
+/* Into the room and out of it */
+
+static void
+begin (NexusClient *self,
+       const char  *room,
+       const char  *name)
+{
+  g_autofree char *trimmed = nexus_name_normalize (name);
+
+  self->wanted_name = g_strdup (trimmed ? trimmed : name);
+  self->wanted_room = room ? (nexus_code_normalize (room) ?: g_strdup (room)) : NULL;
+  _nexus_client_set_state (self, NEXUS_CLIENT_STATE_CONNECTING);
+  _nexus_client_connect (self);
+}
+
+void
+nexus_client_create (NexusClient *self,
+                     const char  *name)
+{
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (self->host != NULL && self->port > 0);
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (self->state == NEXUS_CLIENT_STATE_IDLE);
+
+  begin (self, NULL, name);
+}
+
+void
+nexus_client_join (NexusClient *self,
+                   const char  *room,
+                   const char  *name)
+{
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (self->host != NULL && self->port > 0);
+  g_return_if_fail (room != NULL);
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (self->state == NEXUS_CLIENT_STATE_IDLE);
+
+  begin (self, room, name);
+}
+
+void
+nexus_client_leave (NexusClient *self)
+{
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+
+  if (!_nexus_client_is_in_room (self))
+    return;
+
+  if (self->state == NEXUS_CLIENT_STATE_JOINED && self->connection != NULL)
+    {
+      g_autofree char *frame = nexus_frame_encode_simple ("leave");
+
+      /* The server answers with `left` and a close; neither is needed. */
+      soup_websocket_connection_send_text (self->connection, frame);
+    }
+
+  _nexus_client_end (self, NEXUS_CLIENT_END_LEFT, NULL, NULL);
+}

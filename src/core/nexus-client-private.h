@@ -1,0 +1,125 @@
+/* nexus-client-private.h: what the parts of NexusClient share
+ *
+ * nexus-client.c             the object, its state and what it tells watchers
+ * nexus-client-connection.c  create, join, leave; connect, resume with
+ *                            back-off after a drop, close, pongs
+ * nexus-client-frames.c      the server's frames: welcome, members, events,
+ *                            refusals as sentences
+ * nexus-client-outbox.c      own messages: say, retry, pacing; typing
+ *
+ * Tests may include this header.
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "nexus-client.h"
+#include "nexus-event-log.h"
+#include "nexus-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NexusConnectAttempt NexusConnectAttempt;
+
+struct _NexusClient
+{
+  GObject parent_instance;
+
+  /* Where */
+  char *host;
+  guint port;
+
+  /* The connection */
+  SoupSession *session;
+  SoupWebsocketConnection *connection;
+  NexusConnectAttempt *attempt;
+  guint reconnect_id;
+  guint backoff_ms;
+  gint64 reconnecting_since;
+  guint pong_check_id;
+  gint64 last_pong;
+
+  /* The room */
+  NexusClientState state;
+  NexusClientEnd end_reason;
+  char *wanted_name;
+  char *wanted_room;
+  char *room;
+  char *name;
+  char *session_token;
+  gint64 last_seq;
+  GPtrArray *members;      /* names, NULL-terminated */
+  char *error_code;
+  char *error_message;
+
+  /* The log, and own messages on their way */
+  NexusEventLog *log;
+  GHashTable *pending;     /* id → NexusEvent, own messages not confirmed */
+  GQueue outbox;           /* NexusEvent, SENDING, in send order */
+  guint n_outbox_sent;     /* the head of @outbox sent on this connection */
+  guint next_id;
+  char *id_prefix;
+
+  /* Pacing */
+  double tokens;
+  gint64 tokens_time;
+  guint flush_id;
+  gint64 last_typing;
+};
+
+/* Handles one text frame from the server as if it had arrived on the
+ * connection. Any bytes are safe here; what does not follow the protocol is
+ * ignored. Returns FALSE when the frame was ignored. */
+gboolean nexus_client_handle_frame          (NexusClient      *self,
+                                             const char       *data,
+                                             gsize             length);
+
+/* nexus-client.c */
+gboolean _nexus_client_is_in_room           (NexusClient      *self);
+void     _nexus_client_set_state            (NexusClient      *self,
+                                             NexusClientState  state);
+void     _nexus_client_set_error            (NexusClient      *self,
+                                             const char       *code,
+                                             const char       *message);
+void     _nexus_client_fail                 (NexusClient      *self,
+                                             const char       *code,
+                                             const char       *message);
+void     _nexus_client_end                  (NexusClient      *self,
+                                             NexusClientEnd    reason,
+                                             const char       *code,
+                                             const char       *message);
+void     _nexus_client_set_identity         (NexusClient      *self,
+                                             const char       *room,
+                                             const char       *name,
+                                             const char       *session);
+void     _nexus_client_notify_members       (NexusClient      *self);
+void     _nexus_client_emit_message         (NexusClient      *self,
+                                             NexusEvent       *event);
+void     _nexus_client_emit_typing          (NexusClient      *self,
+                                             const char       *name);
+
+/* nexus-client-connection.c */
+void     _nexus_client_connect              (NexusClient      *self);
+void     _nexus_client_disconnect           (NexusClient      *self);
+
+/* nexus-client-outbox.c */
+gboolean _nexus_client_send_frame           (NexusClient      *self,
+                                             const char       *frame);
+void     _nexus_client_outbox_restart       (NexusClient      *self);
+void     _nexus_client_outbox_flush         (NexusClient      *self);
+void     _nexus_client_outbox_fail          (NexusClient      *self);
+NexusEvent *_nexus_client_outbox_lookup     (NexusClient      *self,
+                                             const char       *id);
+void     _nexus_client_outbox_confirm       (NexusClient      *self,
+                                             NexusEvent       *event,
+                                             gint64            seq,
+                                             GDateTime        *timestamp);
+void     _nexus_client_outbox_refused       (NexusClient      *self,
+                                             NexusEvent       *event,
+                                             NexusErrorCode    code);
+
+G_END_DECLS

@@ -1,0 +1,297 @@
+/* nexus-server-frame.c: server → client frames of PROTOCOL.md, as C
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "nexus-server-frame.h"
+
+static const struct {
+  const char *name;
+  NexusServerFrameType type;
+} frame_types[] = {
+  { "welcome", NEXUS_SERVER_FRAME_WELCOME },
+  { "message", NEXUS_SERVER_FRAME_MESSAGE },
+  { "joined", NEXUS_SERVER_FRAME_JOINED },
+  { "left", NEXUS_SERVER_FRAME_LEFT },
+  { "typing", NEXUS_SERVER_FRAME_TYPING },
+  { "error", NEXUS_SERVER_FRAME_ERROR },
+};
+
+/* Members of a JSON object, NULL or FALSE when missing or of another type */
+
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_int (JsonObject *object,
+         const char *member,
+         gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  return json_node_get_array (node);
+}
+
+static gboolean
+get_bool (JsonObject *object,
+          const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN
+         && json_node_get_boolean (node);
+}
+
+static gboolean
+type_from_string (const char           *string,
+                  NexusServerFrameType *type)
+{
+  if (string == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (frame_types); i++)
+    if (strcmp (string, frame_types[i].name) == 0)
+      {
+        *type = frame_types[i].type;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Events */
+
+static void
+event_clear (NexusServerEvent *event)
+{
+  g_clear_pointer (&event->timestamp, g_date_time_unref);
+  g_clear_pointer (&event->name, g_free);
+  g_clear_pointer (&event->text, g_free);
+  g_clear_pointer (&event->id, g_free);
+}
+
+static gboolean
+event_parse (JsonObject       *object,
+             NexusServerEvent *event)
+{
+  const char *ts = get_string (object, "ts");
+  const char *name = get_string (object, "name");
+  const char *text = NULL;
+  const char *id = NULL;
+  NexusServerFrameType type;
+  GDateTime *timestamp;
+  gint64 seq;
+
+  if (!type_from_string (get_string (object, "type"), &type)
+      || ts == NULL || name == NULL || !get_int (object, "seq", &seq) || seq < 1)
+    return FALSE;
+
+  switch (type)
+    {
+    case NEXUS_SERVER_FRAME_MESSAGE:
+      text = get_string (object, "text");
+      id = get_string (object, "id");
+      if (text == NULL || id == NULL)
+        return FALSE;
+      break;
+    case NEXUS_SERVER_FRAME_JOINED:
+    case NEXUS_SERVER_FRAME_LEFT:
+      break;
+    case NEXUS_SERVER_FRAME_WELCOME:
+    case NEXUS_SERVER_FRAME_TYPING:
+    case NEXUS_SERVER_FRAME_ERROR:
+    default:
+      return FALSE;
+    }
+
+  timestamp = g_date_time_new_from_iso8601 (ts, NULL);
+  if (timestamp == NULL)
+    return FALSE;
+
+  event->type = type;
+  event->seq = seq;
+  event->timestamp = timestamp;
+  event->name = g_strdup (name);
+  event->text = g_strdup (text);
+  event->id = g_strdup (id);
+  return TRUE;
+}
+
+/* Frames */
+
+static char **
+strings_of (JsonArray *array)
+{
+  GPtrArray *strings = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_ptr_array_add (strings, json_node_dup_string (node));
+    }
+  g_ptr_array_add (strings, NULL);
+  return (char **) g_ptr_array_free (strings, FALSE);
+}
+
+static void
+history_of (JsonArray        *array,
+            NexusServerFrame *frame)
+{
+  GArray *history = g_array_new (FALSE, TRUE, sizeof (NexusServerEvent));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      NexusServerEvent event = { 0 };
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && event_parse (json_node_get_object (node), &event))
+        g_array_append_val (history, event);
+    }
+  frame->n_history = history->len;
+  frame->history = (NexusServerEvent *) g_array_free (history, FALSE);
+}
+
+static gboolean
+welcome_parse (JsonObject       *object,
+               NexusServerFrame *frame)
+{
+  const char *room = get_string (object, "room");
+  const char *name = get_string (object, "name");
+  const char *session = get_string (object, "session");
+  JsonArray *members = get_array (object, "members");
+  JsonArray *history = get_array (object, "history");
+
+  if (room == NULL || name == NULL || session == NULL || members == NULL || history == NULL
+      || !get_int (object, "last_seq", &frame->last_seq))
+    return FALSE;
+
+  frame->room = g_strdup (room);
+  frame->name = g_strdup (name);
+  frame->session = g_strdup (session);
+  frame->members = strings_of (members);
+  history_of (history, frame);
+  frame->resumed = get_bool (object, "resumed");
+  frame->gap = get_bool (object, "gap");
+  return TRUE;
+}
+
+static gboolean
+error_parse (JsonObject       *object,
+             NexusServerFrame *frame)
+{
+  const char *code = get_string (object, "code");
+
+  if (code == NULL || !nexus_error_code_from_string (code, &frame->code))
+    return FALSE;
+
+  frame->message = g_strdup (get_string (object, "message"));
+  frame->id = g_strdup (get_string (object, "id"));
+  return TRUE;
+}
+
+static gboolean
+object_parse (JsonObject       *object,
+              NexusServerFrame *frame)
+{
+  if (!type_from_string (get_string (object, "type"), &frame->type))
+    return FALSE;
+
+  switch (frame->type)
+    {
+    case NEXUS_SERVER_FRAME_WELCOME:
+      return welcome_parse (object, frame);
+    case NEXUS_SERVER_FRAME_MESSAGE:
+    case NEXUS_SERVER_FRAME_JOINED:
+    case NEXUS_SERVER_FRAME_LEFT:
+      return event_parse (object, &frame->event);
+    case NEXUS_SERVER_FRAME_TYPING:
+      frame->name = g_strdup (get_string (object, "name"));
+      return frame->name != NULL;
+    case NEXUS_SERVER_FRAME_ERROR:
+      return error_parse (object, frame);
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+nexus_server_frame_parse (const char       *data,
+                          gsize             length,
+                          NexusServerFrame *frame)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  memset (frame, 0, sizeof *frame);
+
+  if (length == 0 || length > G_MAXSSIZE || !g_utf8_validate (data, (gssize) length, NULL))
+    return FALSE;
+  /* json-glib's error paths leak: it only ever sees well-formed JSON. */
+  if (!nexus_json_is_well_formed (data, length))
+    return FALSE;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !object_parse (json_node_get_object (root), frame))
+    {
+      nexus_server_frame_clear (frame);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+nexus_server_frame_clear (NexusServerFrame *frame)
+{
+  g_return_if_fail (frame != NULL);
+
+  g_clear_pointer (&frame->room, g_free);
+  g_clear_pointer (&frame->session, g_free);
+  g_clear_pointer (&frame->members, g_strfreev);
+  for (guint i = 0; i < frame->n_history; i++)
+    event_clear (&frame->history[i]);
+  g_clear_pointer (&frame->history, g_free);
+  frame->n_history = 0;
+  g_clear_pointer (&frame->name, g_free);
+  event_clear (&frame->event);
+  g_clear_pointer (&frame->message, g_free);
+  g_clear_pointer (&frame->id, g_free);
+}

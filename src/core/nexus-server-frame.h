@@ -1,0 +1,71 @@
+/* nexus-server-frame.h: server → client frames of PROTOCOL.md, as C
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "nexus-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  NEXUS_SERVER_FRAME_WELCOME,
+  NEXUS_SERVER_FRAME_MESSAGE,
+  NEXUS_SERVER_FRAME_JOINED,
+  NEXUS_SERVER_FRAME_LEFT,
+  NEXUS_SERVER_FRAME_TYPING,
+  NEXUS_SERVER_FRAME_ERROR,
+} NexusServerFrameType;
+
+/* One of the room's events: a `message`, `joined` or `left`, live or in a
+ * welcome's history. */
+typedef struct {
+  NexusServerFrameType type;    /* MESSAGE, JOINED or LEFT */
+  gint64 seq;                   /* 1 or more */
+  GDateTime *timestamp;
+  char *name;
+  char *text;                   /* MESSAGE only */
+  char *id;                     /* MESSAGE only */
+} NexusServerEvent;
+
+typedef struct {
+  NexusServerFrameType type;
+
+  /* WELCOME */
+  char *room;
+  char *session;
+  char **members;               /* the strings of `members`, in order; NULL-terminated */
+  NexusServerEvent *history;    /* the well-formed events of `history`, oldest first */
+  guint n_history;
+  gint64 last_seq;
+  gboolean resumed;
+  gboolean gap;                 /* a resume missed events that are no longer kept */
+
+  /* WELCOME (the name as the server stored it) and TYPING (who) */
+  char *name;
+
+  /* MESSAGE, JOINED, LEFT */
+  NexusServerEvent event;
+
+  /* ERROR */
+  NexusErrorCode code;
+  char *message;                /* may be NULL */
+  char *id;                     /* may be NULL: set when a `say` was refused */
+} NexusServerFrame;
+
+/* Parses one text frame from the server. Any bytes are safe here. Returns
+ * FALSE, with @frame cleared, when the frame does not follow the protocol:
+ * not UTF-8 or not JSON, no known "type", or a member it needs missing or
+ * of the wrong type. Unknown members are ignored, and so are the elements
+ * of `members` and `history` that are not names or events. */
+gboolean nexus_server_frame_parse (const char       *data,
+                                   gsize             length,
+                                   NexusServerFrame *frame);
+void     nexus_server_frame_clear (NexusServerFrame *frame);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NexusServerFrame, nexus_server_frame_clear)
+
+G_END_DECLS
