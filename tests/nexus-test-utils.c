@@ -259,7 +259,7 @@ nexus_test_client_free (NexusTestClient *client)
         g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
       g_object_unref (client->ws);
     }
-  g_queue_clear_full (&client->frames, (GDestroyNotify) json_object_unref);
+  nexus_test_client_clear (client);
   g_clear_error (&client->error);
   g_object_unref (client->session);
   g_free (client);
@@ -369,13 +369,20 @@ nexus_test_client_pending (NexusTestClient *client)
   return client->frames.length;
 }
 
+/* Sends a frame from one of the nexus_frame_encode_…() functions. */
+static void
+send_encoded (NexusTestClient *client,
+              char            *frame)
+{
+  nexus_test_client_send (client, frame);
+  g_free (frame);
+}
+
 JsonObject *
 nexus_test_client_create (NexusTestClient *client,
                           const char      *name)
 {
-  g_autofree char *frame = nexus_frame_encode_create (name);
-
-  nexus_test_client_send (client, frame);
+  send_encoded (client, nexus_frame_encode_create (name));
   return nexus_test_client_expect (client, "welcome");
 }
 
@@ -384,9 +391,7 @@ nexus_test_client_send_join (NexusTestClient *client,
                              const char      *room,
                              const char      *name)
 {
-  g_autofree char *frame = nexus_frame_encode_join (room, name);
-
-  nexus_test_client_send (client, frame);
+  send_encoded (client, nexus_frame_encode_join (room, name));
 }
 
 JsonObject *
@@ -404,9 +409,7 @@ nexus_test_client_send_resume (NexusTestClient *client,
                                const char      *session,
                                gint64           last_seq)
 {
-  g_autofree char *frame = nexus_frame_encode_resume (room, session, last_seq);
-
-  nexus_test_client_send (client, frame);
+  send_encoded (client, nexus_frame_encode_resume (room, session, last_seq));
 }
 
 JsonObject *
@@ -424,9 +427,7 @@ nexus_test_client_send_say (NexusTestClient *client,
                             const char      *text,
                             const char      *id)
 {
-  g_autofree char *frame = nexus_frame_encode_say (text, id);
-
-  nexus_test_client_send (client, frame);
+  send_encoded (client, nexus_frame_encode_say (text, id));
 }
 
 JsonObject *
