@@ -276,10 +276,13 @@ test_resume_within_grace (NexusTestServer *fixture,
   g_autoptr(JsonObject) ada_welcome = nexus_test_client_create (ada, "Ada");
   const char *code = nexus_test_str (ada_welcome, "room");
   const char *session = nexus_test_str (ada_welcome, "session");
-  g_autoptr(JsonObject) bob_welcome = nexus_test_client_join (bob, code, "Bob");
-  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");   /* seq 2: Ada has seen it */
+  g_autoptr(JsonObject) bob_welcome = NULL;
+  g_autoptr(JsonObject) joined = NULL;
   g_autoptr(JsonObject) resumed = NULL;
   JsonArray *history;
+
+  bob_welcome = nexus_test_client_join (bob, code, "Bob");
+  joined = nexus_test_client_expect (ada, "joined");    /* seq 2: Ada has seen it */
 
   /* Ada's network goes; Bob talks meanwhile. */
   nexus_test_client_cut (ada);
@@ -288,7 +291,9 @@ test_resume_within_grace (NexusTestServer *fixture,
     {
       g_autofree char *text = g_strdup_printf ("missed %u", i);
       g_autofree char *id = g_strdup_printf ("b%u", i);
-      g_autoptr(JsonObject) echo = nexus_test_client_say (bob, text, id);
+      g_autoptr(JsonObject) echo = NULL;
+
+      echo = nexus_test_client_say (bob, text, id);
     }
 
   ada2 = nexus_test_client_new (fixture->port, NULL);
@@ -329,7 +334,9 @@ test_resume_gap_and_beyond (NexusTestServer *fixture,
     {
       g_autofree char *text = g_strdup_printf ("n%u", i);
       g_autofree char *id = g_strdup_printf ("a%u", i);
-      g_autoptr(JsonObject) echo = nexus_test_client_say (ada, text, id);
+      g_autoptr(JsonObject) echo = NULL;
+
+      echo = nexus_test_client_say (ada, text, id);
     }
   nexus_test_client_cut (ada);
 
