@@ -21,12 +21,14 @@ nexus_test_raw_client_new (guint port,
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", port);
 
   raw->bytes = g_byte_array_new ();
-  raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                              &error);
   g_assert_no_error (error);
   if (receive_buffer > 0)
     {
       /* Before connecting, so the window it offers is small from the start. */
-      g_assert_true (g_socket_set_option (raw->socket, SOL_SOCKET, SO_RCVBUF, receive_buffer, &error));
+      g_assert_true (g_socket_set_option (raw->socket, SOL_SOCKET, SO_RCVBUF, receive_buffer,
+                                          &error));
       g_assert_no_error (error);
     }
   /* The listening socket's backlog answers: this does not need the loop. */
@@ -195,23 +197,27 @@ raw_client_headers_read (NexusTestRawClient *raw)
   nexus_test_raw_client_read (raw, FALSE);
   return raw->eof
          || (raw->bytes->len > 0
-             && g_strstr_len ((const char *) raw->bytes->data, raw->bytes->len, "\r\n\r\n") != NULL);
+             && g_strstr_len ((const char *) raw->bytes->data, raw->bytes->len, "\r\n\r\n"));
 }
 
 void
 nexus_test_raw_client_upgrade (NexusTestRawClient *raw)
 {
-  g_autoptr(GInetSocketAddress) local = NULL;
+  g_autoptr(GInetSocketAddress) server = NULL;
   g_autofree char *request = NULL;
   const char *end;
   GSource *watch;
 
-  local = G_INET_SOCKET_ADDRESS (g_socket_get_remote_address (raw->socket, NULL));
-  g_assert_nonnull (local);
-  request = g_strdup_printf ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
-                             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                             "Sec-WebSocket-Version: 13\r\n\r\n",
-                             g_inet_socket_address_get_port (local));
+  server = G_INET_SOCKET_ADDRESS (g_socket_get_remote_address (raw->socket, NULL));
+  g_assert_nonnull (server);
+  request = g_strdup_printf ("GET /ws HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:%u\r\n"
+                             "Upgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n"
+                             "\r\n",
+                             g_inet_socket_address_get_port (server));
   nexus_test_raw_client_send (raw, request, strlen (request));
   watch = raw_client_watch (raw);
   WAIT_UNTIL (raw_client_headers_read (raw));

@@ -101,12 +101,14 @@ get_member (JsonObject *object,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != value_type)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != value_type)
     {
       g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), object);
       g_autofree char *text = json_to_string (whole, FALSE);
 
-      g_error ("Expected a member “%s” of type %s in %s", member, g_type_name (value_type), text);
+      g_error ("Expected a member “%s” of type %s in %s",
+               member, g_type_name (value_type), text);
     }
   return node;
 }

@@ -360,12 +360,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  NEXUS_TEST_ADD_SERVER ("/server/delivery/join-say-typing-leave", test_join_say_typing_leave, NULL);
+  NEXUS_TEST_ADD_SERVER ("/server/delivery/join-say-typing-leave", test_join_say_typing_leave,
+                         NULL);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/bad-requests", test_bad_requests, NULL);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/invalid-utf8", test_invalid_utf8, NULL);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/text-invalid", test_text_invalid, NULL);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/dedupe", test_dedupe, NULL);
-  NEXUS_TEST_ADD_SERVER ("/server/delivery/three-clients-same-order", test_three_clients_same_order, NULL);
+  NEXUS_TEST_ADD_SERVER ("/server/delivery/three-clients-same-order", test_three_clients_same_order,
+                         NULL);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/resume-within-grace", test_resume_within_grace,
                          nexus_test_limits_small);
   NEXUS_TEST_ADD_SERVER ("/server/delivery/resume-gap-and-beyond", test_resume_gap_and_beyond,

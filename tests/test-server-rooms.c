@@ -264,12 +264,16 @@ main (int   argc,
   NEXUS_TEST_ADD_SERVER ("/server/rooms/create-name-invalid", test_create_name_invalid, NULL);
   NEXUS_TEST_ADD_SERVER ("/server/rooms/room-full", test_room_full, nexus_test_limits_small);
   NEXUS_TEST_ADD_SERVER ("/server/rooms/server-full", test_server_full, nexus_test_limits_small);
-  NEXUS_TEST_ADD_SERVER ("/server/rooms/resume-replaces-connection", test_resume_replaces_connection, NULL);
-  NEXUS_TEST_ADD_SERVER ("/server/rooms/session-expired", test_session_expired, nexus_test_limits_small);
-  NEXUS_TEST_ADD_SERVER ("/server/rooms/left-after-grace", test_left_after_grace, nexus_test_limits_small);
+  NEXUS_TEST_ADD_SERVER ("/server/rooms/resume-replaces-connection", test_resume_replaces_connection,
+                         NULL);
+  NEXUS_TEST_ADD_SERVER ("/server/rooms/session-expired", test_session_expired,
+                         nexus_test_limits_small);
+  NEXUS_TEST_ADD_SERVER ("/server/rooms/left-after-grace", test_left_after_grace,
+                         nexus_test_limits_small);
   NEXUS_TEST_ADD_SERVER ("/server/rooms/room-gone-when-empty", test_room_gone_when_empty,
                          nexus_test_limits_small);
-  NEXUS_TEST_ADD_SERVER ("/server/rooms/drop-connections", test_drop_connections, nexus_test_limits_small);
+  NEXUS_TEST_ADD_SERVER ("/server/rooms/drop-connections", test_drop_connections,
+                         nexus_test_limits_small);
   NEXUS_TEST_ADD_SERVER ("/server/rooms/shutdown", test_shutdown, NULL);
 
   return g_test_run ();
