@@ -1,4 +1,5 @@
-/* nexus-test-utils.c: a real WebSocket client and main-loop waiting for tests
+/* nexus-test-utils.c: what the tests share: main-loop waiting, a real
+ * server on 127.0.0.1, real WebSocket and HTTP clients, a raw-socket client
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -79,23 +80,115 @@ nexus_test_assert_log_clean (NexusClient *client)
     }
 }
 
+JsonObject *
+nexus_test_parse_frame (const char *data,
+                        gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
+    g_error ("The server sent something that is not JSON: %.*s (%s)",
+             (int) length, data, error->message);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member,
+            GType       value_type)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != value_type)
+    {
+      g_autoptr(JsonNode) whole = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *text = json_to_string (whole, FALSE);
+
+      g_error ("Expected a member “%s” of type %s in %s",
+               member, g_type_name (value_type), text);
+    }
+  return node;
+}
+
+const char *
+nexus_test_str (JsonObject *object,
+                const char *member)
+{
+  return json_node_get_string (get_member (object, member, G_TYPE_STRING));
+}
+
+gint64
+nexus_test_int (JsonObject *object,
+                const char *member)
+{
+  return json_node_get_int (get_member (object, member, G_TYPE_INT64));
+}
+
+static void
+server_start (NexusTestServer *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->server = nexus_server_new (&fixture->limits);
+  g_assert_true (nexus_server_listen (fixture->server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
+  g_assert_no_error (error);
+  fixture->port = nexus_server_get_port (fixture->server);
+  g_assert_cmpuint (fixture->port, >, 0);
+}
+
+void
+nexus_test_server_setup (NexusTestServer *fixture,
+                         gconstpointer    limits_func)
+{
+  NexusTestLimitsFunc change_limits = (NexusTestLimitsFunc) limits_func;
+
+  nexus_server_limits_init_default (&fixture->limits);
+  if (change_limits != NULL)
+    change_limits (&fixture->limits);
+  server_start (fixture);
+}
+
+void
+nexus_test_server_teardown (NexusTestServer *fixture,
+                            gconstpointer    data)
+{
+  /* Let closing connections finish before the server goes. */
+  nexus_test_spin (20);
+  g_assert_finalize_object (fixture->server);
+}
+
+void
+nexus_test_limits_small (NexusServerLimits *limits)
+{
+  limits->grace_seconds = 1;
+  limits->history = 5;
+  limits->max_members = 2;
+  limits->max_rooms = 2;
+  limits->max_connections = 6;
+  limits->failed_join_limit = 3;
+  limits->first_frame_timeout_ms = 300;
+}
+
+void
+nexus_test_limits_no_rate (NexusServerLimits *limits)
+{
+  limits->rate = 0;
+}
+
 static void
 on_message (SoupWebsocketConnection *ws,
             int                      type,
             GBytes                  *message,
             NexusTestClient         *client)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
 
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &error))
-    g_error ("The server sent something that is not JSON: %.*s (%s)",
-             (int) length, data, error->message);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  g_queue_push_tail (&client->frames, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+  g_queue_push_tail (&client->frames, nexus_test_parse_frame (data, length));
 }
 
 static void
@@ -168,7 +261,7 @@ nexus_test_client_free (NexusTestClient *client)
         g_io_stream_close (soup_websocket_connection_get_io_stream (client->ws), NULL, NULL);
       g_object_unref (client->ws);
     }
-  g_queue_clear_full (&client->frames, (GDestroyNotify) json_object_unref);
+  nexus_test_client_clear (client);
   g_clear_error (&client->error);
   g_object_unref (client->session);
   g_free (client);
@@ -229,8 +322,22 @@ nexus_test_client_expect_error (NexusTestClient *client,
 {
   g_autoptr(JsonObject) frame = nexus_test_client_expect (client, "error");
 
-  g_assert_cmpstr (json_object_get_string_member (frame, "code"), ==, code);
-  g_assert_true (strlen (json_object_get_string_member (frame, "message")) > 10);
+  g_assert_cmpstr (nexus_test_str (frame, "code"), ==, code);
+  g_assert_true (strlen (nexus_test_str (frame, "message")) > 10);
+}
+
+void
+nexus_test_client_expect_error_id (NexusTestClient *client,
+                                    const char      *code,
+                                    const char      *id)
+{
+  g_autoptr(JsonObject) frame = nexus_test_client_expect (client, "error");
+
+  g_assert_cmpstr (nexus_test_str (frame, "code"), ==, code);
+  if (id != NULL)
+    g_assert_cmpstr (nexus_test_str (frame, "id"), ==, id);
+  else
+    g_assert_false (json_object_has_member (frame, "id"));
 }
 
 /* A fatal error: the error frame, then the close with 1008. */
@@ -264,14 +371,29 @@ nexus_test_client_pending (NexusTestClient *client)
   return client->frames.length;
 }
 
+/* Sends a frame from one of the nexus_frame_encode_…() functions. */
+static void
+send_encoded (NexusTestClient *client,
+              char            *frame)
+{
+  nexus_test_client_send (client, frame);
+  g_free (frame);
+}
+
 JsonObject *
 nexus_test_client_create (NexusTestClient *client,
                           const char      *name)
 {
-  g_autofree char *frame = nexus_frame_encode_create (name);
-
-  nexus_test_client_send (client, frame);
+  send_encoded (client, nexus_frame_encode_create (name));
   return nexus_test_client_expect (client, "welcome");
+}
+
+void
+nexus_test_client_send_join (NexusTestClient *client,
+                             const char      *room,
+                             const char      *name)
+{
+  send_encoded (client, nexus_frame_encode_join (room, name));
 }
 
 JsonObject *
@@ -279,10 +401,81 @@ nexus_test_client_join (NexusTestClient *client,
                         const char      *room,
                         const char      *name)
 {
-  g_autofree char *frame = nexus_frame_encode_join (room, name);
-
-  nexus_test_client_send (client, frame);
+  nexus_test_client_send_join (client, room, name);
   return nexus_test_client_expect (client, "welcome");
+}
+
+void
+nexus_test_client_send_resume (NexusTestClient *client,
+                               const char      *room,
+                               const char      *session,
+                               gint64           last_seq)
+{
+  send_encoded (client, nexus_frame_encode_resume (room, session, last_seq));
+}
+
+JsonObject *
+nexus_test_client_resume (NexusTestClient *client,
+                          const char      *room,
+                          const char      *session,
+                          gint64           last_seq)
+{
+  nexus_test_client_send_resume (client, room, session, last_seq);
+  return nexus_test_client_expect (client, "welcome");
+}
+
+void
+nexus_test_client_send_say (NexusTestClient *client,
+                            const char      *text,
+                            const char      *id)
+{
+  send_encoded (client, nexus_frame_encode_say (text, id));
+}
+
+JsonObject *
+nexus_test_client_say (NexusTestClient *client,
+                       const char      *text,
+                       const char      *id)
+{
+  JsonObject *message;
+
+  nexus_test_client_send_say (client, text, id);
+  message = nexus_test_client_expect (client, "message");
+  g_assert_cmpstr (nexus_test_str (message, "id"), ==, id);
+  return message;
+}
+
+void
+nexus_test_client_clear (NexusTestClient *client)
+{
+  g_queue_clear_full (&client->frames, (GDestroyNotify) json_object_unref);
+}
+
+NexusTestClient *
+nexus_test_start_room (guint   port,
+                       char  **code)
+{
+  NexusTestClient *ada = nexus_test_client_new (port, NULL);
+  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+
+  *code = g_strdup (nexus_test_str (welcome, "room"));
+  return ada;
+}
+
+NexusTestClient *
+nexus_test_start_room_with_bob (guint             port,
+                                char            **code,
+                                NexusTestClient **bob)
+{
+  NexusTestClient *ada = nexus_test_start_room (port, code);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(JsonObject) joined = NULL;
+
+  *bob = nexus_test_client_new (port, NULL);
+  welcome = nexus_test_client_join (*bob, *code, "Bob");
+  joined = nexus_test_client_expect (ada, "joined");
+  g_assert_cmpstr (nexus_test_str (joined, "name"), ==, "Bob");
+  return ada;
 }
 
 typedef struct {

@@ -1,4 +1,6 @@
-/* nexus-test-utils.h: a real WebSocket client and main-loop waiting for tests
+/* nexus-test-utils.h: what the tests share: main-loop waiting, a real
+ * server on 127.0.0.1, real WebSocket and HTTP clients, a raw-socket client,
+ * checks of a client's log
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "nexus-client.h"
+#include "nexus-server.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +49,40 @@ guint nexus_test_count_text      (NexusClient *client,
 /* Every delivered event of @client's log once, in seq order, with no gap. */
 void  nexus_test_assert_log_clean (NexusClient *client);
 
+/* Frames and their members. A frame must be one JSON object; a member
+ * must be there with its type, or the test ends with the frame shown. */
+JsonObject *nexus_test_parse_frame (const char *data,
+                                    gsize       length);
+const char *nexus_test_str         (JsonObject *object,
+                                    const char *member);
+gint64      nexus_test_int         (JsonObject *object,
+                                    const char *member);
+
+/* A real NexusServer on 127.0.0.1, port 0, as a GTest fixture. */
+typedef struct {
+  NexusServerLimits limits;
+  NexusServer      *server;
+  guint             port;
+} NexusTestServer;
+
+/* Changes the default limits before the server starts: the test data of
+ * NEXUS_TEST_ADD_SERVER. */
+typedef void (*NexusTestLimitsFunc) (NexusServerLimits *limits);
+
+void nexus_test_server_setup    (NexusTestServer *fixture,
+                                 gconstpointer    limits_func);
+void nexus_test_server_teardown (NexusTestServer *fixture,
+                                 gconstpointer    data);
+
+/* Limits small enough for a test to reach them. */
+void nexus_test_limits_small    (NexusServerLimits *limits);
+/* No rate limit: a client may send as fast as the server reads. */
+void nexus_test_limits_no_rate  (NexusServerLimits *limits);
+
+#define NEXUS_TEST_ADD_SERVER(path, test_func, limits_func)                 \
+  g_test_add (path, NexusTestServer, (gconstpointer) (limits_func),        \
+              nexus_test_server_setup, test_func, nexus_test_server_teardown)
+
 typedef struct {
   SoupSession             *session;
   SoupWebsocketConnection *ws;
@@ -74,6 +111,10 @@ JsonObject      *nexus_test_client_expect       (NexusTestClient  *client,
                                                  const char       *type);
 void             nexus_test_client_expect_error (NexusTestClient  *client,
                                                  const char       *code);
+/* An error with @code that carries @id, or no id when @id is NULL. */
+void             nexus_test_client_expect_error_id (NexusTestClient  *client,
+                                                    const char       *code,
+                                                    const char       *id);
 void             nexus_test_client_expect_fatal (NexusTestClient  *client,
                                                  const char       *code);
 void             nexus_test_client_wait_closed  (NexusTestClient  *client);
@@ -85,6 +126,35 @@ JsonObject      *nexus_test_client_create       (NexusTestClient  *client,
 JsonObject      *nexus_test_client_join         (NexusTestClient  *client,
                                                  const char       *room,
                                                  const char       *name);
+void             nexus_test_client_send_join    (NexusTestClient  *client,
+                                                 const char       *room,
+                                                 const char       *name);
+/* Resumes @session; returns the welcome. */
+JsonObject      *nexus_test_client_resume       (NexusTestClient  *client,
+                                                 const char       *room,
+                                                 const char       *session,
+                                                 gint64            last_seq);
+void             nexus_test_client_send_resume  (NexusTestClient  *client,
+                                                 const char       *room,
+                                                 const char       *session,
+                                                 gint64            last_seq);
+void             nexus_test_client_send_say     (NexusTestClient  *client,
+                                                 const char       *text,
+                                                 const char       *id);
+/* Says @text; returns the sender's own copy of the message. */
+JsonObject      *nexus_test_client_say          (NexusTestClient  *client,
+                                                 const char       *text,
+                                                 const char       *id);
+/* Drops the frames received so far. */
+void             nexus_test_client_clear        (NexusTestClient  *client);
+
+/* A room with Ada in it; returns Ada's client and the code. */
+NexusTestClient *nexus_test_start_room          (guint             port,
+                                                 char            **code);
+/* Ada's room with Bob in it too; Ada has seen Bob join. */
+NexusTestClient *nexus_test_start_room_with_bob (guint             port,
+                                                 char            **code,
+                                                 NexusTestClient **bob);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NexusTestClient, nexus_test_client_free)
 
@@ -94,5 +164,45 @@ guint nexus_test_http (guint               port,
                        const char         *path,
                        SoupMessageHeaders **response_headers,
                        char              **body);
+
+/* A WebSocket client on a raw socket, for what libsoup's client will not
+ * do: leave pings unanswered, stop reading, send invalid UTF-8, fragments
+ * or half a request. It runs on the main thread and never blocks, so the
+ * server it talks to runs on. Frames it takes are counted, not kept. */
+typedef struct {
+  GSocket    *socket;
+  GByteArray *bytes;       /* received, not yet taken as frames */
+  gboolean    eof;         /* the server's end is gone: EOF or a reset */
+  guint       n_text;      /* whole frames taken, by kind */
+  guint       n_pings;     /* (never answered) */
+  guint       n_close;
+  gushort     close_code;  /* of the first close frame; 0 if it had none */
+} NexusTestRawClient;
+
+/* Connects; a @receive_buffer other than 0 is set before connecting, so
+ * the kernel cannot take much on the test's behalf. */
+NexusTestRawClient *nexus_test_raw_client_new         (guint               port,
+                                                       int                 receive_buffer);
+void                nexus_test_raw_client_free        (NexusTestRawClient *raw);
+/* Sends the bytes as they are (a few KiB at most: the kernel takes them). */
+void                nexus_test_raw_client_send        (NexusTestRawClient *raw,
+                                                       const void         *data,
+                                                       gsize               length);
+/* Sends the upgrade request and waits for the 101 and nothing more. */
+void                nexus_test_raw_client_upgrade     (NexusTestRawClient *raw);
+/* One masked frame (the key 0, so the payload goes as it is); @head is its
+ * first byte: FIN and the opcode. */
+void                nexus_test_raw_client_send_frame  (NexusTestRawClient *raw,
+                                                       guint8              head,
+                                                       const void         *payload,
+                                                       gsize               length);
+/* Reads what the kernel holds now, without waiting, taking whole frames
+ * when @take_frames. Returns TRUE once the connection has ended. */
+gboolean            nexus_test_raw_client_read        (NexusTestRawClient *raw,
+                                                       gboolean            take_frames);
+/* Reads and takes frames until a close frame or the end. */
+void                nexus_test_raw_client_wait_closed (NexusTestRawClient *raw);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NexusTestRawClient, nexus_test_raw_client_free)
 
 G_END_DECLS

@@ -13,36 +13,7 @@
 #include "nexus-server.h"
 #include "nexus-test-utils.h"
 
-typedef struct {
-  NexusServerLimits limits;
-  NexusServer      *server;
-  guint             port;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  nexus_server_limits_init_default (&fixture->limits);
-  /* Unlimited: a raw client fills the history quickly. */
-  if (GPOINTER_TO_INT (data))
-    fixture->limits.rate = 0;
-  fixture->server = nexus_server_new (&fixture->limits);
-  g_assert_true (nexus_server_listen (fixture->server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
-  g_assert_no_error (error);
-  fixture->port = nexus_server_get_port (fixture->server);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_object (&fixture->server);
-  /* Let closing connections finish before the next test. */
-  nexus_test_spin (50);
-}
+typedef NexusTestServer Fixture;
 
 static NexusClient *
 create_room (Fixture    *fixture,
@@ -403,15 +374,15 @@ test_host_closes (Fixture       *fixture,
 {
   g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
   g_autoptr(NexusClient) bob = join_room (fixture, nexus_client_get_room (ada), "Bob");
-  g_autoptr(GAsyncResult) shutdown = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
   nexus_client_say (ada, "goodbye");
   WAIT_UNTIL (count_text (bob, "goodbye") == 1);
 
-  nexus_server_shutdown_async (fixture->server, NULL, nexus_test_async_result_cb, &shutdown);
+  nexus_server_shutdown_async (fixture->server, NULL, nexus_test_async_result_cb, &result);
   WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_ENDED);
-  WAIT_UNTIL (shutdown != NULL);
-  g_assert_true (nexus_server_shutdown_finish (fixture->server, shutdown, NULL));
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (nexus_server_shutdown_finish (fixture->server, result, NULL));
   g_assert_cmpint (nexus_client_get_end_reason (bob), ==, NEXUS_CLIENT_END_HOST_CLOSED);
   g_assert_cmpstr (nexus_client_get_error_message (bob), ==, "The host closed the room.");
   /* The log stays readable. */
@@ -769,16 +740,13 @@ main (int   argc,
   g_test_add_func ("/client/frames", test_frames);
   g_test_add_func ("/client/gap-frames", test_gap_frames);
   g_test_add_func ("/client/resume-with-gap", test_resume_with_gap);
-  g_test_add ("/client/create-join-say", Fixture, NULL,
-              fixture_setup, test_create_join_say, fixture_teardown);
-  g_test_add ("/client/history", Fixture, NULL, fixture_setup, test_history, fixture_teardown);
-  g_test_add ("/client/long-history", Fixture, GINT_TO_POINTER (TRUE),
-              fixture_setup, test_long_history, fixture_teardown);
-  g_test_add ("/client/refusals", Fixture, NULL, fixture_setup, test_refusals, fixture_teardown);
-  g_test_add ("/client/drop-and-resume", Fixture, NULL,
-              fixture_setup, test_drop_and_resume, fixture_teardown);
-  g_test_add ("/client/host-closes", Fixture, NULL,
-              fixture_setup, test_host_closes, fixture_teardown);
+  NEXUS_TEST_ADD_SERVER ("/client/create-join-say", test_create_join_say, NULL);
+  NEXUS_TEST_ADD_SERVER ("/client/history", test_history, NULL);
+  /* Unlimited: a raw client fills the history quickly. */
+  NEXUS_TEST_ADD_SERVER ("/client/long-history", test_long_history, nexus_test_limits_no_rate);
+  NEXUS_TEST_ADD_SERVER ("/client/refusals", test_refusals, NULL);
+  NEXUS_TEST_ADD_SERVER ("/client/drop-and-resume", test_drop_and_resume, NULL);
+  NEXUS_TEST_ADD_SERVER ("/client/host-closes", test_host_closes, NULL);
 
   return g_test_run ();
 }

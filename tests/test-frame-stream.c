@@ -128,6 +128,22 @@ parse_frame (GByteArray  *bytes,
   return length;
 }
 
+/* The frame at @offset must be @opcode with @expected as its payload. */
+static void
+expect_frame (GByteArray *bytes,
+              gsize      *offset,
+              guint8      opcode,
+              const char *expected,
+              gsize       expected_length)
+{
+  const char *payload;
+  guint8 got;
+  gsize length = parse_frame (bytes, offset, &got, &payload);
+
+  g_assert_cmpuint (got, ==, opcode);
+  g_assert_cmpmem (payload, length, expected, expected_length);
+}
+
 static void
 test_gathered_into_one_write (Pair          *pair,
                               gconstpointer  data)
@@ -155,12 +171,8 @@ test_gathered_into_one_write (Pair          *pair,
   for (guint i = 0; i < 100; i++)
     {
       g_autofree char *expected = g_strdup_printf ("{\"type\":\"message\",\"n\":%u}", i);
-      const char *payload;
-      guint8 opcode;
-      gsize length = parse_frame (bytes, &offset, &opcode, &payload);
 
-      g_assert_cmpuint (opcode, ==, 0x1);
-      g_assert_cmpmem (payload, length, expected, strlen (expected));
+      expect_frame (bytes, &offset, 0x1, expected, strlen (expected));
     }
   g_assert_cmpuint (offset, ==, bytes->len);
 }
@@ -220,9 +232,7 @@ test_control_frames_stay_whole (Pair          *pair,
   static const guint8 ping[] = { 0x89, 0x04, 'p', 'i', 'n', 'g' };
   g_autoptr(GByteArray) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  const char *payload;
-  guint8 opcode;
-  gsize offset = 0, length;
+  gsize offset = 0;
   gssize written;
 
   g_assert_true (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (pair->output)));
@@ -237,17 +247,10 @@ test_control_frames_stay_whole (Pair          *pair,
   pair_wait_written (pair);
 
   bytes = pair_read_all (pair);
-  length = parse_frame (bytes, &offset, &opcode, &payload);
-  g_assert_cmpuint (opcode, ==, 0x1);
-  g_assert_cmpmem (payload, length, "first", 5);
-  length = parse_frame (bytes, &offset, &opcode, &payload);
-  g_assert_cmpuint (opcode, ==, 0x9);
-  g_assert_cmpmem (payload, length, "ping", 4);
-  length = parse_frame (bytes, &offset, &opcode, &payload);
-  g_assert_cmpuint (opcode, ==, 0x1);
-  g_assert_cmpmem (payload, length, "second", 6);
-  g_assert_cmpuint (parse_frame (bytes, &offset, &opcode, &payload), ==, 0);
-  g_assert_cmpuint (opcode, ==, 0x9);
+  expect_frame (bytes, &offset, 0x1, "first", 5);
+  expect_frame (bytes, &offset, 0x9, "ping", 4);
+  expect_frame (bytes, &offset, 0x1, "second", 6);
+  expect_frame (bytes, &offset, 0x9, "", 0);
   g_assert_cmpuint (offset, ==, bytes->len);
 }
 
@@ -266,8 +269,6 @@ test_unread_limit (Pair          *pair,
   char filler[4096], text[100];
   gsize filled = 0, offset;
   guint accepted = 0;
-  const char *payload;
-  guint8 opcode;
 
   /* The peer stops reading: its socket fills up. */
   memset (filler, 0, sizeof filler);
@@ -300,14 +301,8 @@ test_unread_limit (Pair          *pair,
   bytes = pair_read_while_writing (pair);
   offset = filled;
   for (guint i = 0; i < accepted; i++)
-    {
-      gsize length = parse_frame (bytes, &offset, &opcode, &payload);
-
-      g_assert_cmpuint (opcode, ==, 0x1);
-      g_assert_cmpmem (payload, length, text, sizeof text);
-    }
-  g_assert_cmpuint (parse_frame (bytes, &offset, &opcode, &payload), ==, 4);
-  g_assert_cmpuint (opcode, ==, 0x9);
+    expect_frame (bytes, &offset, 0x1, text, sizeof text);
+  expect_frame (bytes, &offset, 0x9, "ping", 4);
   g_assert_cmpuint (offset, ==, bytes->len);
 
   g_assert_true (g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (pair->output)));
@@ -323,9 +318,7 @@ test_close_writes_what_is_queued (Pair          *pair,
                                   gconstpointer  data)
 {
   g_autoptr(GByteArray) bytes = NULL;
-  const char *payload;
-  guint8 opcode;
-  gsize offset = 0, length;
+  gsize offset = 0;
   char byte;
 
   g_assert_true (nexus_frame_output_stream_send_text (pair->output, "bye", 3));
@@ -333,8 +326,7 @@ test_close_writes_what_is_queued (Pair          *pair,
   g_assert_true (nexus_frame_output_stream_send_text (pair->output, "late", 4));
 
   bytes = pair_read_all (pair);
-  length = parse_frame (bytes, &offset, &opcode, &payload);
-  g_assert_cmpmem (payload, length, "bye", 3);
+  expect_frame (bytes, &offset, 0x1, "bye", 3);
   g_assert_cmpuint (offset, ==, bytes->len);
   /* The peer sees the end of the stream. */
   g_socket_set_blocking (pair->theirs, TRUE);
@@ -445,30 +437,25 @@ test_input_bounds_fragments (Pair          *pair,
   g_assert_false (pass_frame (pair, client_frame (0x00, 500)));      /* 16500: refused */
 }
 
+/* A test on a fresh pair whose unread limit is @limit, or the default for 0. */
+#define PAIR_ADD(path, func, limit) \
+  g_test_add (path, Pair, GSIZE_TO_POINTER (limit), pair_setup, func, pair_teardown)
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/frame-stream/gathered-into-one-write", Pair, NULL,
-              pair_setup, test_gathered_into_one_write, pair_teardown);
-  g_test_add ("/frame-stream/quiet-frame-goes-at-once", Pair, NULL,
-              pair_setup, test_quiet_frame_goes_at_once, pair_teardown);
-  g_test_add ("/frame-stream/frame-lengths", Pair, NULL,
-              pair_setup, test_frame_lengths, pair_teardown);
-  g_test_add ("/frame-stream/control-frames-stay-whole", Pair, NULL,
-              pair_setup, test_control_frames_stay_whole, pair_teardown);
-  g_test_add ("/frame-stream/unread-limit", Pair, GSIZE_TO_POINTER (1024),
-              pair_setup, test_unread_limit, pair_teardown);
-  g_test_add ("/frame-stream/close-writes-what-is-queued", Pair, NULL,
-              pair_setup, test_close_writes_what_is_queued, pair_teardown);
-  g_test_add ("/frame-stream/peer-gone", Pair, NULL,
-              pair_setup, test_peer_gone, pair_teardown);
-  g_test_add ("/frame-stream/input-passes-through", Pair, NULL,
-              pair_setup, test_input_passes_through, pair_teardown);
-  g_test_add ("/frame-stream/input-bounds-fragments", Pair, NULL,
-              pair_setup, test_input_bounds_fragments, pair_teardown);
+  PAIR_ADD ("/frame-stream/gathered-into-one-write", test_gathered_into_one_write, 0);
+  PAIR_ADD ("/frame-stream/quiet-frame-goes-at-once", test_quiet_frame_goes_at_once, 0);
+  PAIR_ADD ("/frame-stream/frame-lengths", test_frame_lengths, 0);
+  PAIR_ADD ("/frame-stream/control-frames-stay-whole", test_control_frames_stay_whole, 0);
+  PAIR_ADD ("/frame-stream/unread-limit", test_unread_limit, 1024);
+  PAIR_ADD ("/frame-stream/close-writes-what-is-queued", test_close_writes_what_is_queued, 0);
+  PAIR_ADD ("/frame-stream/peer-gone", test_peer_gone, 0);
+  PAIR_ADD ("/frame-stream/input-passes-through", test_input_passes_through, 0);
+  PAIR_ADD ("/frame-stream/input-bounds-fragments", test_input_bounds_fragments, 0);
 
   return g_test_run ();
 }

@@ -62,15 +62,6 @@ spawn_headless (const char * const *extra,
 }
 
 static void
-on_wait_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_assert_true (g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 test_serve_and_sigterm (void)
 {
   const char *args[] = { "--port", "0", "--bind", "127.0.0.1", NULL };
@@ -80,7 +71,7 @@ test_serve_and_sigterm (void)
   g_autoptr(JsonObject) welcome = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *page = NULL;
-  gboolean exited = FALSE;
+  g_autoptr(GAsyncResult) exited = NULL;
   guint port = 0;
 
   process = spawn_headless (args, &port, lines);
@@ -93,13 +84,14 @@ test_serve_and_sigterm (void)
   g_assert_cmpuint (nexus_test_http (port, "GET", "/", NULL, &page), ==, 200);
   ada = nexus_test_client_new (port, NULL);
   welcome = nexus_test_client_create (ada, "Ada");
-  g_assert_cmpuint (strlen (json_object_get_string_member (welcome, "room")), ==, 6);
+  g_assert_cmpuint (strlen (nexus_test_str (welcome, "room")), ==, 6);
 
   g_subprocess_send_signal (process, SIGTERM);
   nexus_test_client_wait_closed (ada);
   g_assert_cmpuint (ada->close_code, ==, 1001);
-  g_subprocess_wait_async (process, NULL, on_wait_done, &exited);
-  WAIT_UNTIL (exited);
+  g_subprocess_wait_async (process, NULL, nexus_test_async_result_cb, &exited);
+  WAIT_UNTIL (exited != NULL);
+  g_assert_true (g_subprocess_wait_finish (process, exited, NULL));
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
@@ -142,10 +134,8 @@ test_sigusr1_drops_connections (void)
   g_assert_cmpuint (ada->close_code, ==, 0);
 
   again = nexus_test_client_new (port, NULL);
-  nexus_test_client_sendf (again, "{\"type\":\"resume\",\"room\":\"%s\",\"session\":\"%s\",\"last_seq\":1}",
-                           json_object_get_string_member (welcome, "room"),
-                           json_object_get_string_member (welcome, "session"));
-  resumed = nexus_test_client_expect (again, "welcome");
+  resumed = nexus_test_client_resume (again, nexus_test_str (welcome, "room"),
+                                      nexus_test_str (welcome, "session"), 1);
   g_assert_true (json_object_get_boolean_member (resumed, "resumed"));
 
   g_subprocess_send_signal (process, SIGTERM);

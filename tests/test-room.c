@@ -11,6 +11,22 @@
 
 #include "nexus-room.h"
 
+/* @count messages of @text from @member, with ids @id_prefix0, @id_prefix1… */
+static void
+append_messages (NexusRoom   *room,
+                 NexusMember *member,
+                 const char  *text,
+                 const char  *id_prefix,
+                 int          count)
+{
+  for (int i = 0; i < count; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s%d", id_prefix, i);
+
+      nexus_room_append_message (room, member, text, id);
+    }
+}
+
 static void
 test_seq_and_members (void)
 {
@@ -82,12 +98,7 @@ test_history_bound (void)
   g_autoptr(GPtrArray) beyond = NULL;
   gboolean gap;
 
-  for (int i = 0; i < 20; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("m%d", i);
-
-      nexus_room_append_message (room, ada, "x", id);
-    }
+  append_messages (room, ada, "x", "m", 20);
   g_assert_cmpint (nexus_room_get_last_seq (room), ==, 21);
   g_assert_cmpuint (nexus_room_get_history_length (room), ==, 5);
 
@@ -157,12 +168,7 @@ test_dedupe (void)
 
   /* After it has left the bounded history, only id → seq and its time are
    * kept: the same frame is made again from them. */
-  for (int i = 0; i < 10; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("n%d", i);
-
-      nexus_room_append_message (room, bob, "more", id);
-    }
+  append_messages (room, bob, "more", "n", 10);
   made_again = replay (room, ada, "m1", "one");
   g_assert_cmpstr (json_object_get_string_member (made_again, "type"), ==, "message");
   g_assert_cmpstr (json_object_get_string_member (made_again, "text"), ==, "one");
@@ -213,12 +219,7 @@ test_dedupe_bound (void)
   NexusRoom *room = nexus_room_new ("K7QX3M", 3, 1024 * 1024);
   NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
 
-  for (int i = 0; i < NEXUS_ROOM_DEDUPE_LIMIT + 10; i++)
-    {
-      g_autofree char *id = g_strdup_printf ("m%d", i);
-
-      nexus_room_append_message (room, ada, "x", id);
-    }
+  append_messages (room, ada, "x", "m", NEXUS_ROOM_DEDUPE_LIMIT + 10);
   /* Only the newest ids are remembered, so memory stays bounded. */
   g_assert_false (nexus_room_has_said (room, ada, "m0"));
   g_assert_false (nexus_room_has_said (room, ada, "m9"));

@@ -65,13 +65,6 @@ struct _Soak {
 
 static void soak_client_connect (SoakClient *client);
 
-static const char *
-str (JsonObject *object,
-     const char *member)
-{
-  return json_object_has_member (object, member) ? json_object_get_string_member (object, member) : NULL;
-}
-
 static void
 soak_client_send_say (SoakClient *client,
                       const char *id)
@@ -94,17 +87,17 @@ soak_client_take_event (SoakClient *client,
                         JsonObject *event)
 {
   Soak *soak = client->soak;
-  const char *type = str (event, "type");
-  gint64 seq = json_object_get_int_member (event, "seq");
+  const char *type = nexus_test_str (event, "type");
+  gint64 seq = nexus_test_int (event, "seq");
 
   if (seq <= client->last_seq)
     {
       /* The only repeat allowed: the server replaying our own message
        * because we sent its id again after a cut. */
-      if (g_strcmp0 (type, "message") != 0 || g_strcmp0 (str (event, "name"), client->name) != 0)
+      if (g_strcmp0 (type, "message") != 0 || g_strcmp0 (nexus_test_str (event, "name"), client->name) != 0)
         soak->duplicates++;
       else
-        g_hash_table_remove (client->outbox, str (event, "id"));
+        g_hash_table_remove (client->outbox, nexus_test_str (event, "id"));
       return;
     }
   if (client->last_seq != 0 && seq != client->last_seq + 1)
@@ -115,15 +108,16 @@ soak_client_take_event (SoakClient *client,
     soak->lefts++;
   if (g_strcmp0 (type, "message") == 0)
     {
-      g_autofree char *key = g_strdup_printf ("%s/%s", str (event, "name"), str (event, "id"));
+      g_autofree char *key = g_strdup_printf ("%s/%s", nexus_test_str (event, "name"),
+                                              nexus_test_str (event, "id"));
       gpointer known = g_hash_table_lookup (soak->delivered, key);
 
       if (known != NULL && GPOINTER_TO_SIZE (known) != (gsize) seq)
         soak->double_deliveries++;
       else if (known == NULL)
         g_hash_table_insert (soak->delivered, g_steal_pointer (&key), GSIZE_TO_POINTER ((gsize) seq));
-      if (g_strcmp0 (str (event, "name"), client->name) == 0)
-        g_hash_table_remove (client->outbox, str (event, "id"));
+      if (g_strcmp0 (nexus_test_str (event, "name"), client->name) == 0)
+        g_hash_table_remove (client->outbox, nexus_test_str (event, "id"));
     }
 }
 
@@ -133,15 +127,10 @@ on_client_message (SoupWebsocketConnection *ws,
                    GBytes                  *message,
                    SoakClient              *client)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize length;
   const char *data = g_bytes_get_data (message, &length);
-  JsonObject *frame;
-  const char *frame_type;
-
-  g_assert_true (json_parser_load_from_data (parser, data, (gssize) length, NULL));
-  frame = json_node_get_object (json_parser_get_root (parser));
-  frame_type = str (frame, "type");
+  g_autoptr(JsonObject) frame = nexus_test_parse_frame (data, length);
+  const char *frame_type = nexus_test_str (frame, "type");
 
   if (g_strcmp0 (frame_type, "welcome") == 0)
     {
@@ -150,17 +139,17 @@ on_client_message (SoupWebsocketConnection *ws,
       if (json_object_has_member (frame, "gap"))
         client->soak->gap_welcomes++;
       if (client->session == NULL)
-        client->session = g_strdup (str (frame, "session"));
+        client->session = g_strdup (nexus_test_str (frame, "session"));
       if (client->soak->room == NULL)
-        client->soak->room = g_strdup (str (frame, "room"));
+        client->soak->room = g_strdup (nexus_test_str (frame, "room"));
       for (guint i = 0; i < json_array_get_length (history); i++)
         {
           JsonObject *event = json_array_get_object_element (history, i);
 
           /* A first join starts at one's own joined. */
-          if (client->first_seq == 0 && g_strcmp0 (str (event, "name"), client->name) == 0
-              && g_strcmp0 (str (event, "type"), "joined") == 0)
-            client->first_seq = client->last_seq = json_object_get_int_member (event, "seq");
+          if (client->first_seq == 0 && g_strcmp0 (nexus_test_str (event, "name"), client->name) == 0
+              && g_strcmp0 (nexus_test_str (event, "type"), "joined") == 0)
+            client->first_seq = client->last_seq = nexus_test_int (event, "seq");
           else if (client->first_seq != 0)
             soak_client_take_event (client, event);
         }
@@ -175,10 +164,11 @@ on_client_message (SoupWebsocketConnection *ws,
     {
       /* A refused say stays in the outbox and goes again after a resume
        * or at the end; anything else is a failure of the soak. */
-      if (g_strcmp0 (str (frame, "code"), "rate-limited") == 0)
+      if (g_strcmp0 (nexus_test_str (frame, "code"), "rate-limited") == 0)
         client->soak->rate_limited++;
       else
-        g_error ("%s got error %s: %s", client->name, str (frame, "code"), str (frame, "message"));
+        g_error ("%s got error %s: %s", client->name, nexus_test_str (frame, "code"),
+                 nexus_test_str (frame, "message"));
     }
   else if (g_strcmp0 (frame_type, "typing") != 0)
     soak_client_take_event (client, frame);
