@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nexus-protocol.h"
+#include "nexus-server-frame.h"
 
 static void
 test_names (void)

@@ -460,3 +460,30 @@ nexus_json_append_string (GString    *out,
   g_string_append_len (out, run, p - run);
   g_string_append_c (out, '"');
 }
+
+GString *
+nexus_json_object_begin (const char *type)
+{
+  GString *out = g_string_sized_new (64);
+
+  g_string_append (out, "{\"type\":");
+  nexus_json_append_string (out, type);
+  return out;
+}
+
+/* @member is written as it is: a name of ours, never a peer's. */
+void
+nexus_json_object_add_string (GString    *out,
+                              const char *member,
+                              const char *value)
+{
+  g_string_append_printf (out, ",\"%s\":", member);
+  nexus_json_append_string (out, value);
+}
+
+char *
+nexus_json_object_end (GString *out)
+{
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}

@@ -44,4 +44,11 @@ void     nexus_json_members_clear  (NexusJsonMember    *members,
 void     nexus_json_append_string  (GString            *out,
                                     const char         *utf8);
 
+/* A frame, written as {"type":TYPE,"member":"value",…}. */
+GString *nexus_json_object_begin      (const char *type);
+void     nexus_json_object_add_string (GString    *out,
+                                       const char *member,
+                                       const char *value);
+char    *nexus_json_object_end        (GString    *out);
+
 G_END_DECLS

@@ -351,50 +351,24 @@ nexus_client_frame_clear (NexusClientFrame *frame)
 
 /* Encoding */
 
-static GString *
-frame_begin (const char *type)
-{
-  GString *out = g_string_sized_new (64);
-
-  g_string_append (out, "{\"type\":");
-  nexus_json_append_string (out, type);
-  return out;
-}
-
-static void
-frame_add_string (GString    *out,
-                  const char *member,
-                  const char *value)
-{
-  g_string_append_printf (out, ",\"%s\":", member);
-  nexus_json_append_string (out, value);
-}
-
-static char *
-frame_end (GString *out)
-{
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 char *
 nexus_frame_encode_create (const char *name)
 {
-  GString *out = frame_begin ("create");
+  GString *out = nexus_json_object_begin ("create");
 
-  frame_add_string (out, "name", name);
-  return frame_end (out);
+  nexus_json_object_add_string (out, "name", name);
+  return nexus_json_object_end (out);
 }
 
 char *
 nexus_frame_encode_join (const char *room,
                          const char *name)
 {
-  GString *out = frame_begin ("join");
+  GString *out = nexus_json_object_begin ("join");
 
-  frame_add_string (out, "room", room);
-  frame_add_string (out, "name", name);
-  return frame_end (out);
+  nexus_json_object_add_string (out, "room", room);
+  nexus_json_object_add_string (out, "name", name);
+  return nexus_json_object_end (out);
 }
 
 char *
@@ -402,124 +376,29 @@ nexus_frame_encode_resume (const char *room,
                            const char *session,
                            gint64      last_seq)
 {
-  GString *out = frame_begin ("resume");
+  GString *out = nexus_json_object_begin ("resume");
 
-  frame_add_string (out, "room", room);
-  frame_add_string (out, "session", session);
+  nexus_json_object_add_string (out, "room", room);
+  nexus_json_object_add_string (out, "session", session);
   g_string_append_printf (out, ",\"last_seq\":%" G_GINT64_FORMAT, last_seq);
-  return frame_end (out);
+  return nexus_json_object_end (out);
 }
 
 char *
 nexus_frame_encode_say (const char *text,
                         const char *id)
 {
-  GString *out = frame_begin ("say");
+  GString *out = nexus_json_object_begin ("say");
 
-  frame_add_string (out, "text", text);
-  frame_add_string (out, "id", id);
-  return frame_end (out);
+  nexus_json_object_add_string (out, "text", text);
+  nexus_json_object_add_string (out, "id", id);
+  return nexus_json_object_end (out);
 }
 
 char *
 nexus_frame_encode_simple (const char *type)
 {
-  return frame_end (frame_begin (type));
-}
-
-char *
-nexus_frame_encode_error (NexusErrorCode  code,
-                          const char     *message,
-                          const char     *id)
-{
-  GString *out = frame_begin ("error");
-
-  frame_add_string (out, "code", nexus_error_code_to_string (code));
-  frame_add_string (out, "message", message);
-  if (id != NULL)
-    frame_add_string (out, "id", id);
-  return frame_end (out);
-}
-
-char *
-nexus_frame_encode_typing_from (const char *name)
-{
-  GString *out = frame_begin ("typing");
-
-  frame_add_string (out, "name", name);
-  return frame_end (out);
-}
-
-static const char * const wire_event_names[] = {
-  [NEXUS_WIRE_EVENT_MESSAGE] = "message",
-  [NEXUS_WIRE_EVENT_JOINED] = "joined",
-  [NEXUS_WIRE_EVENT_LEFT] = "left",
-};
-
-GString *
-nexus_frame_encode_event (NexusWireEvent  kind,
-                          gint64          seq,
-                          gint64          real_time,
-                          const char     *name,
-                          const char     *text,
-                          const char     *id)
-{
-  g_autofree char *ts = nexus_timestamp_format (real_time);
-  GString *out;
-
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (wire_event_names), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_MESSAGE || (text != NULL && id != NULL), NULL);
-
-  out = g_string_sized_new (96 + (text != NULL ? strlen (text) : 0));
-  g_string_append_printf (out, "{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"%s\"",
-                          wire_event_names[kind], seq, ts);
-  frame_add_string (out, "name", name);
-  if (kind == NEXUS_WIRE_EVENT_MESSAGE)
-    {
-      frame_add_string (out, "text", text);
-      frame_add_string (out, "id", id);
-    }
-  g_string_append_c (out, '}');
-  return out;
-}
-
-GString *
-nexus_frame_encode_welcome (const NexusWelcome *welcome)
-{
-  gsize size = 256;
-  GString *out;
-
-  g_return_val_if_fail (welcome != NULL, NULL);
-
-  for (guint i = 0; i < welcome->n_history; i++)
-    size += welcome->history_lengths[i] + 1;
-  out = g_string_sized_new (size);
-
-  g_string_append (out, "{\"type\":\"welcome\"");
-  frame_add_string (out, "room", welcome->room);
-  frame_add_string (out, "name", welcome->name);
-  frame_add_string (out, "session", welcome->session);
-  g_string_append (out, ",\"members\":[");
-  for (guint i = 0; i < welcome->n_members; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      nexus_json_append_string (out, welcome->members[i]);
-    }
-  g_string_append (out, "],\"history\":[");
-  for (guint i = 0; i < welcome->n_history; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_len (out, welcome->history[i], (gssize) welcome->history_lengths[i]);
-    }
-  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"resumed\":%s",
-                          welcome->last_seq, welcome->resumed ? "true" : "false");
-  if (welcome->gap)
-    g_string_append (out, ",\"gap\":true");
-  g_string_append_c (out, '}');
-  return out;
+  return nexus_json_object_end (nexus_json_object_begin (type));
 }
 
 char *

@@ -17,6 +17,7 @@
 #include "nexus-code.h"
 #include "nexus-protocol.h"
 #include "nexus-room.h"
+#include "nexus-server-frame.h"
 
 /* The room's event types are the protocol's event kinds. */
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_MESSAGE == (int) NEXUS_WIRE_EVENT_MESSAGE);

@@ -1,5 +1,9 @@
 /* nexus-server-frame.c: server → client frames of PROTOCOL.md, as C
  *
+ * Both ways: the server encodes them (by hand, once per event, in one
+ * pass), the desktop client parses them (strictly checked first, then
+ * json-glib).
+ *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -294,4 +298,101 @@ nexus_server_frame_clear (NexusServerFrame *frame)
   event_clear (&frame->event);
   g_clear_pointer (&frame->message, g_free);
   g_clear_pointer (&frame->id, g_free);
+}
+
+/* Encoding */
+
+char *
+nexus_frame_encode_error (NexusErrorCode  code,
+                          const char     *message,
+                          const char     *id)
+{
+  GString *out = nexus_json_object_begin ("error");
+
+  nexus_json_object_add_string (out, "code", nexus_error_code_to_string (code));
+  nexus_json_object_add_string (out, "message", message);
+  if (id != NULL)
+    nexus_json_object_add_string (out, "id", id);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_typing_from (const char *name)
+{
+  GString *out = nexus_json_object_begin ("typing");
+
+  nexus_json_object_add_string (out, "name", name);
+  return nexus_json_object_end (out);
+}
+
+static const char * const wire_event_names[] = {
+  [NEXUS_WIRE_EVENT_MESSAGE] = "message",
+  [NEXUS_WIRE_EVENT_JOINED] = "joined",
+  [NEXUS_WIRE_EVENT_LEFT] = "left",
+};
+
+GString *
+nexus_frame_encode_event (NexusWireEvent  kind,
+                          gint64          seq,
+                          gint64          real_time,
+                          const char     *name,
+                          const char     *text,
+                          const char     *id)
+{
+  g_autofree char *ts = nexus_timestamp_format (real_time);
+  GString *out;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (wire_event_names), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_MESSAGE || (text != NULL && id != NULL), NULL);
+
+  out = g_string_sized_new (96 + (text != NULL ? strlen (text) : 0));
+  g_string_append_printf (out, "{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"%s\"",
+                          wire_event_names[kind], seq, ts);
+  nexus_json_object_add_string (out, "name", name);
+  if (kind == NEXUS_WIRE_EVENT_MESSAGE)
+    {
+      nexus_json_object_add_string (out, "text", text);
+      nexus_json_object_add_string (out, "id", id);
+    }
+  g_string_append_c (out, '}');
+  return out;
+}
+
+GString *
+nexus_frame_encode_welcome (const NexusWelcome *welcome)
+{
+  gsize size = 256;
+  GString *out;
+
+  g_return_val_if_fail (welcome != NULL, NULL);
+
+  for (guint i = 0; i < welcome->n_history; i++)
+    size += welcome->history_lengths[i] + 1;
+  out = g_string_sized_new (size);
+
+  g_string_append (out, "{\"type\":\"welcome\"");
+  nexus_json_object_add_string (out, "room", welcome->room);
+  nexus_json_object_add_string (out, "name", welcome->name);
+  nexus_json_object_add_string (out, "session", welcome->session);
+  g_string_append (out, ",\"members\":[");
+  for (guint i = 0; i < welcome->n_members; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      nexus_json_append_string (out, welcome->members[i]);
+    }
+  g_string_append (out, "],\"history\":[");
+  for (guint i = 0; i < welcome->n_history; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_len (out, welcome->history[i], (gssize) welcome->history_lengths[i]);
+    }
+  g_string_append_printf (out, "],\"last_seq\":%" G_GINT64_FORMAT ",\"resumed\":%s",
+                          welcome->last_seq, welcome->resumed ? "true" : "false");
+  if (welcome->gap)
+    g_string_append (out, ",\"gap\":true");
+  g_string_append_c (out, '}');
+  return out;
 }

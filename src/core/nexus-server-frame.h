@@ -57,6 +57,42 @@ typedef struct {
   char *id;                     /* may be NULL: set when a `say` was refused */
 } NexusServerFrame;
 
+/* Encoding, for the server. */
+char *nexus_frame_encode_error  (NexusErrorCode code, const char *message, const char *id);
+char *nexus_frame_encode_typing_from (const char *name);
+
+/* The room's events, in the order of the protocol's table. */
+typedef enum {
+  NEXUS_WIRE_EVENT_MESSAGE,
+  NEXUS_WIRE_EVENT_JOINED,
+  NEXUS_WIRE_EVENT_LEFT,
+} NexusWireEvent;
+
+/* @text and @id for a message only; @real_time in µs since the epoch. */
+GString *nexus_frame_encode_event (NexusWireEvent  kind,
+                                   gint64          seq,
+                                   gint64          real_time,
+                                   const char     *name,
+                                   const char     *text,
+                                   const char     *id);
+
+/* A welcome: its history is events already encoded. */
+typedef struct {
+  const char         *room;
+  const char         *name;
+  const char         *session;
+  const char * const *members;          /* in order of joining */
+  guint               n_members;
+  const char * const *history;          /* each an encoded event ... */
+  const gsize        *history_lengths;  /* ... of this many bytes */
+  guint               n_history;
+  gint64              last_seq;
+  gboolean            resumed;
+  gboolean            gap;
+} NexusWelcome;
+
+GString *nexus_frame_encode_welcome (const NexusWelcome *welcome);
+
 /* Parses one text frame from the server. Any bytes are safe here. Returns
  * FALSE, with @frame cleared, when the frame does not follow the protocol:
  * not UTF-8 or not JSON, no known "type", or a member it needs missing or

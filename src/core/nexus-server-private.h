@@ -1,12 +1,12 @@
 /* nexus-server-private.h: what the parts of NexusServer share
  *
  * The server is one object in several files, each one concern:
- *   nexus-server.c          the object, its tick, shutdown, the counts
- *   nexus-server-limits.c   the limits and their command-line flags
- *   nexus-server-listen.c   sockets, accepting, the connection budget
- *   nexus-server-http.c     HTTP routes, the Host check, the upgrade
- *   nexus-server-peer.c     one WebSocket peer: send, fail, drop, tokens
- *   nexus-server-frames.c   a peer's frames: create, join, resume, say …
+ *   nexus-server.c           the object, its tick, shutdown, the counts
+ *   nexus-server-limits.c    the limits and their command-line flags
+ *   nexus-server-listen.c    sockets, accepting, the connection budget
+ *   nexus-server-http.c      HTTP routes, the Host check, the upgrade
+ *   nexus-server-peer.c      one WebSocket peer: send, fail, drop, tokens
+ *   nexus-server-handlers.c  what a peer's frames do: create, join, say …
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,6 +19,7 @@
 #include "nexus-frame-output-stream.h"
 #include "nexus-protocol.h"
 #include "nexus-room.h"
+#include "nexus-server-frame.h"
 #include "nexus-server.h"
 
 G_BEGIN_DECLS
@@ -134,7 +135,7 @@ gboolean      nexus_peer_take_token              (NexusPeer       *peer);
 void          nexus_peer_notice_rate_limited     (NexusPeer       *peer);
 gsize         nexus_peer_get_unread              (NexusPeer       *peer);
 
-/* nexus-server-frames.c */
+/* nexus-server-handlers.c */
 void          _nexus_server_handle_frame         (NexusPeer       *peer,
                                                   int              type,
                                                   const char      *data,

@@ -1,4 +1,4 @@
-/* nexus-server-frames.c: what the server does with each frame a peer sends
+/* nexus-server-handlers.c: what the server does with each frame a peer sends
  *
  * The checks come in the order PROTOCOL.md gives ("Order of checks"):
  * every frame takes a token first; a say is not-joined, then its shape,
