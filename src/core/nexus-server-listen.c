@@ -403,11 +403,11 @@ server_listen_on_address (NexusServer   *self,
   return TRUE;
 }
 
-gboolean
-_nexus_server_listen_on (NexusServer  *self,
-                         const char   *bind_address,
-                         guint         port,
-                         GError      **error)
+static gboolean
+server_listen_on (NexusServer  *self,
+                  const char   *bind_address,
+                  guint         port,
+                  GError      **error)
 {
   g_autoptr(GInetAddress) any4 = NULL;
   g_autoptr(GInetAddress) any6 = NULL;
@@ -466,7 +466,7 @@ nexus_server_listen (NexusServer  *self,
 
   if (port != NEXUS_SERVER_PORT_DEFAULT)
     {
-      if (!_nexus_server_listen_on (self, bind_address, (guint) port, error))
+      if (!server_listen_on (self, bind_address, (guint) port, error))
         {
           _nexus_server_stop_listening (self);
           return FALSE;
@@ -477,7 +477,7 @@ nexus_server_listen (NexusServer  *self,
       for (guint candidate = NEXUS_SERVER_PORT_FIRST; candidate <= NEXUS_SERVER_PORT_LAST; candidate++)
         {
           g_clear_error (&local_error);
-          if (_nexus_server_listen_on (self, bind_address, candidate, &local_error))
+          if (server_listen_on (self, bind_address, candidate, &local_error))
             break;
           /* A half-made listen (IPv4 bound, IPv6 not) must not linger. */
           _nexus_server_stop_listening (self);

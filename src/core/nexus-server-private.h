@@ -86,10 +86,6 @@ GPtrArray    *_nexus_server_list_peers           (NexusServer     *self);
 void          _nexus_server_enforce_unread_budget (NexusServer    *self);
 
 /* nexus-server-listen.c */
-gboolean      _nexus_server_listen_on            (NexusServer     *self,
-                                                  const char      *bind_address,
-                                                  guint            port,
-                                                  GError         **error);
 void          _nexus_server_stop_listening       (NexusServer     *self);
 void          _nexus_server_pending_init         (NexusServer     *self);
 void          _nexus_server_pending_clear        (NexusServer     *self);
