@@ -115,7 +115,7 @@ validate (NexusHomePage *self)
     {
       set_hint (self->name_hint, g_utf8_strlen (name_text, -1) > NEXUS_NAME_MAX_CHARS
                 ? _("A name has at most 32 characters.")
-                : _("A name needs at least one letter, and no control characters."), TRUE);
+                : _("A name needs at least one letter, and no control or invisible characters."), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
     }
   else
