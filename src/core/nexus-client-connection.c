@@ -9,8 +9,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
+#include "nexus-address.h"
 #include "nexus-client-private.h"
 #include "nexus-code.h"
 
@@ -330,17 +330,16 @@ connect_timeout_cb (gpointer user_data)
 void
 _nexus_client_connect (NexusClient *self)
 {
+  g_autofree char *url_host = nexus_address_url_host (self->host);
   g_autofree char *uri = NULL;
   NexusConnectAttempt *attempt;
   SoupMessage *message;
   const char *protocols[] = { NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
-  gboolean ipv6 = strchr (self->host, ':') != NULL;
 
   g_assert (self->connection == NULL);
   connect_attempt_abandon (self);
 
-  uri = g_strdup_printf ("ws://%s%s%s:%u/ws", ipv6 ? "[" : "", self->host, ipv6 ? "]" : "",
-                         self->port);
+  uri = g_strdup_printf ("ws://%s:%u/ws", url_host, self->port);
   message = soup_message_new (SOUP_METHOD_GET, uri);
   if (message == NULL)
     {
