@@ -31,45 +31,47 @@ is_usable_ipv6 (const struct in6_addr *addr)
          && !IN6_IS_ADDR_V4MAPPED (addr);
 }
 
-/* Every address a guest on the LAN could use, IPv4 first, without
- * duplicates; loopback alone when there is no other. */
+static void
+add_address (GPtrArray  *addresses,
+             int         family,
+             const void *address)
+{
+  char text[INET6_ADDRSTRLEN];
+
+  if (inet_ntop (family, address, text, sizeof text) != NULL
+      && !g_ptr_array_find_with_equal_func (addresses, text, g_str_equal, NULL))
+    g_ptr_array_add (addresses, g_strdup (text));
+}
+
+/* Every address on @interfaces (a getifaddrs() list) a guest on the LAN
+ * could use, IPv4 first, without duplicates; loopback alone when there is
+ * no other. */
 GStrv
-nexus_lan_addresses (void)
+nexus_lan_addresses_from (const struct ifaddrs *interfaces)
 {
   g_autoptr(GPtrArray) ipv4 = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) ipv6 = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  struct ifaddrs *list = NULL;
 
-  if (getifaddrs (&list) == 0)
+  for (const struct ifaddrs *ifa = interfaces; ifa != NULL; ifa = ifa->ifa_next)
     {
-      for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+      if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
+        continue;
+
+      if (ifa->ifa_addr->sa_family == AF_INET)
         {
-          char text[INET6_ADDRSTRLEN];
+          const struct sockaddr_in *sin = (gconstpointer) ifa->ifa_addr;
 
-          if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
-            continue;
-
-          if (ifa->ifa_addr->sa_family == AF_INET)
-            {
-              const struct sockaddr_in *sin = (const struct sockaddr_in *) (gpointer) ifa->ifa_addr;
-
-              if (is_usable_ipv4 (&sin->sin_addr)
-                  && inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text) != NULL
-                  && !g_ptr_array_find_with_equal_func (ipv4, text, g_str_equal, NULL))
-                g_ptr_array_add (ipv4, g_strdup (text));
-            }
-          else if (ifa->ifa_addr->sa_family == AF_INET6)
-            {
-              const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) (gpointer) ifa->ifa_addr;
-
-              if (is_usable_ipv6 (&sin6->sin6_addr)
-                  && inet_ntop (AF_INET6, &sin6->sin6_addr, text, sizeof text) != NULL
-                  && !g_ptr_array_find_with_equal_func (ipv6, text, g_str_equal, NULL))
-                g_ptr_array_add (ipv6, g_strdup (text));
-            }
+          if (is_usable_ipv4 (&sin->sin_addr))
+            add_address (ipv4, AF_INET, &sin->sin_addr);
         }
-      freeifaddrs (list);
+      else if (ifa->ifa_addr->sa_family == AF_INET6)
+        {
+          const struct sockaddr_in6 *sin6 = (gconstpointer) ifa->ifa_addr;
+
+          if (is_usable_ipv6 (&sin6->sin6_addr))
+            add_address (ipv6, AF_INET6, &sin6->sin6_addr);
+        }
     }
 
   for (guint i = 0; i < ipv4->len; i++)
@@ -80,6 +82,21 @@ nexus_lan_addresses (void)
     g_strv_builder_add (builder, "127.0.0.1");
 
   return g_strv_builder_end (builder);
+}
+
+/* This host's LAN addresses, as nexus_lan_addresses_from() picks them. */
+GStrv
+nexus_lan_addresses (void)
+{
+  struct ifaddrs *interfaces = NULL;
+  GStrv addresses;
+
+  if (getifaddrs (&interfaces) != 0)
+    interfaces = NULL;
+  addresses = nexus_lan_addresses_from (interfaces);
+  if (interfaces != NULL)
+    freeifaddrs (interfaces);
+  return addresses;
 }
 
 /* NULL, 0.0.0.0 and :: stand for every interface. */

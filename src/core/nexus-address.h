@@ -10,7 +10,10 @@
 
 G_BEGIN_DECLS
 
+struct ifaddrs;
+
 GStrv     nexus_lan_addresses          (void);
+GStrv     nexus_lan_addresses_from     (const struct ifaddrs *interfaces);
 gboolean  nexus_address_is_any         (const char *address);
 GStrv     nexus_address_list_reachable (const char *bind_address);
 char     *nexus_address_url_host       (const char *address);
