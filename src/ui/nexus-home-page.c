@@ -13,6 +13,7 @@
 #include "nexus-code.h"
 #include "nexus-home-page-private.h"
 #include "nexus-protocol.h"
+#include "nexus-ui-utils.h"
 
 struct _NexusHomePage
 {
@@ -86,16 +87,8 @@ set_hint (GtkLabel   *label,
 {
   gtk_label_set_label (label, sentence ? sentence : "");
   gtk_widget_set_visible (GTK_WIDGET (label), sentence != NULL);
-  if (is_error)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-    }
+  nexus_widget_set_css_class (GTK_WIDGET (label), "error", is_error);
+  nexus_widget_set_css_class (GTK_WIDGET (label), "dim-label", !is_error);
 }
 
 /* Checks the form against the protocol's rules, as the person types. */
@@ -109,20 +102,17 @@ validate (NexusHomePage *self)
   const char *name_text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   const char *host = gtk_editable_get_text (GTK_EDITABLE (self->host_row));
   gboolean bare = looks_like_bare_code (trimmed);
+  gboolean name_invalid = name == NULL && *name_text != '\0';
   gboolean invite_ok = FALSE;
 
-  if (name == NULL && *name_text != '\0')
-    {
-      set_hint (self->name_hint, g_utf8_strlen (name_text, -1) > NEXUS_NAME_MAX_CHARS
-                ? _("A name has at most 32 characters.")
-                : _("A name needs at least one letter, and no control or invisible characters."), TRUE);
-      gtk_widget_add_css_class (GTK_WIDGET (self->name_row), "error");
-    }
+  if (name_invalid)
+    set_hint (self->name_hint, g_utf8_strlen (name_text, -1) > NEXUS_NAME_MAX_CHARS
+              ? _("A name has at most 32 characters.")
+              : _("A name needs at least one letter, and no control or invisible characters."),
+              TRUE);
   else
-    {
-      set_hint (self->name_hint, NULL, FALSE);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->name_row), "error");
-    }
+    set_hint (self->name_hint, NULL, FALSE);
+  nexus_widget_set_css_class (GTK_WIDGET (self->name_row), "error", name_invalid);
 
   gtk_widget_set_visible (GTK_WIDGET (self->host_row), bare);
 
@@ -141,10 +131,9 @@ validate (NexusHomePage *self)
   else
     set_hint (self->join_hint, error->message, TRUE);
 
-  if (!invite_ok && gtk_widget_has_css_class (GTK_WIDGET (self->join_hint), "error"))
-    gtk_widget_add_css_class (GTK_WIDGET (self->invite_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->invite_row), "error");
+  nexus_widget_set_css_class (GTK_WIDGET (self->invite_row), "error",
+                              !invite_ok
+                              && gtk_widget_has_css_class (GTK_WIDGET (self->join_hint), "error"));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), name != NULL && !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->join_button),

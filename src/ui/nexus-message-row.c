@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "nexus-message-row-private.h"
+#include "nexus-ui-utils.h"
 
 #define N_NAME_COLOURS 8
 
@@ -97,17 +98,6 @@ format_time (GDateTime *timestamp,
 }
 
 static void
-set_css_class (GtkWidget  *widget,
-               const char *css_class,
-               gboolean    set)
-{
-  if (set)
-    gtk_widget_add_css_class (widget, css_class);
-  else
-    gtk_widget_remove_css_class (widget, css_class);
-}
-
-static void
 update_delivery (NexusMessageRow *self)
 {
   NexusDelivery delivery = nexus_event_get_delivery (self->event);
@@ -118,10 +108,10 @@ update_delivery (NexusMessageRow *self)
   gtk_widget_set_visible (self->retry_button, failed);
   if (sending || failed)
     gtk_label_set_label (self->status, failed ? _("Not sent") : _("Sending…"));
-  set_css_class (GTK_WIDGET (self->status), "error", failed);
-  set_css_class (GTK_WIDGET (self->status), "dim-label", !failed);
-  set_css_class (self->bubble, "sending", sending);
-  set_css_class (self->bubble, "failed", failed);
+  nexus_widget_set_css_class (GTK_WIDGET (self->status), "error", failed);
+  nexus_widget_set_css_class (GTK_WIDGET (self->status), "dim-label", !failed);
+  nexus_widget_set_css_class (self->bubble, "sending", sending);
+  nexus_widget_set_css_class (self->bubble, "failed", failed);
 }
 
 static void
@@ -141,10 +131,7 @@ update_grouping (NexusMessageRow *self)
   gboolean continues = nexus_event_get_continues (self->event);
 
   gtk_widget_set_visible (self->header, !continues);
-  if (continues)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "continues");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "continues");
+  nexus_widget_set_css_class (GTK_WIDGET (self), "continues", continues);
 }
 
 static void
@@ -218,10 +205,7 @@ update (NexusMessageRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->sender), !own);
   gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
   gtk_widget_set_halign (self->header, own ? GTK_ALIGN_END : GTK_ALIGN_START);
-  if (own)
-    gtk_widget_add_css_class (self->bubble, "own");
-  else
-    gtk_widget_remove_css_class (self->bubble, "own");
+  nexus_widget_set_css_class (self->bubble, "own", own);
 
   /* Disabled with the action when the room is over. */
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button),

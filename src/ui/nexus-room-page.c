@@ -12,6 +12,7 @@
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
 #include "nexus-room-page-private.h"
+#include "nexus-ui-utils.h"
 
 #define TYPING_SHOWN_USEC  (4 * G_USEC_PER_SEC)
 /* How close to the end still counts as "at the bottom". */
@@ -235,15 +236,13 @@ update_members (NexusRoomPage *self)
   guint n = nexus_client_get_n_members (self->client);
   const char *own = nexus_client_get_name (self->client);
   g_autofree char *heading = NULL;
-  GtkWidget *child;
 
   /* Translators: the heading of the list of people in the room (title case) */
   heading = g_strdup_printf (ngettext ("%u Member", "%u Members", n), n);
 
   gtk_label_set_label (self->members_heading, heading);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_list))) != NULL)
-    gtk_list_box_remove (self->members_list, child);
+  nexus_list_box_remove_all (self->members_list);
 
   for (guint i = 0; members[i] != NULL; i++)
     {
@@ -315,16 +314,8 @@ update_state (NexusRoomPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), spinning);
   gtk_spinner_set_spinning (self->banner_spinner, spinning);
   gtk_widget_set_visible (self->banner_button, ended);
-  if (ended)
-    {
-      gtk_widget_add_css_class (self->banner, "ended");
-      gtk_widget_set_visible (self->leave_button, FALSE);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->banner, "ended");
-      gtk_widget_set_visible (self->leave_button, TRUE);
-    }
+  nexus_widget_set_css_class (self->banner, "ended", ended);
+  gtk_widget_set_visible (self->leave_button, !ended);
 
   gtk_widget_set_sensitive (self->composer_bar, can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.retry", can_write);

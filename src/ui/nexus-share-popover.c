@@ -13,6 +13,7 @@
 #include "nexus-code.h"
 #include "nexus-qr.h"
 #include "nexus-share-popover-private.h"
+#include "nexus-ui-utils.h"
 
 #define QR_SIZE 220
 
@@ -86,14 +87,12 @@ nexus_share_popover_set_room (NexusSharePopover  *self,
                               const char         *note)
 {
   g_autofree char *grouped = NULL;
-  GtkWidget *child;
 
   g_return_if_fail (NEXUS_IS_SHARE_POPOVER (self));
 
   g_clear_pointer (&self->links, g_strfreev);
   g_clear_object (&self->qr_texture);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->links_box))) != NULL)
-    gtk_list_box_remove (self->links_box, child);
+  nexus_list_box_remove_all (self->links_box);
 
   grouped = code ? nexus_code_format (code) : NULL;
   gtk_label_set_label (self->code_label, grouped ? grouped : "");
