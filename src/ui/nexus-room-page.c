@@ -109,9 +109,11 @@ scroll_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* Follows the newest event again, and shows it. */
 static void
 scroll_to_bottom (NexusRoomPage *self)
 {
+  self->follow = TRUE;
   self->scroll_passes = 3;
   if (self->scroll_tick_id == 0)
     self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->list_view), scroll_tick,
@@ -160,7 +162,6 @@ on_events_changed (NexusRoomPage *self,
 static void
 on_jump_clicked (NexusRoomPage *self)
 {
-  self->follow = TRUE;
   scroll_to_bottom (self);
 }
 
@@ -378,7 +379,6 @@ send_action (GtkWidget  *widget,
     }
 
   gtk_text_buffer_set_text (buffer, "", 0);
-  self->follow = TRUE;
   scroll_to_bottom (self);
 }
 
@@ -622,7 +622,6 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   update_state (self);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer), "", 0);
 
-  self->follow = TRUE;
   scroll_to_bottom (self);
 }
 
