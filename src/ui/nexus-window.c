@@ -106,13 +106,21 @@ stop_hosting (NexusWindow *self)
   self->hosting = FALSE;
 }
 
-/* Leaves for good and shows Home; the host's room closes for everyone. */
+/* Says goodbye properly rather than vanish into the grace period; the
+ * host's room closes for everyone. */
 static void
-leave_room (NexusWindow *self)
+say_goodbye (NexusWindow *self)
 {
   if (self->client != NULL)
     nexus_client_leave (self->client);
   stop_hosting (self);
+}
+
+/* Leaves for good and shows Home. */
+static void
+leave_room (NexusWindow *self)
+{
+  say_goodbye (self);
   nexus_room_page_set_client (self->room_page, NULL, NULL, NULL);
   drop_client (self);
 
@@ -168,14 +176,13 @@ confirm_leave (NexusWindow *self,
   g_autofree char *heading = NULL;
   const char *body = _("Everyone in it is disconnected, and the conversation is gone.");
 
+  self->close_after_leaving = then_close;
   if (!self->hosting || others == 0)
     {
-      self->close_after_leaving = then_close;
       leave_room (self);
       return;
     }
 
-  self->close_after_leaving = then_close;
   heading = g_strdup_printf (ngettext ("Close the room for %u person?",
                                        "Close the room for %u people?", others), others);
 
@@ -463,10 +470,7 @@ nexus_window_close_request (GtkWindow *window)
       return TRUE;
     }
 
-  /* Say goodbye properly rather than vanish into the grace period. */
-  if (self->client != NULL)
-    nexus_client_leave (self->client);
-  stop_hosting (self);
+  say_goodbye (self);
 
   return GTK_WINDOW_CLASS (nexus_window_parent_class)->close_request (window);
 }
