@@ -34,8 +34,8 @@ struct _NexusMessageRow
 
 G_DEFINE_FINAL_TYPE (NexusMessageRow, nexus_message_row, GTK_TYPE_WIDGET)
 
-guint
-nexus_message_row_name_colour (const char *name)
+static guint
+name_colour (const char *name)
 {
   g_autofree char *folded = g_utf8_casefold (name, -1);
   guint32 hash = 5381;
@@ -44,6 +44,25 @@ nexus_message_row_name_colour (const char *name)
   for (const char *p = folded; *p; p++)
     hash = hash * 33 + (guchar) *p;
   return hash % N_NAME_COLOURS;
+}
+
+/* Gives @label the colour of @name, the same wherever the name shows;
+ * NULL takes any such colour away. */
+void
+nexus_message_row_style_name (GtkWidget  *label,
+                              const char *name)
+{
+  guint colour = name != NULL ? name_colour (name) : N_NAME_COLOURS;
+
+  g_return_if_fail (GTK_IS_WIDGET (label));
+
+  for (guint i = 0; i < N_NAME_COLOURS; i++)
+    {
+      char class[24];
+
+      g_snprintf (class, sizeof class, "nexus-name-%u", i);
+      nexus_widget_set_css_class (label, class, i == colour);
+    }
 }
 
 char *
@@ -140,13 +159,7 @@ update (NexusMessageRow *self)
   NexusEvent *event = self->event;
   gboolean own;
 
-  for (guint i = 0; i < N_NAME_COLOURS; i++)
-    {
-      char class[24];
-
-      g_snprintf (class, sizeof class, "nexus-name-%u", i);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->sender), class);
-    }
+  nexus_message_row_style_name (GTK_WIDGET (self->sender), NULL);
 
   if (event == NULL)
     return;
@@ -190,11 +203,8 @@ update (NexusMessageRow *self)
 
   {
     g_autofree char *markup = nexus_message_row_linkify (nexus_event_get_text (event));
-    char class[24];
 
-    g_snprintf (class, sizeof class, "nexus-name-%u",
-                nexus_message_row_name_colour (nexus_event_get_name (event)));
-    gtk_widget_add_css_class (GTK_WIDGET (self->sender), class);
+    nexus_message_row_style_name (GTK_WIDGET (self->sender), nexus_event_get_name (event));
     gtk_label_set_label (self->sender, nexus_event_get_name (event));
     gtk_label_set_markup (self->text, markup);
   }

@@ -22,6 +22,7 @@ void        nexus_message_row_set_event    (NexusMessageRow *self,
 /* Markup for @text with its web links made clickable. */
 char       *nexus_message_row_linkify      (const char      *text);
 /* One of a few colours, always the same for a name. */
-guint       nexus_message_row_name_colour  (const char      *name);
+void        nexus_message_row_style_name   (GtkWidget       *label,
+                                            const char      *name);
 
 G_END_DECLS

@@ -249,11 +249,9 @@ update_members (NexusRoomPage *self)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       GtkWidget *label = gtk_label_new (members[i]);
-      char class[24];
 
-      g_snprintf (class, sizeof class, "nexus-name-%u", nexus_message_row_name_colour (members[i]));
       gtk_widget_add_css_class (label, "nexus-sender");
-      gtk_widget_add_css_class (label, class);
+      nexus_message_row_style_name (label, members[i]);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_box_append (GTK_BOX (box), label);
