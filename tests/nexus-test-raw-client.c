@@ -13,8 +13,9 @@
 #include "nexus-test-utils.h"
 
 NexusTestRawClient *
-nexus_test_raw_client_new (guint port,
-                           int   receive_buffer)
+nexus_test_raw_client_new_full (guint       port,
+                                const char *source,
+                                int         receive_buffer)
 {
   NexusTestRawClient *raw = g_new0 (NexusTestRawClient, 1);
   g_autoptr(GError) error = NULL;
@@ -24,6 +25,14 @@ nexus_test_raw_client_new (guint port,
   raw->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                               &error);
   g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (source, 0);
+
+      g_assert_nonnull (local);
+      g_assert_true (g_socket_bind (raw->socket, local, FALSE, &error));
+      g_assert_no_error (error);
+    }
   if (receive_buffer > 0)
     {
       /* Before connecting, so the window it offers is small from the start. */
@@ -38,6 +47,13 @@ nexus_test_raw_client_new (guint port,
   return raw;
 }
 
+NexusTestRawClient *
+nexus_test_raw_client_new (guint port,
+                           int   receive_buffer)
+{
+  return nexus_test_raw_client_new_full (port, NULL, receive_buffer);
+}
+
 void
 nexus_test_raw_client_free (NexusTestRawClient *raw)
 {
@@ -46,24 +62,86 @@ nexus_test_raw_client_free (NexusTestRawClient *raw)
   g_free (raw);
 }
 
+static gboolean
+on_raw_client_ready (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Wakes the main context whenever the socket is ready for @condition, so a
+ * WAIT_UNTIL on it need not wait for its 10 ms tick. Only while the test
+ * waits: the condition stays true until the test reads or writes. */
+static GSource *
+raw_client_watch (NexusTestRawClient *raw,
+                  GIOCondition        condition)
+{
+  GSource *source = g_socket_create_source (raw->socket, condition, NULL);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (on_raw_client_ready), NULL, NULL);
+  g_source_attach (source, NULL);
+  return source;
+}
+
+static void
+raw_client_unwatch (GSource *source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+raw_client_writable (NexusTestRawClient *raw)
+{
+  return g_socket_condition_check (raw->socket, G_IO_OUT | G_IO_ERR | G_IO_HUP) != 0;
+}
+
+gboolean
+nexus_test_raw_client_try_send (NexusTestRawClient *raw,
+                                const void         *data,
+                                gsize               length)
+{
+  const char *next = data;
+  const char *end = next + length;
+
+  while (next < end)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (raw->socket, next, (gsize) (end - next), NULL, &error);
+      GSource *watch;
+
+      if (n >= 0)
+        {
+          next += n;
+          continue;
+        }
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      /* The kernel's buffer is full: the server may be on this thread. */
+      watch = raw_client_watch (raw, G_IO_OUT);
+      WAIT_UNTIL (raw_client_writable (raw));
+      raw_client_unwatch (watch);
+    }
+  return TRUE;
+}
+
 void
 nexus_test_raw_client_send (NexusTestRawClient *raw,
                             const void         *data,
                             gsize               length)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_assert_cmpint (g_socket_send (raw->socket, data, length, NULL, &error), ==, (gssize) length);
-  g_assert_no_error (error);
+  if (!nexus_test_raw_client_try_send (raw, data, length))
+    g_error ("The server ended the connection while %" G_GSIZE_FORMAT " bytes were sent to it",
+             length);
 }
 
-void
-nexus_test_raw_client_send_frame (NexusTestRawClient *raw,
-                                  guint8              head,
-                                  const void         *payload,
-                                  gsize               length)
+GByteArray *
+nexus_test_raw_frame_new (guint8      head,
+                          const void *payload,
+                          gsize       length)
 {
-  g_autoptr(GByteArray) frame = g_byte_array_sized_new ((guint) length + 14);
+  GByteArray *frame = g_byte_array_sized_new ((guint) length + 14);
   const guint8 zero_key[4] = { 0, };
   guint8 header[10] = { head, };
   gsize header_length = 2;
@@ -87,7 +165,25 @@ nexus_test_raw_client_send_frame (NexusTestRawClient *raw,
   g_byte_array_append (frame, header, (guint) header_length);
   g_byte_array_append (frame, zero_key, sizeof zero_key);
   g_byte_array_append (frame, payload, (guint) length);
+  return frame;
+}
+
+void
+nexus_test_raw_client_send_frame (NexusTestRawClient *raw,
+                                  guint8              head,
+                                  const void         *payload,
+                                  gsize               length)
+{
+  g_autoptr(GByteArray) frame = nexus_test_raw_frame_new (head, payload, length);
+
   nexus_test_raw_client_send (raw, frame->data, frame->len);
+}
+
+void
+nexus_test_raw_client_send_text (NexusTestRawClient *raw,
+                                 const char         *text)
+{
+  nexus_test_raw_client_send_frame (raw, 0x81, text, strlen (text));
 }
 
 /* Takes the whole server frames (unmasked) off the front of the bytes. */
@@ -164,34 +260,6 @@ nexus_test_raw_client_read (NexusTestRawClient *raw,
 }
 
 static gboolean
-on_raw_client_readable (GSocket      *socket,
-                        GIOCondition  condition,
-                        gpointer      user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Wakes the main context whenever the socket has something to read, so a
- * WAIT_UNTIL that reads it need not wait for its 10 ms tick. Only while the
- * test reads: the condition stays true as long as bytes wait unread. */
-static GSource *
-raw_client_watch (NexusTestRawClient *raw)
-{
-  GSource *source = g_socket_create_source (raw->socket, G_IO_IN, NULL);
-
-  g_source_set_callback (source, G_SOURCE_FUNC (on_raw_client_readable), NULL, NULL);
-  g_source_attach (source, NULL);
-  return source;
-}
-
-static void
-raw_client_unwatch (GSource *source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
-static gboolean
 raw_client_headers_read (NexusTestRawClient *raw)
 {
   nexus_test_raw_client_read (raw, FALSE);
@@ -219,7 +287,7 @@ nexus_test_raw_client_upgrade (NexusTestRawClient *raw)
                              "\r\n",
                              g_inet_socket_address_get_port (server));
   nexus_test_raw_client_send (raw, request, strlen (request));
-  watch = raw_client_watch (raw);
+  watch = raw_client_watch (raw, G_IO_IN);
   WAIT_UNTIL (raw_client_headers_read (raw));
   raw_client_unwatch (watch);
   g_assert_false (raw->eof);
@@ -232,8 +300,17 @@ nexus_test_raw_client_upgrade (NexusTestRawClient *raw)
 void
 nexus_test_raw_client_wait_closed (NexusTestRawClient *raw)
 {
-  GSource *watch = raw_client_watch (raw);
+  GSource *watch = raw_client_watch (raw, G_IO_IN);
 
   WAIT_UNTIL (nexus_test_raw_client_read (raw, TRUE) || raw->n_close > 0);
+  raw_client_unwatch (watch);
+}
+
+void
+nexus_test_raw_client_wait_ended (NexusTestRawClient *raw)
+{
+  GSource *watch = raw_client_watch (raw, G_IO_IN);
+
+  WAIT_UNTIL (nexus_test_raw_client_read (raw, FALSE));
   raw_client_unwatch (watch);
 }

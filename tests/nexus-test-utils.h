@@ -180,28 +180,46 @@ typedef struct {
 } NexusTestRawClient;
 
 /* Connects; a @receive_buffer other than 0 is set before connecting, so
- * the kernel cannot take much on the test's behalf. */
+ * the kernel cannot take much on the test's behalf. _full() connects from
+ * @source, an address of this host such as 127.0.0.2, when not NULL. */
 NexusTestRawClient *nexus_test_raw_client_new         (guint               port,
                                                        int                 receive_buffer);
+NexusTestRawClient *nexus_test_raw_client_new_full    (guint               port,
+                                                       const char         *source,
+                                                       int                 receive_buffer);
 void                nexus_test_raw_client_free        (NexusTestRawClient *raw);
-/* Sends the bytes as they are (a few KiB at most: the kernel takes them). */
+/* Sends all the bytes as they are. While the kernel's buffer is full the
+ * main context runs, so a server on this thread reads on; the connection
+ * must not end meanwhile. */
 void                nexus_test_raw_client_send        (NexusTestRawClient *raw,
+                                                       const void         *data,
+                                                       gsize               length);
+/* The same to a server that may end the connection: FALSE once it has. */
+gboolean            nexus_test_raw_client_try_send    (NexusTestRawClient *raw,
                                                        const void         *data,
                                                        gsize               length);
 /* Sends the upgrade request and waits for the 101 and nothing more. */
 void                nexus_test_raw_client_upgrade     (NexusTestRawClient *raw);
 /* One masked frame (the key 0, so the payload goes as it is); @head is its
  * first byte: FIN and the opcode. */
+GByteArray         *nexus_test_raw_frame_new          (guint8              head,
+                                                       const void         *payload,
+                                                       gsize               length);
 void                nexus_test_raw_client_send_frame  (NexusTestRawClient *raw,
                                                        guint8              head,
                                                        const void         *payload,
                                                        gsize               length);
+/* One whole text frame. */
+void                nexus_test_raw_client_send_text   (NexusTestRawClient *raw,
+                                                       const char         *text);
 /* Reads what the kernel holds now, without waiting, taking whole frames
  * when @take_frames. Returns TRUE once the connection has ended. */
 gboolean            nexus_test_raw_client_read        (NexusTestRawClient *raw,
                                                        gboolean            take_frames);
 /* Reads and takes frames until a close frame or the end. */
 void                nexus_test_raw_client_wait_closed (NexusTestRawClient *raw);
+/* Reads until the end of the connection, keeping all the bytes. */
+void                nexus_test_raw_client_wait_ended  (NexusTestRawClient *raw);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NexusTestRawClient, nexus_test_raw_client_free)
 

@@ -290,7 +290,7 @@ test_slow_reader_dropped (NexusTestServer *fixture,
   slow = nexus_test_raw_client_new (fixture->port, 4096);
   nexus_test_raw_client_upgrade (slow);
   join = nexus_frame_encode_join (code, "Slow");
-  nexus_test_raw_client_send_frame (slow, 0x81, join, strlen (join));
+  nexus_test_raw_client_send_text (slow, join);
   joined_ada = nexus_test_client_expect (ada, "joined");
   g_assert_cmpstr (nexus_test_str (joined_ada, "name"), ==, "Slow");
   g_assert_cmpint (nexus_test_int (joined_ada, "seq"), ==, first_seq - 1);
