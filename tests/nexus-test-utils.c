@@ -1,5 +1,5 @@
 /* nexus-test-utils.c: what the tests share: main-loop waiting, a real
- * server on 127.0.0.1, real WebSocket and HTTP clients, a raw-socket client
+ * server on 127.0.0.1, real WebSocket and HTTP clients, the headless binary
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "nexus-protocol.h"
 #include "nexus-test-utils.h"
@@ -518,4 +521,74 @@ nexus_test_http (guint                port,
     *body = g_strndup (g_bytes_get_data (http.body, NULL), g_bytes_get_size (http.body));
   g_bytes_unref (http.body);
   return soup_message_get_status (msg);
+}
+
+static void
+child_setup (gpointer data)
+{
+  rlim_t max_descriptors = GPOINTER_TO_UINT (data);
+
+  if (max_descriptors != 0)
+    {
+      struct rlimit limit = { max_descriptors, max_descriptors };
+
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
+  /* A failed assertion must not leave the child running. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GSubprocess *
+nexus_test_headless_new (const char * const *args,
+                         GSubprocessFlags    flags,
+                         guint               max_descriptors)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("NEXUS_CHAT_BIN");
+  GSubprocess *process;
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, "--headless");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, child_setup,
+                                         GUINT_TO_POINTER (max_descriptors), NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+GSubprocess *
+nexus_test_spawn_headless (const char * const *args,
+                           guint               max_descriptors,
+                           guint              *port,
+                           GPtrArray          *lines)
+{
+  GSubprocess *process = nexus_test_headless_new (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                                  max_descriptors);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);   /* it printed its port before anything else ended */
+      g_test_message ("server: %s", line);
+      if (g_str_has_prefix (line, "listening on port "))
+        {
+          *port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
+          return process;
+        }
+      g_assert_true (g_str_has_prefix (line, "http://"));
+      g_assert_true (g_str_has_suffix (line, "/"));
+      if (lines != NULL)
+        g_ptr_array_add (lines, g_strdup (line));
+    }
 }

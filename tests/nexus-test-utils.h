@@ -1,6 +1,6 @@
 /* nexus-test-utils.h: what the tests share: main-loop waiting, a real
  * server on 127.0.0.1, real WebSocket and HTTP clients, a raw-socket client,
- * checks of a client's log
+ * checks of a client's log, the headless binary
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -164,6 +164,19 @@ guint nexus_test_http (guint               port,
                        const char         *path,
                        SoupMessageHeaders **response_headers,
                        char              **body);
+
+/* Starts `nexus-chat --headless @args` (NEXUS_CHAT_BIN), a child that
+ * ends with the test, a failed one too. @max_descriptors, when not 0, is
+ * its limit of open descriptors, soft and hard. */
+GSubprocess *nexus_test_headless_new   (const char * const *args,
+                                        GSubprocessFlags     flags,
+                                        guint                max_descriptors);
+/* The same, its output read up to its port: the addresses it serves
+ * before that are each added to @lines if not NULL. */
+GSubprocess *nexus_test_spawn_headless (const char * const *args,
+                                        guint                max_descriptors,
+                                        guint               *port,
+                                        GPtrArray           *lines);
 
 /* A WebSocket client on a raw socket, for what libsoup's client will not
  * do: leave pings unanswered, stop reading, send invalid UTF-8, fragments

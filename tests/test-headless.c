@@ -11,56 +11,6 @@
 
 #include "nexus-test-utils.h"
 
-static const char *
-binary (void)
-{
-  const char *path = g_getenv ("NEXUS_CHAT_BIN");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
-/* Starts the server and reads its address lines up to the port line. */
-static GSubprocess *
-spawn_headless (const char * const *extra,
-                guint              *port,
-                GPtrArray          *lines)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  GSubprocess *process;
-
-  g_ptr_array_add (argv, (char *) binary ());
-  g_ptr_array_add (argv, "--headless");
-  for (guint i = 0; extra && extra[i]; i++)
-    g_ptr_array_add (argv, (char *) extra[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);   /* it printed its port before anything else ended */
-      g_test_message ("server: %s", line);
-      if (g_str_has_prefix (line, "listening on port "))
-        {
-          *port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
-          break;
-        }
-      g_assert_true (g_str_has_prefix (line, "http://"));
-      g_assert_true (g_str_has_suffix (line, "/"));
-      if (lines)
-        g_ptr_array_add (lines, g_strdup (line));
-    }
-  return process;
-}
-
 static void
 test_serve_and_sigterm (void)
 {
@@ -74,7 +24,7 @@ test_serve_and_sigterm (void)
   g_autoptr(GAsyncResult) exited = NULL;
   guint port = 0;
 
-  process = spawn_headless (args, &port, lines);
+  process = nexus_test_spawn_headless (args, 0, &port, lines);
   g_assert_cmpuint (port, >, 0);
   /* With --bind, the one address printed is that one. */
   expected = g_strdup_printf ("http://127.0.0.1:%u/", port);
@@ -105,7 +55,7 @@ test_sigint_and_all_interfaces (void)
   g_autoptr(GError) error = NULL;
   guint port = 0;
 
-  process = spawn_headless (args, &port, lines);
+  process = nexus_test_spawn_headless (args, 0, &port, lines);
   /* One line per LAN address (at least loopback when there is none). */
   g_assert_cmpuint (lines->len, >=, 1);
   g_assert_cmpuint (nexus_test_http (port, "GET", "/api/info", NULL, NULL), ==, 200);
@@ -126,7 +76,7 @@ test_sigusr1_drops_connections (void)
   g_autoptr(GError) error = NULL;
   guint port = 0;
 
-  process = spawn_headless (args, &port, NULL);
+  process = nexus_test_spawn_headless (args, 0, &port, NULL);
   ada = nexus_test_client_new (port, NULL);
   welcome = nexus_test_client_create (ada, "Ada");
   g_subprocess_send_signal (process, SIGUSR1);
@@ -143,17 +93,16 @@ test_sigusr1_drops_connections (void)
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
-/* Runs the binary to completion; returns its exit status. */
+/* Runs nexus-chat --headless @args to completion; returns its exit status. */
 static int
-run (const char * const *argv,
+run (const char * const *args,
      char              **out,
      char              **err)
 {
-  g_autoptr(GSubprocess) process = NULL;
+  const GSubprocessFlags pipes = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autoptr(GSubprocess) process = nexus_test_headless_new (args, pipes, 0);
   g_autoptr(GError) error = NULL;
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
@@ -165,9 +114,9 @@ test_version_and_help (void)
   g_autofree char *out = NULL;
   g_autofree char *out2 = NULL;
 
-  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--version", NULL }, &out, NULL), ==, 0);
+  g_assert_cmpint (run ((const char *[]) { "--version", NULL }, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "nexus-chat " PACKAGE_VERSION "\n");
-  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--help-all", NULL }, &out2, NULL), ==, 0);
+  g_assert_cmpint (run ((const char *[]) { "--help-all", NULL }, &out2, NULL), ==, 0);
   for (const char *flag = "--port\0--bind\0--grace-seconds\0--history\0--max-members\0--max-rooms\0"
                           "--max-connections\0--rate\0--burst\0--failed-joins\0";
        *flag; flag += strlen (flag) + 1)
@@ -177,10 +126,10 @@ test_version_and_help (void)
 static void
 test_errors_are_one_line (void)
 {
-  const char *bad_port[] = { binary (), "--headless", "--port", "70000", NULL };
-  const char *bad_bind[] = { binary (), "--headless", "--port", "0", "--bind", "nowhere", NULL };
-  const char *bad_limit[] = { binary (), "--headless", "--history", "0", NULL };
-  const char *bad_flag[] = { binary (), "--headless", "--frobnicate", NULL };
+  const char *bad_port[] = { "--port", "70000", NULL };
+  const char *bad_bind[] = { "--port", "0", "--bind", "nowhere", NULL };
+  const char *bad_limit[] = { "--history", "0", NULL };
+  const char *bad_flag[] = { "--frobnicate", NULL };
   const char * const *cases[] = { bad_port, bad_bind, bad_limit, bad_flag };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -204,10 +153,10 @@ test_port_taken (void)
   g_autofree char *err = NULL;
   guint port = 0;
 
-  first = spawn_headless (args, &port, NULL);
+  first = nexus_test_spawn_headless (args, 0, &port, NULL);
   port_text = g_strdup_printf ("%u", port);
-  g_assert_cmpint (run ((const char *[]) { binary (), "--headless", "--bind", "127.0.0.1",
-                                           "--port", port_text, NULL }, NULL, &err), ==, 1);
+  g_assert_cmpint (run ((const char *[]) { "--bind", "127.0.0.1", "--port", port_text, NULL },
+                        NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "cannot listen"));
   g_subprocess_send_signal (first, SIGTERM);
   g_assert_true (g_subprocess_wait (first, NULL, &error));
