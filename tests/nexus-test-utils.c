@@ -449,19 +449,45 @@ nexus_test_client_say (NexusTestClient *client,
 }
 
 void
+nexus_test_client_say_n (NexusTestClient *client,
+                         guint            count,
+                         const char      *text,
+                         const char      *id_prefix)
+{
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("%s%u", id_prefix, i);
+
+      json_object_unref (nexus_test_client_say (client, text, id));
+    }
+}
+
+void
 nexus_test_client_clear (NexusTestClient *client)
 {
   g_queue_clear_full (&client->frames, (GDestroyNotify) json_object_unref);
 }
 
 NexusTestClient *
-nexus_test_start_room (guint   port,
-                       char  **code)
+nexus_test_start_room_full (guint             port,
+                            JsonObject      **welcome,
+                            NexusTestClient **bob)
 {
   NexusTestClient *ada = nexus_test_client_new (port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(JsonObject) ada_welcome = nexus_test_client_create (ada, "Ada");
 
-  *code = g_strdup (nexus_test_str (welcome, "room"));
+  if (bob != NULL)
+    {
+      g_autoptr(JsonObject) bob_welcome = NULL;
+      g_autoptr(JsonObject) joined = NULL;
+
+      *bob = nexus_test_client_new (port, NULL);
+      bob_welcome = nexus_test_client_join (*bob, nexus_test_str (ada_welcome, "room"), "Bob");
+      joined = nexus_test_client_expect (ada, "joined");
+      g_assert_cmpstr (nexus_test_str (joined, "name"), ==, "Bob");
+    }
+  if (welcome != NULL)
+    *welcome = g_steal_pointer (&ada_welcome);
   return ada;
 }
 
@@ -470,15 +496,46 @@ nexus_test_start_room_with_bob (guint             port,
                                 char            **code,
                                 NexusTestClient **bob)
 {
-  NexusTestClient *ada = nexus_test_start_room (port, code);
   g_autoptr(JsonObject) welcome = NULL;
-  g_autoptr(JsonObject) joined = NULL;
+  NexusTestClient *ada = nexus_test_start_room_full (port, &welcome, bob);
 
-  *bob = nexus_test_client_new (port, NULL);
-  welcome = nexus_test_client_join (*bob, *code, "Bob");
-  joined = nexus_test_client_expect (ada, "joined");
-  g_assert_cmpstr (nexus_test_str (joined, "name"), ==, "Bob");
+  if (code != NULL)
+    *code = g_strdup (nexus_test_str (welcome, "room"));
   return ada;
+}
+
+NexusTestClient *
+nexus_test_start_room (guint   port,
+                       char  **code)
+{
+  return nexus_test_start_room_with_bob (port, code, NULL);
+}
+
+NexusTestClient *
+nexus_test_client_new_resumed (guint        port,
+                               JsonObject  *welcome,
+                               gint64       last_seq,
+                               JsonObject **resumed)
+{
+  NexusTestClient *client = nexus_test_client_new (port, NULL);
+
+  *resumed = nexus_test_client_resume (client, nexus_test_str (welcome, "room"),
+                                       nexus_test_str (welcome, "session"), last_seq);
+  return client;
+}
+
+void
+nexus_test_assert_quiet (guint            msec,
+                         NexusTestClient *client,
+                         ...)
+{
+  va_list clients;
+
+  nexus_test_spin (msec);
+  va_start (clients, client);
+  for (; client != NULL; client = va_arg (clients, NexusTestClient *))
+    g_assert_cmpuint (nexus_test_client_pending (client), ==, 0);
+  va_end (clients);
 }
 
 typedef struct {

@@ -145,16 +145,39 @@ void             nexus_test_client_send_say     (NexusTestClient  *client,
 JsonObject      *nexus_test_client_say          (NexusTestClient  *client,
                                                  const char       *text,
                                                  const char       *id);
+/* Says @text @count times, with the ids @id_prefix0, @id_prefix1…, each
+ * time until the sender's own copy is back. */
+void             nexus_test_client_say_n        (NexusTestClient  *client,
+                                                 guint             count,
+                                                 const char       *text,
+                                                 const char       *id_prefix);
 /* Drops the frames received so far. */
 void             nexus_test_client_clear        (NexusTestClient  *client);
 
-/* A room with Ada in it; returns Ada's client and the code. */
+/* A room with Ada in it; returns Ada's client, and the code unless @code
+ * is NULL. */
 NexusTestClient *nexus_test_start_room          (guint             port,
                                                  char            **code);
-/* Ada's room with Bob in it too; Ada has seen Bob join. */
+/* Ada's room with Bob in it too (unless @bob is NULL); Ada has seen Bob
+ * join. */
 NexusTestClient *nexus_test_start_room_with_bob (guint             port,
                                                  char            **code,
                                                  NexusTestClient **bob);
+/* The same, with Ada's welcome in @welcome when it is not NULL. */
+NexusTestClient *nexus_test_start_room_full     (guint             port,
+                                                 JsonObject      **welcome,
+                                                 NexusTestClient **bob);
+/* A new connection that resumes the session of @welcome, having seen up
+ * to @last_seq; returns it, and the welcome of the resume in @resumed. */
+NexusTestClient *nexus_test_client_new_resumed  (guint             port,
+                                                 JsonObject       *welcome,
+                                                 gint64            last_seq,
+                                                 JsonObject      **resumed);
+/* Runs the main context for @msec, then checks that none of the clients
+ * (a list ending with NULL) has received anything unread. */
+void             nexus_test_assert_quiet        (guint             msec,
+                                                 NexusTestClient  *client,
+                                                 ...) G_GNUC_NULL_TERMINATED;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NexusTestClient, nexus_test_client_free)
 

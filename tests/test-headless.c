@@ -18,7 +18,7 @@ test_serve_and_sigterm (void)
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(NexusTestClient) ada = NULL;
-  g_autoptr(JsonObject) welcome = NULL;
+  g_autofree char *code = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *page = NULL;
   g_autoptr(GAsyncResult) exited = NULL;
@@ -32,9 +32,8 @@ test_serve_and_sigterm (void)
   g_assert_cmpstr (lines->pdata[0], ==, expected);
 
   g_assert_cmpuint (nexus_test_http (port, "GET", "/", NULL, &page), ==, 200);
-  ada = nexus_test_client_new (port, NULL);
-  welcome = nexus_test_client_create (ada, "Ada");
-  g_assert_cmpuint (strlen (nexus_test_str (welcome, "room")), ==, 6);
+  ada = nexus_test_start_room (port, &code);
+  g_assert_cmpuint (strlen (code), ==, 6);
 
   g_subprocess_send_signal (process, SIGTERM);
   nexus_test_client_wait_closed (ada);
@@ -77,15 +76,12 @@ test_sigusr1_drops_connections (void)
   guint port = 0;
 
   process = nexus_test_spawn_headless (args, 0, &port, NULL);
-  ada = nexus_test_client_new (port, NULL);
-  welcome = nexus_test_client_create (ada, "Ada");
+  ada = nexus_test_start_room_full (port, &welcome, NULL);
   g_subprocess_send_signal (process, SIGUSR1);
   nexus_test_client_wait_closed (ada);
   g_assert_cmpuint (ada->close_code, ==, 0);
 
-  again = nexus_test_client_new (port, NULL);
-  resumed = nexus_test_client_resume (again, nexus_test_str (welcome, "room"),
-                                      nexus_test_str (welcome, "session"), 1);
+  again = nexus_test_client_new_resumed (port, welcome, 1, &resumed);
   g_assert_true (json_object_get_boolean_member (resumed, "resumed"));
 
   g_subprocess_send_signal (process, SIGTERM);

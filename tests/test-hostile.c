@@ -435,23 +435,17 @@ static void
 test_welcome_bounded (NexusTestServer *fixture,
                       gconstpointer    data)
 {
-  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
+  g_autofree char *room = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, &room);
   g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
   g_autoptr(JsonObject) bob_welcome = NULL;
   g_autofree char *text = g_strnfill (4000, 'w');
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *encoded = NULL;
 
-  for (guint i = 0; i < 60; i++)
-    {
-      g_autoptr(JsonObject) echo = NULL;
-
-      nexus_test_client_sendf (ada, "{\"type\":\"say\",\"text\":\"%s\",\"id\":\"w%u\"}", text, i);
-      echo = nexus_test_client_expect (ada, "message");
-    }
-  bob_welcome = nexus_test_client_join (bob, json_object_get_string_member (welcome, "room"), "Bob");
+  nexus_test_client_say_n (ada, 60, text, "w");
+  bob_welcome = nexus_test_client_join (bob, room, "Bob");
   json_node_set_object (node, bob_welcome);
   json_generator_set_root (generator, node);
   encoded = json_generator_to_data (generator, NULL);

@@ -64,9 +64,7 @@ test_join_say_typing_leave (NexusTestServer *fixture,
   typing = nexus_test_client_expect (ada, "typing");
   g_assert_cmpstr (nexus_test_str (typing, "name"), ==, "Bob");
   g_assert_false (json_object_has_member (typing, "seq"));
-  nexus_test_spin (100);
-  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
-  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+  nexus_test_assert_quiet (100, ada, bob, NULL);
 
   /* Leave: everyone gets left, the leaver too, then close 1000. */
   nexus_test_client_send (bob, "{\"type\":\"leave\"}");
@@ -149,8 +147,7 @@ static void
 test_text_invalid (NexusTestServer *fixture,
                    gconstpointer    data)
 {
-  g_autofree char *code = NULL;
-  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, &code);
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, NULL);
   g_autofree char *too_long = g_strnfill (NEXUS_TEXT_MAX_CHARS + 1, 'x');
   g_autofree char *longest = g_strnfill (NEXUS_TEXT_MAX_CHARS, 'x');
   const char *texts[] = { "", "   \n\t ", "bell\a", too_long };
@@ -173,14 +170,9 @@ static void
 test_dedupe (NexusTestServer *fixture,
              gconstpointer    data)
 {
-  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
-  const char *room = nexus_test_str (welcome, "room");
-  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) bob_welcome = nexus_test_client_join (bob, room, "Bob");
-  g_assert_nonnull (bob_welcome);
-  g_autoptr(JsonObject) joined = nexus_test_client_expect (ada, "joined");
-  g_assert_nonnull (joined);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(NexusTestClient) bob = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room_full (fixture->port, &welcome, &bob);
   g_autoptr(JsonObject) first_ada = NULL;
   g_autoptr(JsonObject) first_bob = NULL;
   g_autoptr(JsonObject) replay = NULL;
@@ -199,13 +191,11 @@ test_dedupe (NexusTestServer *fixture,
 
   /* Across a drop and a resume too. */
   nexus_test_client_cut (ada);
-  ada2 = nexus_test_client_new (fixture->port, NULL);
-  resumed = nexus_test_client_resume (ada2, room, nexus_test_str (welcome, "session"), 3);
+  ada2 = nexus_test_client_new_resumed (fixture->port, welcome, 3, &resumed);
   replay2 = nexus_test_client_say (ada2, "once", "m1");
   g_assert_cmpint (nexus_test_int (replay2, "seq"), ==, 3);
 
-  nexus_test_spin (100);
-  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
+  nexus_test_assert_quiet (100, bob, NULL);
   g_assert_cmpint (nexus_server_get_n_members (fixture->server), ==, 2);
 }
 
@@ -270,34 +260,21 @@ static void
 test_resume_within_grace (NexusTestServer *fixture,
                           gconstpointer    data)
 {
-  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(NexusTestClient) ada2 = NULL;
-  g_autoptr(JsonObject) ada_welcome = nexus_test_client_create (ada, "Ada");
-  const char *code = nexus_test_str (ada_welcome, "room");
+  g_autoptr(JsonObject) ada_welcome = NULL;
+  g_autoptr(NexusTestClient) bob = NULL;
+  /* Ada has seen Bob's joined, seq 2. */
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room_full (fixture->port, &ada_welcome, &bob);
   const char *session = nexus_test_str (ada_welcome, "session");
-  g_autoptr(JsonObject) bob_welcome = NULL;
-  g_autoptr(JsonObject) joined = NULL;
+  g_autoptr(NexusTestClient) ada2 = NULL;
   g_autoptr(JsonObject) resumed = NULL;
   JsonArray *history;
-
-  bob_welcome = nexus_test_client_join (bob, code, "Bob");
-  joined = nexus_test_client_expect (ada, "joined");    /* seq 2: Ada has seen it */
 
   /* Ada's network goes; Bob talks meanwhile. */
   nexus_test_client_cut (ada);
   WAIT_UNTIL (nexus_server_get_n_connections (fixture->server) == 1);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("missed %u", i);
-      g_autofree char *id = g_strdup_printf ("b%u", i);
-      g_autoptr(JsonObject) echo = NULL;
+  nexus_test_client_say_n (bob, 3, "missed", "b");
 
-      echo = nexus_test_client_say (bob, text, id);
-    }
-
-  ada2 = nexus_test_client_new (fixture->port, NULL);
-  resumed = nexus_test_client_resume (ada2, code, session, 2);
+  ada2 = nexus_test_client_new_resumed (fixture->port, ada_welcome, 2, &resumed);
   g_assert_true (json_object_get_boolean_member (resumed, "resumed"));
   g_assert_false (json_object_has_member (resumed, "gap"));
   g_assert_cmpstr (nexus_test_str (resumed, "session"), ==, session);
@@ -308,10 +285,8 @@ test_resume_within_grace (NexusTestServer *fixture,
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (nexus_test_int (json_array_get_object_element (history, i), "seq"), ==, 3 + i);
 
-  /* Nobody saw Ada leave or come back. */
-  nexus_test_spin (1500);   /* beyond the 1 s grace period */
-  g_assert_cmpuint (nexus_test_client_pending (bob), ==, 0);
-  g_assert_cmpuint (nexus_test_client_pending (ada2), ==, 0);
+  /* Nobody saw Ada leave or come back, beyond the 1 s grace period. */
+  nexus_test_assert_quiet (1500, bob, ada2, NULL);
   g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 2);
 }
 
@@ -319,10 +294,8 @@ static void
 test_resume_gap_and_beyond (NexusTestServer *fixture,
                             gconstpointer    data)
 {
-  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
-  const char *room = nexus_test_str (welcome, "room");
-  const char *session = nexus_test_str (welcome, "session");
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room_full (fixture->port, &welcome, NULL);
   g_autoptr(NexusTestClient) again = NULL;
   g_autoptr(NexusTestClient) beyond = NULL;
   g_autoptr(JsonObject) resumed = NULL;
@@ -330,26 +303,17 @@ test_resume_gap_and_beyond (NexusTestServer *fixture,
   JsonArray *history;
 
   /* History keeps 5; eight messages later, seq 2.. are partly gone. */
-  for (guint i = 0; i < 8; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("n%u", i);
-      g_autofree char *id = g_strdup_printf ("a%u", i);
-      g_autoptr(JsonObject) echo = NULL;
-
-      echo = nexus_test_client_say (ada, text, id);
-    }
+  nexus_test_client_say_n (ada, 8, "n", "a");
   nexus_test_client_cut (ada);
 
-  again = nexus_test_client_new (fixture->port, NULL);
-  resumed = nexus_test_client_resume (again, room, session, 1);
+  again = nexus_test_client_new_resumed (fixture->port, welcome, 1, &resumed);
   g_assert_true (json_object_get_boolean_member (resumed, "gap"));
   history = json_object_get_array_member (resumed, "history");
   g_assert_cmpuint (json_array_get_length (history), ==, 5);
   g_assert_cmpint (nexus_test_int (json_array_get_object_element (history, 0), "seq"), ==, 5);
   nexus_test_client_cut (again);
 
-  beyond = nexus_test_client_new (fixture->port, NULL);
-  resumed_beyond = nexus_test_client_resume (beyond, room, session, 99);
+  beyond = nexus_test_client_new_resumed (fixture->port, welcome, 99, &resumed_beyond);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (resumed_beyond, "history")), ==, 0);
   g_assert_cmpint (nexus_test_int (resumed_beyond, "last_seq"), ==, 9);
 }

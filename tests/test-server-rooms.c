@@ -71,8 +71,7 @@ test_fatal_join_errors (NexusTestServer *fixture,
     }
 
   /* Nobody in the room heard of any of it. */
-  nexus_test_spin (50);
-  g_assert_cmpuint (nexus_test_client_pending (ada), ==, 0);
+  nexus_test_assert_quiet (50, ada, NULL);
   g_assert_cmpuint (nexus_server_get_n_members (fixture->server), ==, 1);
 }
 
@@ -127,14 +126,13 @@ static void
 test_resume_replaces_connection (NexusTestServer *fixture,
                                  gconstpointer    data)
 {
-  g_autoptr(NexusTestClient) first = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (first, "Ada");
-  g_autoptr(NexusTestClient) second = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(NexusTestClient) first = nexus_test_start_room_full (fixture->port, &welcome, NULL);
   g_autoptr(JsonObject) resumed = NULL;
+  g_autoptr(NexusTestClient) second = NULL;
   g_autoptr(JsonObject) echo = NULL;
 
-  resumed = nexus_test_client_resume (second, nexus_test_str (welcome, "room"),
-                                      nexus_test_str (welcome, "session"), 1);
+  second = nexus_test_client_new_resumed (fixture->port, welcome, 1, &resumed);
   nexus_test_client_wait_closed (first);
   g_assert_cmpuint (first->close_code, ==, 4001);
   g_assert_cmpuint (nexus_test_client_pending (first), ==, 0);   /* no left, no joined */
@@ -150,8 +148,8 @@ test_session_expired (NexusTestServer *fixture,
                       gconstpointer    data)
 {
   g_autofree char *code2 = NULL;
-  g_autoptr(NexusTestClient) ada = nexus_test_client_new (fixture->port, NULL);
-  g_autoptr(JsonObject) welcome = nexus_test_client_create (ada, "Ada");
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room_full (fixture->port, &welcome, NULL);
   const char *room = nexus_test_str (welcome, "room");
   const char *session = nexus_test_str (welcome, "session");
   g_autoptr(NexusTestClient) other_room = nexus_test_start_room (fixture->port, &code2);
@@ -179,9 +177,8 @@ static void
 test_left_after_grace (NexusTestServer *fixture,
                        gconstpointer    data)
 {
-  g_autofree char *code = NULL;
   g_autoptr(NexusTestClient) bob = NULL;
-  g_autoptr(NexusTestClient) ada = nexus_test_start_room_with_bob (fixture->port, &code, &bob);
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room_with_bob (fixture->port, NULL, &bob);
   g_autoptr(JsonObject) left = NULL;
   gint64 cut_at;
 
@@ -223,8 +220,7 @@ static void
 test_drop_connections (NexusTestServer *fixture,
                        gconstpointer    data)
 {
-  g_autofree char *code = NULL;
-  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, &code);
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, NULL);
 
   nexus_server_drop_connections (fixture->server);
   nexus_test_client_wait_closed (ada);
@@ -238,8 +234,7 @@ static void
 test_shutdown (NexusTestServer *fixture,
                gconstpointer    data)
 {
-  g_autofree char *code = NULL;
-  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, &code);
+  g_autoptr(NexusTestClient) ada = nexus_test_start_room (fixture->port, NULL);
   g_autoptr(NexusTestClient) idle = nexus_test_client_new (fixture->port, NULL);
   g_autoptr(GAsyncResult) result = NULL;
 
