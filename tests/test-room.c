@@ -11,6 +11,21 @@
 
 #include "nexus-room.h"
 
+/* A room with Ada in it, and Bob after her when @bob is not NULL. */
+static NexusRoom *
+room_with_ada (guint         history,
+               gsize         history_bytes,
+               NexusMember **ada,
+               NexusMember **bob)
+{
+  NexusRoom *room = nexus_room_new ("K7QX3M", history, history_bytes);
+
+  *ada = nexus_room_add_member (room, "Ada", NULL);
+  if (bob != NULL)
+    *bob = nexus_room_add_member (room, "Bob", NULL);
+  return room;
+}
+
 /* @count messages of @text from @member, with ids @id_prefix0, @id_prefix1… */
 static void
 append_messages (NexusRoom   *room,
@@ -69,8 +84,8 @@ test_seq_and_members (void)
 static void
 test_event_json (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *ada;
+  NexusRoom *room = room_with_ada (10, 1024 * 1024, &ada, NULL);
   NexusRoomEvent *event = nexus_room_append_message (room, ada, "say \"hi\"\n<b>", "m1");
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *object;
@@ -90,8 +105,8 @@ test_event_json (void)
 static void
 test_history_bound (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 5, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *ada;
+  NexusRoom *room = room_with_ada (5, 1024 * 1024, &ada, NULL);
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) recent = NULL;
   g_autoptr(GPtrArray) none = NULL;
@@ -147,9 +162,8 @@ replay (NexusRoom   *room,
 static void
 test_dedupe (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 3, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
-  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+  NexusMember *ada, *bob;
+  NexusRoom *room = room_with_ada (3, 1024 * 1024, &ada, &bob);
   NexusRoomEvent *first = nexus_room_append_message (room, ada, "one", "m1");
   g_autoptr(NexusRoomEvent) again = nexus_room_replay_said (room, ada, "m1", "other text");
   g_autoptr(JsonObject) kept = NULL;
@@ -185,8 +199,8 @@ test_dedupe (void)
 static void
 test_history_bytes (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 1000, 64 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *ada;
+  NexusRoom *room = room_with_ada (1000, 64 * 1024, &ada, NULL);
   g_autofree char *long_text = g_strnfill (4000, 'x');
   g_autoptr(GPtrArray) all = NULL;
   gboolean gap;
@@ -206,8 +220,7 @@ test_history_bytes (void)
 
   /* One event larger than the whole budget is still kept, alone. */
   nexus_room_free (room);
-  room = nexus_room_new ("K7QX3M", 1000, 16);
-  ada = nexus_room_add_member (room, "Ada", NULL);
+  room = room_with_ada (1000, 16, &ada, NULL);
   nexus_room_append_message (room, ada, "hello", "m1");
   g_assert_cmpuint (nexus_room_get_history_length (room), ==, 1);
   nexus_room_free (room);
@@ -216,8 +229,8 @@ test_history_bytes (void)
 static void
 test_dedupe_bound (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 3, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
+  NexusMember *ada;
+  NexusRoom *room = room_with_ada (3, 1024 * 1024, &ada, NULL);
 
   append_messages (room, ada, "x", "m", NEXUS_ROOM_DEDUPE_LIMIT + 10);
   /* Only the newest ids are remembered, so memory stays bounded. */
@@ -230,9 +243,8 @@ test_dedupe_bound (void)
 static void
 test_grace (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
-  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+  NexusMember *ada, *bob;
+  NexusRoom *room = room_with_ada (10, 1024 * 1024, &ada, &bob);
   const gint64 grace = 30 * G_USEC_PER_SEC;
   g_autoptr(GPtrArray) early = NULL;
   g_autoptr(GPtrArray) late = NULL;
@@ -261,9 +273,8 @@ test_grace (void)
 static void
 test_deletion (void)
 {
-  NexusRoom *room = nexus_room_new ("K7QX3M", 10, 1024 * 1024);
-  NexusMember *ada = nexus_room_add_member (room, "Ada", NULL);
-  NexusMember *bob = nexus_room_add_member (room, "Bob", NULL);
+  NexusMember *ada, *bob;
+  NexusRoom *room = room_with_ada (10, 1024 * 1024, &ada, &bob);
 
   nexus_room_remove_member (room, bob, NULL);
   g_assert_cmpuint (nexus_room_get_n_members (room), ==, 1);
