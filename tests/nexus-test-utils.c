@@ -628,7 +628,8 @@ nexus_test_spawn_headless (const char * const *args,
 {
   GSubprocess *process = nexus_test_headless_new (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                                                   max_descriptors);
-  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (process);
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (stdout_pipe);
 
   for (;;)
     {

@@ -271,7 +271,8 @@ test_endless_fragments (NexusTestServer *fixture,
 
   nexus_test_raw_client_upgrade (raw);
   nexus_test_raw_client_send_text (raw, "{\"type\":\"create\",\"name\":\"Mallory\"}");
-  nexus_test_raw_client_send_frame (raw, 0x01, "{\"type\":\"say\",\"text\":\"", 22);   /* text, no FIN */
+  /* A text frame without FIN. */
+  nexus_test_raw_client_send_frame (raw, 0x01, "{\"type\":\"say\",\"text\":\"", 22);
   /* Sending fails once the server has cut the connection. */
   while (!nexus_test_raw_client_read (raw, FALSE) && sent < 64
          && nexus_test_raw_client_try_send (raw, more->data, more->len))
