@@ -201,9 +201,10 @@ GSubprocess *nexus_test_spawn_headless (const char * const *args,
                                         guint               *port,
                                         GPtrArray           *lines);
 
-/* A WebSocket client on a raw socket, for what libsoup's client will not
- * do: leave pings unanswered, stop reading, send invalid UTF-8, fragments
- * or half a request. It runs on the main thread and never blocks, so the
+/* A WebSocket or HTTP client on a raw socket, for what libsoup's client
+ * will not do: leave pings unanswered, stop reading, send invalid UTF-8,
+ * endless fragments, half a request or an endless body, connect from
+ * other addresses. It runs on the main thread and never blocks, so the
  * server it talks to runs on. Frames it takes are counted, not kept. */
 typedef struct {
   GSocket    *socket;
