@@ -353,6 +353,34 @@ json_scan_value (JsonCheck       *j,
     }
 }
 
+/* Reads a member's name; the member of @members it names, or NULL. Names
+ * without escapes (all that clients send) are compared where they lie. */
+static NexusJsonMember *
+json_scan_key (JsonCheck          *j,
+               const char * const *names,
+               guint               n_names,
+               NexusJsonMember    *members)
+{
+  const char *start = j->p + 1;
+  const char *end = memchr (start, '"', (gsize) (j->end - start));
+  g_autoptr(GString) escaped = NULL;
+
+  if (end != NULL && memchr (start, '\\', (gsize) (end - start)) == NULL)
+    j->p = end + 1;
+  else
+    {
+      escaped = g_string_new (NULL);
+      json_read_string (j, escaped);
+      start = escaped->str;
+      end = escaped->str + escaped->len;
+    }
+
+  for (guint i = 0; i < n_names; i++)
+    if (strlen (names[i]) == (gsize) (end - start) && memcmp (names[i], start, (gsize) (end - start)) == 0)
+      return &members[i];
+  return NULL;
+}
+
 /**
  * nexus_json_scan_object:
  * @data: text that nexus_json_check() accepted
@@ -373,7 +401,6 @@ nexus_json_scan_object (const char         *data,
                         NexusJsonMember    *members)
 {
   JsonCheck j = { data, data + length, 0, TRUE };
-  g_autoptr(GString) key = g_string_new (NULL);
 
   memset (members, 0, sizeof (NexusJsonMember) * n_names);
 
@@ -387,13 +414,8 @@ nexus_json_scan_object (const char         *data,
 
   for (;;)
     {
-      NexusJsonMember *member = NULL;
+      NexusJsonMember *member = json_scan_key (&j, names, n_names, members);
 
-      g_string_truncate (key, 0);
-      json_read_string (&j, key);
-      for (guint i = 0; i < n_names; i++)
-        if (strlen (names[i]) == key->len && memcmp (names[i], key->str, key->len) == 0)
-          member = &members[i];
       json_skip_space (&j);
       j.p++;   /* ':' */
       json_skip_space (&j);
@@ -477,7 +499,9 @@ nexus_json_object_add_string (GString    *out,
                               const char *member,
                               const char *value)
 {
-  g_string_append_printf (out, ",\"%s\":", member);
+  g_string_append_len (out, ",\"", 2);
+  g_string_append (out, member);
+  g_string_append_len (out, "\":", 2);
   nexus_json_append_string (out, value);
 }
 

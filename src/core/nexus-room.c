@@ -68,8 +68,10 @@ nexus_room_event_ref (NexusRoomEvent *event)
 void
 nexus_room_event_unref (NexusRoomEvent *event)
 {
-  if (g_ref_count_dec (&event->ref_count))
-    g_free (event);
+  if (!g_ref_count_dec (&event->ref_count))
+    return;
+  g_free (event->json);
+  g_free (event);
 }
 
 static NexusRoomEvent *
@@ -80,15 +82,14 @@ room_event_new (NexusRoomEventType  type,
                 const char         *text,
                 const char         *id)
 {
-  g_autoptr(GString) json = nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time,
-                                                       name, text, id);
-  NexusRoomEvent *event = g_malloc (sizeof (NexusRoomEvent) + json->len + 1);
+  GString *json = nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time, name, text, id);
+  NexusRoomEvent *event = g_new (NexusRoomEvent, 1);
 
   g_ref_count_init (&event->ref_count);
   event->type = type;
   event->seq = seq;
   event->json_length = json->len;
-  memcpy (event->json, json->str, json->len + 1);
+  event->json = g_string_free (json, FALSE);
 
   return event;
 }

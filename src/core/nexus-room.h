@@ -27,7 +27,7 @@ typedef struct {
   NexusRoomEventType type;
   gint64             seq;
   gsize              json_length;
-  char               json[];
+  char              *json;
 } NexusRoomEvent;
 
 NexusRoomEvent *nexus_room_event_ref   (NexusRoomEvent *event);
