@@ -12,7 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "nexus-client.h"
-#include "nexus-server.h"
+#include "nexus-server-private.h"   /* the counts tests look at */
 
 G_BEGIN_DECLS
 

@@ -79,6 +79,15 @@ struct _NexusServer
   guint64            n_accept_failures;
 };
 
+/* nexus-server.c: counts, for tests */
+guint         nexus_server_get_n_rooms           (NexusServer     *self);
+guint         nexus_server_get_n_connections     (NexusServer     *self);
+guint         nexus_server_get_n_pending         (NexusServer     *self);
+gsize         nexus_server_get_unread_bytes      (NexusServer     *self);
+guint         nexus_server_get_n_members         (NexusServer     *self);
+gboolean      nexus_server_has_room              (NexusServer     *self,
+                                                  const char      *code);
+
 /* nexus-server.c */
 void          _nexus_server_update_tick          (NexusServer     *self);
 void          _nexus_server_check_shutdown_done  (NexusServer     *self);

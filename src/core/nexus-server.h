@@ -57,13 +57,6 @@ gboolean     nexus_server_listen              (NexusServer          *self,
                                                GError              **error);
 guint        nexus_server_get_port            (NexusServer          *self);
 const char  *nexus_server_get_bind_address    (NexusServer          *self);
-guint        nexus_server_get_n_rooms         (NexusServer          *self);
-guint        nexus_server_get_n_connections   (NexusServer          *self);
-guint        nexus_server_get_n_pending       (NexusServer          *self);
-gsize        nexus_server_get_unread_bytes    (NexusServer          *self);
-guint        nexus_server_get_n_members       (NexusServer          *self);
-gboolean     nexus_server_has_room            (NexusServer          *self,
-                                               const char           *code);
 void         nexus_server_drop_connections    (NexusServer          *self);
 void         nexus_server_shutdown_async      (NexusServer          *self,
                                                GCancellable         *cancellable,
