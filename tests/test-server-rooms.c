@@ -248,6 +248,124 @@ test_shutdown (NexusTestServer *fixture,
   g_assert_cmpuint (nexus_server_get_n_connections (fixture->server), ==, 0);
 }
 
+static NexusRoomSummary *
+find_summary (GPtrArray  *summaries,
+              const char *code)
+{
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      NexusRoomSummary *summary = g_ptr_array_index (summaries, i);
+
+      if (strcmp (summary->code, code) == 0)
+        return summary;
+    }
+  return NULL;
+}
+
+static void
+count_changes (guint *changes)
+{
+  (*changes)++;
+}
+
+/* A room shown nearby gets a public code that joins it; hiding it retires
+ * that code, the secret one keeps working, and the list says it all. */
+static void
+test_nearby (NexusTestServer *fixture,
+             gconstpointer    data)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *nearby_code = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autoptr(NexusTestClient) bob = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) cy = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(NexusTestClient) dee = nexus_test_client_new (fixture->port, NULL);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GError) error = NULL;
+  NexusRoomSummary *summary;
+  guint changes = 0;
+
+  g_signal_connect_swapped (fixture->server, "rooms-changed", G_CALLBACK (count_changes), &changes);
+  ada = nexus_test_start_room (fixture->port, &code);
+  WAIT_UNTIL (changes == 1);
+
+  summaries = nexus_server_list_rooms (fixture->server);
+  g_assert_cmpuint (summaries->len, ==, 1);
+  summary = find_summary (summaries, code);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->n_members, ==, 1);
+  g_assert_null (summary->nearby_code);
+  g_assert_null (summary->title);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* Bad titles and unknown rooms are refused with a sentence. */
+  g_assert_false (nexus_server_set_room_nearby (fixture->server, code, "  ", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (nexus_server_set_room_nearby (fixture->server, code, "Ada\u200e", &error));
+  g_clear_error (&error);
+  g_assert_false (nexus_server_set_room_nearby (fixture->server, code,
+                                                "12345678901234567890123456789012345678901",
+                                                &error));
+  g_clear_error (&error);
+  g_assert_false (nexus_server_set_room_nearby (fixture->server, "ZZZZZZ", "Ada's room", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (changes, ==, 1);
+
+  g_assert_true (nexus_server_set_room_nearby (fixture->server, code, " Ada's room ", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 2);
+  summaries = nexus_server_list_rooms (fixture->server);
+  summary = find_summary (summaries, code);
+  g_assert_cmpstr (summary->title, ==, "Ada's room");
+  g_assert_nonnull (summary->nearby_code);
+  g_assert_cmpstr (summary->nearby_code, !=, code);
+  nearby_code = g_strdup (summary->nearby_code);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* The public code joins the room; the welcome names the room's own code. */
+  welcome = nexus_test_client_join (bob, nearby_code, "Bob");
+  g_assert_cmpstr (nexus_test_str (welcome, "room"), ==, code);
+  g_assert_cmpuint (changes, ==, 3);
+  summaries = nexus_server_list_rooms (fixture->server);
+  g_assert_cmpuint (find_summary (summaries, code)->n_members, ==, 2);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* A new title keeps the public code. */
+  g_assert_true (nexus_server_set_room_nearby (fixture->server, code, "Standup", NULL));
+  summaries = nexus_server_list_rooms (fixture->server);
+  g_assert_cmpstr (find_summary (summaries, code)->nearby_code, ==, nearby_code);
+  g_assert_cmpstr (find_summary (summaries, code)->title, ==, "Standup");
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* Hidden: the public code is gone, the secret one still works. */
+  g_assert_true (nexus_server_set_room_nearby (fixture->server, code, NULL, NULL));
+  nexus_test_client_send_join (cy, nearby_code, "Cy");
+  nexus_test_client_expect_error (cy, "room-not-found");
+  g_clear_pointer (&welcome, json_object_unref);
+  welcome = nexus_test_client_join (dee, code, "Dee");
+  summaries = nexus_server_list_rooms (fixture->server);
+  summary = find_summary (summaries, code);
+  g_assert_null (summary->nearby_code);
+  g_assert_cmpuint (summary->n_members, ==, 3);
+  g_clear_pointer (&summaries, g_ptr_array_unref);
+
+  /* A room that ends takes its public code with it. */
+  g_assert_true (nexus_server_set_room_nearby (fixture->server, code, "Again", NULL));
+  nexus_test_client_send (ada, "{\"type\":\"leave\"}");
+  nexus_test_client_send (bob, "{\"type\":\"leave\"}");
+  nexus_test_client_send (dee, "{\"type\":\"leave\"}");
+  WAIT_UNTIL (!nexus_server_has_room (fixture->server, code));
+  summaries = nexus_server_list_rooms (fixture->server);
+  g_assert_cmpuint (summaries->len, ==, 0);
+  g_clear_pointer (&cy, nexus_test_client_free);
+  cy = nexus_test_client_new (fixture->port, NULL);
+  nexus_test_client_send_join (cy, nearby_code, "Cy");
+  nexus_test_client_expect_error (cy, "room-not-found");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +388,7 @@ main (int   argc,
   NEXUS_TEST_ADD_SERVER ("/server/rooms/drop-connections", test_drop_connections,
                          nexus_test_limits_small);
   NEXUS_TEST_ADD_SERVER ("/server/rooms/shutdown", test_shutdown, NULL);
+  NEXUS_TEST_ADD_SERVER ("/server/rooms/nearby", test_nearby, NULL);
 
   return g_test_run ();
 }

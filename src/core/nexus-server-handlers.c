@@ -44,7 +44,11 @@ server_delete_room_if_empty (NexusServer *self,
                              NexusRoom   *room)
 {
   if (nexus_room_get_n_members (room) == 0)
-    g_hash_table_remove (self->rooms, nexus_room_get_code (room));
+    {
+      _nexus_server_forget_room (self, nexus_room_get_code (room));
+      g_hash_table_remove (self->rooms, nexus_room_get_code (room));
+    }
+  _nexus_server_rooms_changed (self);
 }
 
 /* The member is gone for good: everyone in the room is told, the member
@@ -250,13 +254,14 @@ handle_create (NexusPeer        *peer,
       g_free (code);
       code = nexus_code_generate ();
     }
-  while (g_hash_table_contains (self->rooms, code));
+  while (_nexus_server_code_in_use (self, code));
 
   room = nexus_room_new (code, (guint) self->limits.history, (gsize) self->limits.history_bytes);
   g_hash_table_insert (self->rooms, g_strdup (code), room);
   member = nexus_room_add_member (room, name, NULL);
   nexus_peer_attach (peer, room, member);
   peer_welcome (peer, 0, FALSE);
+  _nexus_server_rooms_changed (self);
 }
 
 static void
@@ -264,7 +269,7 @@ handle_join (NexusPeer        *peer,
              NexusClientFrame *frame)
 {
   NexusServer *self = peer->server;
-  NexusRoom *room = g_hash_table_lookup (self->rooms, frame->room);
+  NexusRoom *room = _nexus_server_lookup_room (self, frame->room);
   NexusRoomEvent *joined = NULL;
   g_autofree char *name = NULL;
   NexusMember *member;
@@ -290,6 +295,7 @@ handle_join (NexusPeer        *peer,
   room_broadcast (room, joined, member);
   nexus_peer_attach (peer, room, member);
   peer_welcome (peer, 0, FALSE);
+  _nexus_server_rooms_changed (self);
 }
 
 static void

@@ -7,6 +7,7 @@
  *   nexus-server-http.c      HTTP routes, the Host check, the upgrade
  *   nexus-server-peer.c      one WebSocket peer: send, fail, drop, tokens
  *   nexus-server-handlers.c  what a peer's frames do: create, join, say …
+ *   nexus-server-nearby.c    the rooms as the local network is told of them
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -59,6 +60,7 @@ struct _NexusServer
   char              *bind_address;
   guint              port;
   GHashTable        *rooms;          /* code → NexusRoom */
+  GHashTable        *nearby;         /* code → the public code and title of a room shown nearby */
   GHashTable        *peers;          /* NexusPeer set */
   GHashTable        *failed_joins;   /* address → GArray of monotonic µs */
   gint64             last_failed_joins_prune;
@@ -105,6 +107,17 @@ void          _nexus_server_pending_served       (NexusServer     *self,
 void          _nexus_server_pending_upgraded     (NexusServer     *self,
                                                   SoupServerMessage *msg);
 guint         _nexus_server_get_n_pending        (NexusServer     *self);
+
+/* nexus-server-nearby.c */
+void          _nexus_server_nearby_init          (NexusServer     *self);
+void          _nexus_server_nearby_clear         (NexusServer     *self);
+void          _nexus_server_rooms_changed        (NexusServer     *self);
+void          _nexus_server_forget_room          (NexusServer     *self,
+                                                  const char      *code);
+NexusRoom    *_nexus_server_lookup_room          (NexusServer     *self,
+                                                  const char      *code);
+gboolean      _nexus_server_code_in_use          (NexusServer     *self,
+                                                  const char      *code);
 
 /* nexus-server-http.c */
 void          _nexus_server_add_handlers         (NexusServer     *self);

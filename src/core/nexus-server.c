@@ -219,6 +219,7 @@ nexus_server_dispose (GObject *object)
     }
   g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
+  _nexus_server_nearby_clear (self);
   g_clear_pointer (&self->failed_joins, g_hash_table_unref);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -264,6 +265,11 @@ nexus_server_class_init (NexusServerClass *klass)
    * nobody asked for them, they are dropped at once. */
   if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "libsoup"))
     g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, drop_log_message, NULL);
+
+  /* A room was made or deleted, got a member more or fewer, or was shown
+   * to people nearby or hidden: nexus_server_list_rooms() has changed. */
+  g_signal_new ("rooms-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -272,6 +278,7 @@ nexus_server_init (NexusServer *self)
   nexus_server_limits_init_default (&self->limits);
   self->rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) nexus_room_free);
+  _nexus_server_nearby_init (self);
   self->peers = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) nexus_peer_free, NULL);
   self->failed_joins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                               (GDestroyNotify) g_array_unref);
@@ -468,6 +475,8 @@ nexus_server_shutdown_async (NexusServer         *self,
       nexus_peer_end (peer, NEXUS_CLOSE_GOING_AWAY, "The host closed the room.");
     }
   g_hash_table_remove_all (self->rooms);
+  g_hash_table_remove_all (self->nearby);
+  _nexus_server_rooms_changed (self);
 
   self->shutdown_timeout_id = g_timeout_add (SHUTDOWN_TIMEOUT_MS, on_shutdown_timeout, self);
   _nexus_server_check_shutdown_done (self);

@@ -57,6 +57,28 @@ gboolean     nexus_server_listen              (NexusServer          *self,
                                                GError              **error);
 guint        nexus_server_get_port            (NexusServer          *self);
 const char  *nexus_server_get_bind_address    (NexusServer          *self);
+/* What the server tells the local network about one of its rooms. */
+typedef struct {
+  char  *code;         /* the room's code: a secret, never announced as it is */
+  char  *nearby_code;  /* the public code of a room shown to people nearby, or NULL */
+  char  *title;        /* the title shown nearby, or NULL */
+  guint  n_members;
+} NexusRoomSummary;
+
+void nexus_room_summary_free (NexusRoomSummary *summary);
+
+/* Every live room, in no particular order: a GPtrArray of NexusRoomSummary.
+ * The signal "rooms-changed" (no arguments) tells when this changes: a room
+ * made or deleted, a member more or fewer, a room shown or hidden. */
+GPtrArray   *nexus_server_list_rooms          (NexusServer          *self);
+/* Shows room @code to people nearby under @title (1–40 characters; NULL
+ * hides it again). A shown room has a second, public code of its own that
+ * `join` accepts too; hiding the room retires it. Fails for a room that
+ * does not exist or a bad title. */
+gboolean     nexus_server_set_room_nearby     (NexusServer          *self,
+                                               const char           *code,
+                                               const char           *title,
+                                               GError              **error);
 void         nexus_server_drop_connections    (NexusServer          *self);
 void         nexus_server_shutdown_async      (NexusServer          *self,
                                                GCancellable         *cancellable,
