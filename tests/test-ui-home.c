@@ -120,7 +120,8 @@ test_bad_input (void)
               && nexus_client_get_state (nexus_window_get_client (ui.window))
                  == NEXUS_CLIENT_STATE_FAILED);
   g_object_unref (failed);
-  g_assert_nonnull (strstr (nexus_home_page_get_error (ui_home ()), "Nobody is hosting a room at"));
+  g_assert_nonnull (strstr (nexus_home_page_get_error (ui_home ()),
+                            "answered, but nothing is listening on port"));
 
   ui_type_invite ("", NULL);
 }

@@ -14,7 +14,6 @@
 #include "nexus-client-private.h"
 #include "nexus-code.h"
 
-#define CONNECT_TIMEOUT_SECONDS   10
 #define KEEPALIVE_SECONDS         20
 #define PONG_TIMEOUT_SECONDS      60
 /* Welcome frames carry the whole history: up to 1000 events of 4000
@@ -32,6 +31,7 @@ struct _NexusConnectAttempt
   GCancellable *cancellable;
   guint timeout_id;
   gboolean timed_out;
+  gboolean reached;      /* a TCP connection to the host's port was made */
 };
 
 static void
@@ -52,6 +52,7 @@ connection_detach (NexusClient *self,
     }
   g_clear_object (&self->connection);
   g_clear_handle_id (&self->pong_check_id, g_source_remove);
+  g_clear_handle_id (&self->welcome_timeout_id, g_source_remove);
   /* Nothing more goes out until the next connection. */
   g_clear_handle_id (&self->flush_id, g_source_remove);
 }
@@ -72,6 +73,7 @@ static void
 connect_attempt_free (NexusConnectAttempt *attempt)
 {
   g_assert (attempt->timeout_id == 0);
+  g_signal_handlers_disconnect_by_data (attempt->message, attempt);
   g_clear_object (&attempt->message);
   g_clear_object (&attempt->cancellable);
   g_free (attempt);
@@ -123,6 +125,22 @@ schedule_reconnect (NexusClient *self)
 
 /* The open connection */
 
+/* Too slow before the host's port answered, or after (@reached): the first
+ * is the network, the second Nexus Chat on the host. */
+static char *
+sentence_for_timeout (NexusClient *self,
+                      gboolean     reached)
+{
+  if (reached)
+    return g_strdup_printf (_("%s answered, but Nexus Chat there did not respond in time. Try "
+                              "again in a moment, or ask the host to restart Nexus Chat."),
+                            self->host);
+
+  return g_strdup_printf (_("%s did not answer in time. Check that you’re on the same network "
+                            "as the host; a firewall may be dropping the connection."),
+                          self->host);
+}
+
 static void
 on_message (SoupWebsocketConnection *connection,
             int                      type,
@@ -162,8 +180,11 @@ pong_check_cb (gpointer user_data)
   if (self->state == NEXUS_CLIENT_STATE_JOINED || self->state == NEXUS_CLIENT_STATE_RECONNECTING)
     schedule_reconnect (self);
   else
-    _nexus_client_fail (self, NULL, _("The host stopped answering. Check your network and try "
-                                      "again."));
+    {
+      g_autofree char *sentence = sentence_for_timeout (self, TRUE);
+
+      _nexus_client_fail (self, NEXUS_CLIENT_FAILURE_TIMED_OUT, NULL, sentence);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -181,7 +202,13 @@ handle_closed (NexusClient *self,
                        _("This room was opened again somewhere else with your name, so it was "
                          "closed here."));
   else if (self->state == NEXUS_CLIENT_STATE_CONNECTING)
-    _nexus_client_fail (self, NULL, _("The host closed the connection. Try again in a moment."));
+    {
+      g_autofree char *sentence =
+        g_strdup_printf (_("The host %s closed the connection before letting you in. Try again "
+                           "in a moment."), self->host);
+
+      _nexus_client_fail (self, NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST, NULL, sentence);
+    }
   else
     schedule_reconnect (self);
 }
@@ -199,6 +226,43 @@ on_closed (SoupWebsocketConnection *connection,
   g_object_unref (self);
 }
 
+/* The WebSocket opened, but no welcome or refusal came back. */
+static gboolean
+welcome_timeout_cb (gpointer user_data)
+{
+  NexusClient *self = user_data;
+  g_autofree char *sentence = NULL;
+
+  self->welcome_timeout_id = 0;
+  g_debug ("client: no welcome within %u ms", self->connect_timeout_ms);
+  if (self->state == NEXUS_CLIENT_STATE_RECONNECTING)
+    {
+      schedule_reconnect (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  sentence = sentence_for_timeout (self, TRUE);
+  _nexus_client_fail (self, NEXUS_CLIENT_FAILURE_TIMED_OUT, NULL, sentence);
+  return G_SOURCE_REMOVE;
+}
+
+/* A welcome came: the room is open to this client. */
+void
+_nexus_client_welcomed (NexusClient *self)
+{
+  g_clear_handle_id (&self->welcome_timeout_id, g_source_remove);
+}
+
+void
+_nexus_client_set_connect_timeout (NexusClient *self,
+                                   guint        timeout_ms)
+{
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (timeout_ms > 0);
+
+  self->connect_timeout_ms = timeout_ms;
+}
+
 static void
 connection_attach (NexusClient             *self,
                    SoupWebsocketConnection *connection)
@@ -213,6 +277,7 @@ connection_attach (NexusClient             *self,
   g_signal_connect (connection, "pong", G_CALLBACK (on_pong), self);
   self->last_pong = g_get_monotonic_time ();
   self->pong_check_id = g_timeout_add_seconds (KEEPALIVE_SECONDS / 2, pong_check_cb, self);
+  self->welcome_timeout_id = g_timeout_add (self->connect_timeout_ms, welcome_timeout_cb, self);
 
   /* The first frame: back into the room, or into it for the first time. */
   _nexus_client_outbox_restart (self);
@@ -227,43 +292,76 @@ connection_attach (NexusClient             *self,
 
 /* Connecting */
 
-static char *
-sentence_for_connect_error (NexusClient         *self,
-                            NexusConnectAttempt *attempt,
-                            const GError        *error)
+static NexusClientFailure
+failure_for_connect_error (NexusConnectAttempt *attempt,
+                           const GError        *error)
 {
-  if (attempt->timed_out)
-    return g_strdup_printf (_("The host %s did not answer. Check that you are on the same "
-                              "network as the host, and that the address is right."), self->host);
+  if (attempt->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return NEXUS_CLIENT_FAILURE_TIMED_OUT;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup_printf (_("Nobody is hosting a room at %s, port %u. Check the address, and "
-                              "that Nexus Chat is open on the host."), self->host, self->port);
+    return NEXUS_CLIENT_FAILURE_REFUSED;
 
   if (error->domain == G_RESOLVER_ERROR
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
-    return g_strdup_printf (_("The host “%s” could not be found. Check the address in the "
-                              "invite link."), self->host);
+    return NEXUS_CLIENT_FAILURE_HOST_NOT_FOUND;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup_printf (_("The host %s cannot be reached from here. Check that you are on "
-                              "the same network as the host."), self->host);
+    return NEXUS_CLIENT_FAILURE_UNREACHABLE;
 
+  /* An HTTP answer, but no WebSocket: 503 is our own connection limit. */
   if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_NOT_WEBSOCKET)
       || g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_ERROR_BAD_HANDSHAKE))
+    return soup_message_get_status (attempt->message) == SOUP_STATUS_SERVICE_UNAVAILABLE
+           ? NEXUS_CLIENT_FAILURE_BUSY : NEXUS_CLIENT_FAILURE_NOT_NEXUS;
+
+  return NEXUS_CLIENT_FAILURE_NETWORK;
+}
+
+/* Which step failed, and what to try, in a sentence. */
+static char *
+sentence_for_connect_failure (NexusClient         *self,
+                              NexusConnectAttempt *attempt,
+                              NexusClientFailure   failure)
+{
+  switch (failure)
     {
-      guint status = soup_message_get_status (attempt->message);
+    case NEXUS_CLIENT_FAILURE_TIMED_OUT:
+      return sentence_for_timeout (self, attempt->reached);
 
-      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-        return g_strdup (_("The host has too many people connected right now. Try again in a "
-                           "moment."));
-      return g_strdup_printf (_("%s, port %u, is not a Nexus Chat host. Check the address."),
+    case NEXUS_CLIENT_FAILURE_REFUSED:
+      return g_strdup_printf (_("%s answered, but nothing is listening on port %u. The room may "
+                                "have ended, or a firewall on the host is in the way."),
                               self->host, self->port);
-    }
 
-  return g_strdup_printf (_("Could not connect to %s, port %u. Check the address and your "
-                            "network, then try again."), self->host, self->port);
+    case NEXUS_CLIENT_FAILURE_HOST_NOT_FOUND:
+      return g_strdup_printf (_("No computer called “%s” was found on the network. Check the "
+                                "address in the invite link."), self->host);
+
+    case NEXUS_CLIENT_FAILURE_UNREACHABLE:
+      return g_strdup_printf (_("Can’t reach %s from this computer. Check that you’re on the "
+                                "same Wi-Fi or network as the host — guest networks often keep "
+                                "devices apart."), self->host);
+
+    case NEXUS_CLIENT_FAILURE_BUSY:
+      return g_strdup_printf (_("The host %s has too many people connected right now. Try "
+                                "again in a moment."), self->host);
+
+    case NEXUS_CLIENT_FAILURE_NOT_NEXUS:
+      return g_strdup_printf (_("Something answered at %s, port %u, but it is not Nexus Chat. "
+                                "Check the address in the invite link."),
+                              self->host, self->port);
+
+    case NEXUS_CLIENT_FAILURE_NONE:
+    case NEXUS_CLIENT_FAILURE_BAD_ADDRESS:
+    case NEXUS_CLIENT_FAILURE_ROOM_NOT_FOUND:
+    case NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST:
+    case NEXUS_CLIENT_FAILURE_NETWORK:
+    default:
+      return g_strdup_printf (_("Could not connect to %s, port %u. Check the address and your "
+                                "network, then try again."), self->host, self->port);
+    }
 }
 
 /* Takes @connection, which is NULL when connecting failed with @error. */
@@ -274,6 +372,7 @@ connect_attempt_finish (NexusConnectAttempt     *attempt,
 {
   NexusClient *self = attempt->client;
   g_autofree char *sentence = NULL;
+  NexusClientFailure failure;
 
   /* Given up by dispose, leave or a newer attempt. */
   if (self == NULL)
@@ -294,13 +393,15 @@ connect_attempt_finish (NexusConnectAttempt     *attempt,
       return;
     }
 
-  sentence = sentence_for_connect_error (self, attempt, error);
-  g_debug ("client: connecting failed: %s", error->message);
+  failure = failure_for_connect_error (attempt, error);
+  sentence = sentence_for_connect_failure (self, attempt, failure);
+  g_debug ("client: connecting failed%s: %s", attempt->reached ? " after reaching the host" : "",
+           error->message);
   connect_attempt_free (attempt);
   if (self->state == NEXUS_CLIENT_STATE_RECONNECTING)
     schedule_reconnect (self);
   else
-    _nexus_client_fail (self, NULL, sentence);
+    _nexus_client_fail (self, failure, NULL, sentence);
 }
 
 static void
@@ -313,6 +414,18 @@ on_connected (GObject      *object,
 
   connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &error);
   connect_attempt_finish (user_data, connection, error);
+}
+
+/* Tells the steps apart: a TCP connection made means the host's port
+ * answered, whatever goes wrong after. */
+static void
+on_network_event (SoupMessage         *message,
+                  GSocketClientEvent   event,
+                  GIOStream           *connection,
+                  NexusConnectAttempt *attempt)
+{
+  if (event == G_SOCKET_CLIENT_CONNECTED)
+    attempt->reached = TRUE;
 }
 
 static gboolean
@@ -346,7 +459,7 @@ _nexus_client_connect (NexusClient *self)
       g_autofree char *sentence =
         g_strdup_printf (_("“%s” is not a host address. Check the invite link."), self->host);
 
-      _nexus_client_fail (self, NULL, sentence);
+      _nexus_client_fail (self, NEXUS_CLIENT_FAILURE_BAD_ADDRESS, NULL, sentence);
       return;
     }
 
@@ -354,8 +467,8 @@ _nexus_client_connect (NexusClient *self)
   attempt->client = self;
   attempt->message = message;
   attempt->cancellable = g_cancellable_new ();
-  attempt->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, connect_timeout_cb,
-                                               attempt);
+  attempt->timeout_id = g_timeout_add (self->connect_timeout_ms, connect_timeout_cb, attempt);
+  g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), attempt);
   self->attempt = attempt;
   soup_session_websocket_connect_async (self->session, message, NULL, (char **) protocols,
                                         G_PRIORITY_DEFAULT, attempt->cancellable,

@@ -177,6 +177,7 @@ handle_welcome (NexusClient            *self,
       && (strcmp (self->room, frame->room) != 0 || g_strcmp0 (self->name, frame->name) != 0))
     return FALSE;
 
+  _nexus_client_welcomed (self);
   _nexus_client_set_identity (self, frame->room, frame->name, frame->session);
   set_members (self, frame->members);
 
@@ -277,7 +278,10 @@ handle_error (NexusClient            *self,
     return FALSE;
   sentence = sentence_for_error (self, frame->code, frame->message);
   if (self->state != NEXUS_CLIENT_STATE_RECONNECTING)
-    _nexus_client_fail (self, code, sentence);
+    _nexus_client_fail (self, frame->code == NEXUS_ERROR_ROOM_NOT_FOUND
+                              ? NEXUS_CLIENT_FAILURE_ROOM_NOT_FOUND
+                              : NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST,
+                        code, sentence);
   /* Too many tries is passing: keep trying; anything else is the end. */
   else if (frame->code != NEXUS_ERROR_RATE_LIMITED)
     _nexus_client_end (self, frame->code == NEXUS_ERROR_SESSION_EXPIRED

@@ -23,6 +23,10 @@
 
 G_BEGIN_DECLS
 
+/* How long connecting may take, and then again how long the first
+ * welcome may take once the WebSocket is open. */
+#define NEXUS_CLIENT_CONNECT_TIMEOUT_MS (10 * 1000)
+
 typedef struct _NexusConnectAttempt NexusConnectAttempt;
 
 struct _NexusClient
@@ -37,6 +41,8 @@ struct _NexusClient
   SoupSession *session;
   SoupWebsocketConnection *connection;
   NexusConnectAttempt *attempt;
+  guint connect_timeout_ms;
+  guint welcome_timeout_id;
   guint reconnect_id;
   guint backoff_ms;
   gint64 reconnecting_since;
@@ -46,6 +52,7 @@ struct _NexusClient
   /* The room */
   NexusClientState state;
   NexusClientEnd end_reason;
+  NexusClientFailure failure;
   char *wanted_name;
   char *wanted_room;
   char *room;
@@ -86,6 +93,7 @@ void     _nexus_client_set_error            (NexusClient      *self,
                                              const char       *code,
                                              const char       *message);
 void     _nexus_client_fail                 (NexusClient      *self,
+                                             NexusClientFailure failure,
                                              const char       *code,
                                              const char       *message);
 void     _nexus_client_end                  (NexusClient      *self,
@@ -105,6 +113,10 @@ void     _nexus_client_emit_typing          (NexusClient      *self,
 /* nexus-client-connection.c */
 void     _nexus_client_connect              (NexusClient      *self);
 void     _nexus_client_disconnect           (NexusClient      *self);
+void     _nexus_client_welcomed             (NexusClient      *self);
+/* Tests shorten it to see a timeout without waiting for the real one. */
+void     _nexus_client_set_connect_timeout  (NexusClient      *self,
+                                             guint             timeout_ms);
 
 /* nexus-client-outbox.c */
 gboolean _nexus_client_send_frame           (NexusClient      *self,

@@ -31,12 +31,26 @@ G_DEFINE_ENUM_TYPE (NexusClientEnd, nexus_client_end,
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_UNREACHABLE, "unreachable"),
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_REFUSED, "refused"))
 
+G_DEFINE_ENUM_TYPE (NexusClientFailure, nexus_client_failure,
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_NONE, "none"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_BAD_ADDRESS, "bad-address"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_HOST_NOT_FOUND, "host-not-found"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_UNREACHABLE, "unreachable"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_REFUSED, "refused"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_TIMED_OUT, "timed-out"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_NOT_NEXUS, "not-nexus"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_BUSY, "busy"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_ROOM_NOT_FOUND, "room-not-found"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST, "refused-by-host"),
+  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_FAILURE_NETWORK, "network"))
+
 enum {
   PROP_0,
   PROP_HOST,
   PROP_PORT,
   PROP_STATE,
   PROP_END_REASON,
+  PROP_FAILURE,
   PROP_ROOM,
   PROP_NAME,
   PROP_ERROR_MESSAGE,
@@ -111,15 +125,24 @@ _nexus_client_set_error (NexusClient *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
 }
 
-/* Never got in. */
+/* Never got in, because of @failure. */
 void
-_nexus_client_fail (NexusClient *self,
-                    const char  *code,
-                    const char  *message)
+_nexus_client_fail (NexusClient        *self,
+                    NexusClientFailure  failure,
+                    const char         *code,
+                    const char         *message)
 {
+  g_assert (failure != NEXUS_CLIENT_FAILURE_NONE);
+
   _nexus_client_disconnect (self);
   _nexus_client_outbox_fail (self);
   _nexus_client_set_error (self, code, message);
+  /* Before the state, so whoever watches the state finds it set. */
+  if (self->failure != failure)
+    {
+      self->failure = failure;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE]);
+    }
   _nexus_client_set_state (self, NEXUS_CLIENT_STATE_FAILED);
 }
 
@@ -235,6 +258,9 @@ nexus_client_get_property (GObject    *object,
     case PROP_END_REASON:
       g_value_set_enum (value, self->end_reason);
       break;
+    case PROP_FAILURE:
+      g_value_set_enum (value, self->failure);
+      break;
     case PROP_ROOM:
       g_value_set_string (value, self->room);
       break;
@@ -302,6 +328,10 @@ nexus_client_class_init (NexusClientClass *klass)
   properties[PROP_END_REASON] =
     g_param_spec_enum ("end-reason", NULL, NULL, NEXUS_TYPE_CLIENT_END, NEXUS_CLIENT_END_NONE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILURE] =
+    g_param_spec_enum ("failure", NULL, NULL, NEXUS_TYPE_CLIENT_FAILURE,
+                       NEXUS_CLIENT_FAILURE_NONE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ROOM] =
     g_param_spec_string ("room", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -344,6 +374,7 @@ nexus_client_init (NexusClient *self)
   self->members = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->members, NULL);
   self->backoff_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
+  self->connect_timeout_ms = NEXUS_CLIENT_CONNECT_TIMEOUT_MS;
   self->session = soup_session_new ();
 
   /* Ids only need to be unique per session; the prefix keeps them apart
@@ -395,6 +426,16 @@ nexus_client_get_end_reason (NexusClient *self)
   g_return_val_if_fail (NEXUS_IS_CLIENT (self), NEXUS_CLIENT_END_NONE);
 
   return self->end_reason;
+}
+
+/* Which step failed, once the state is FAILED; NONE before. The error
+ * message says it in a sentence. */
+NexusClientFailure
+nexus_client_get_failure (NexusClient *self)
+{
+  g_return_val_if_fail (NEXUS_IS_CLIENT (self), NEXUS_CLIENT_FAILURE_NONE);
+
+  return self->failure;
 }
 
 /* The room's code, known once joined. */

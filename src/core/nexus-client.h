@@ -32,10 +32,27 @@ typedef enum {
   NEXUS_CLIENT_END_REFUSED,         /* another fatal error after joining */
 } NexusClientEnd;
 
-#define NEXUS_TYPE_CLIENT_STATE (nexus_client_state_get_type ())
-#define NEXUS_TYPE_CLIENT_END   (nexus_client_end_get_type ())
-GType nexus_client_state_get_type (void);
-GType nexus_client_end_get_type   (void);
+/* Which step of getting into a room failed, for a client that is FAILED. */
+typedef enum {
+  NEXUS_CLIENT_FAILURE_NONE,
+  NEXUS_CLIENT_FAILURE_BAD_ADDRESS,     /* the host is not a name or an address */
+  NEXUS_CLIENT_FAILURE_HOST_NOT_FOUND,  /* the name does not resolve */
+  NEXUS_CLIENT_FAILURE_UNREACHABLE,     /* no route to the host or its network */
+  NEXUS_CLIENT_FAILURE_REFUSED,         /* the host answered; nothing listens on the port */
+  NEXUS_CLIENT_FAILURE_TIMED_OUT,       /* no connection, handshake or welcome in time */
+  NEXUS_CLIENT_FAILURE_NOT_NEXUS,       /* something else answered on the port */
+  NEXUS_CLIENT_FAILURE_BUSY,            /* the host has too many connections (503) */
+  NEXUS_CLIENT_FAILURE_ROOM_NOT_FOUND,  /* no room with that code on that host */
+  NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST, /* turned away; error-code says why, if it was said */
+  NEXUS_CLIENT_FAILURE_NETWORK,         /* another network error */
+} NexusClientFailure;
+
+#define NEXUS_TYPE_CLIENT_STATE   (nexus_client_state_get_type ())
+#define NEXUS_TYPE_CLIENT_END     (nexus_client_end_get_type ())
+#define NEXUS_TYPE_CLIENT_FAILURE (nexus_client_failure_get_type ())
+GType nexus_client_state_get_type   (void);
+GType nexus_client_end_get_type     (void);
+GType nexus_client_failure_get_type (void);
 
 /* The client's own pacing, the protocol's default limits. */
 #define NEXUS_CLIENT_BURST              20
@@ -66,6 +83,7 @@ const char       *nexus_client_get_host          (NexusClient *self);
 guint             nexus_client_get_port          (NexusClient *self);
 NexusClientState  nexus_client_get_state         (NexusClient *self);
 NexusClientEnd    nexus_client_get_end_reason    (NexusClient *self);
+NexusClientFailure nexus_client_get_failure      (NexusClient *self);
 const char       *nexus_client_get_room          (NexusClient *self);
 const char       *nexus_client_get_name          (NexusClient *self);
 const char       *nexus_client_get_error_code    (NexusClient *self);
