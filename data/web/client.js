@@ -3,15 +3,30 @@
 // after an unexpected close with a backoff, and keeps unsent messages in an
 // outbox that is sent again, with the same ids, after each resume. Events are
 // taken once each: an event whose seq is not newer than the last one seen is
-// dropped.
+// dropped. When the socket cannot connect, it asks the host why (probe.js)
+// and says so: at once for a first join, and after a few failed tries while
+// reconnecting.
+
+import { probeHost, REACH_SENTENCES } from './probe.js';
 
 const STORE_KEY = 'nexus-chat.session';
 const SUBPROTOCOL = 'nexus-chat.v1';
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 8000;
 const TYPING_EVERY_MS = 1000;
+// Tests shorten the waits by setting window.nexusTestTimeouts before the
+// page's scripts run; it can only make them shorter.
+const testTimeouts = (typeof window === 'object' && window.nexusTestTimeouts) || {};
+function waitMs (name, ms) {
+  const t = testTimeouts[name];
+  return Number.isFinite(t) && t > 0 && t < ms ? t : ms;
+}
 // A connection that has not been welcomed by then is given up and tried again.
-const CONNECT_TIMEOUT_MS = 12000;
+const CONNECT_TIMEOUT_MS = waitMs('connect', 12000);
+// How long the host may take to answer the question why.
+const PROBE_TIMEOUT_MS = waitMs('probe', 5000);
+// Reconnecting: the host is asked why once this many tries in a row failed.
+const PROBE_AFTER_FAILED_TRIES = 2;
 // The server allows 20 frames at once and 5 a second after that; the client
 // stays a little under it so that a resent outbox is never refused.
 const BUCKET_SIZE = 16;
@@ -31,7 +46,6 @@ export const JOIN_SENTENCES = {
   'room-full': 'This room is full. Ask the host to make room, or try again later.',
   'server-full': 'The server has as many rooms as it can hold. Try again later, or join an existing room.',
   'rate-limited': 'Too many attempts to join from this device. Wait a minute, then try again.',
-  'network': 'Could not reach the Nexus Chat server. Check that the host is still running and that you are on the same network, then try again.',
 };
 
 export const SAY_SENTENCES = {
@@ -75,8 +89,10 @@ export function clearSession () {
  *   outbox(item)                    an outbox item was added or changed state
  *   confirmed(id, event)            the server echoed the outbox item `id`
  *   hasDraft()                      whether the composer holds text (for typing)
- *   status(state, detail)           'connecting' | 'ready' | 'reconnecting' | 'closed'
- *   joinFailed(code, sentence)      a create/join was refused (the form stays)
+ *   status(state, detail)           'connecting' | 'ready' | 'reconnecting' | 'closed';
+ *                                   detail: {retryAt, reason} while reconnecting
+ *   joinFailed(code, sentence)      a create/join was refused or could not
+ *                                   connect (the form stays)
  *   ended(reason, sentence)         the room is over for this tab
  */
 export class RoomClient {
@@ -103,11 +119,17 @@ export class RoomClient {
     this.typingTimer = 0;
     this.tokens = BUCKET_SIZE;
     this.tokensAt = 0;
-    this.onOnline = () => { if (this.state === 'reconnecting') this.reconnectNow(); };
+    this.onOnline = () => {
+      if (this.reason === 'offline') this.reason = '';
+      if (this.state === 'reconnecting') this.reconnectNow();
+    };
     this.onOffline = () => { if (this.joined && this.ws) this.drop(); };
     // A phone wakes a page up after a while: try at once rather than at the next backoff step.
     this.onVisible = () => { if (!document.hidden && this.state === 'reconnecting') this.reconnectNow(); };
     this.connectTimer = 0;
+    this.probing = false;
+    this.reason = '';       // why reconnecting fails, once the host was asked
+    this.disposed = false;
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
@@ -180,7 +202,11 @@ export class RoomClient {
       return;
     }
     this.ws = ws;
-    this.setState(this.joined ? (this.attempt ? 'reconnecting' : 'connecting') : 'connecting');
+    if (this.joined && this.attempt) {
+      this.setState('reconnecting', { reason: this.reason });
+    } else {
+      this.setState('connecting');
+    }
     ws.onopen = () => this.onOpen(ws);
     ws.onmessage = e => this.onMessage(ws, e);
     ws.onclose = e => this.onClose(ws, e);
@@ -192,8 +218,7 @@ export class RoomClient {
       if (this.joined) {
         this.scheduleReconnect();
       } else {
-        this.setState('closed');
-        this.emit('joinFailed', 'network', JOIN_SENTENCES.network);
+        this.cannotConnect();
       }
     }, CONNECT_TIMEOUT_MS);
   }
@@ -244,8 +269,7 @@ export class RoomClient {
     } else if (e.code === 4001) {
       this.end('replaced');
     } else if (!this.joined) {
-      this.setState('closed');
-      this.emit('joinFailed', 'network', JOIN_SENTENCES.network);
+      this.cannotConnect();
     } else {
       this.scheduleReconnect();
     }
@@ -257,8 +281,29 @@ export class RoomClient {
     const delay = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
     this.attempt++;
     this.retryAt = Date.now() + delay;
-    this.setState('reconnecting', { retryAt: this.retryAt });
+    this.setState('reconnecting', { retryAt: this.retryAt, reason: this.reason });
     this.retryTimer = setTimeout(() => this.connect(), delay);
+    // The first try after a drop does not count: it is the drop itself.
+    if (this.attempt > PROBE_AFTER_FAILED_TRIES) this.askWhy();
+  }
+
+  /** Reconnecting keeps failing: find out why, and show it until a welcome. */
+  async askWhy () {
+    if (this.probing) return;
+    this.probing = true;
+    const reason = await probeHost(PROBE_TIMEOUT_MS);
+    this.probing = false;
+    if (this.disposed || this.state !== 'reconnecting' || !this.joined) return;
+    this.reason = reason;
+    this.setState('reconnecting', { retryAt: this.ws ? 0 : this.retryAt, reason });
+  }
+
+  /** A first create or join could not connect: say which step failed. */
+  async cannotConnect () {
+    this.setState('closed');
+    const reason = await probeHost(PROBE_TIMEOUT_MS);
+    if (this.disposed) return;
+    this.emit('joinFailed', reason, REACH_SENTENCES[reason]);
   }
 
   reconnectNow () {
@@ -285,6 +330,7 @@ export class RoomClient {
   }
 
   dispose () {
+    this.disposed = true;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     document.removeEventListener('visibilitychange', this.onVisible);
@@ -339,6 +385,7 @@ export class RoomClient {
       this.joinedSeq = own ? own.seq : (Number.isInteger(w.last_seq) ? w.last_seq : 0);
     }
     this.attempt = 0;
+    this.reason = '';
     clearTimeout(this.connectTimer);
     this.setState('ready');
     this.emit('welcome', w, { resumed, gap: w.gap === true });

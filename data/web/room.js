@@ -4,6 +4,7 @@
 import { $, el, appendLinkified, timeElement, parseTs, dayKey, dayLabel, avatar } from './dom.js';
 import { formatCode, charCount, textProblem, TEXT_MAX } from './rules.js';
 import { SAY_SENTENCES } from './client.js';
+import { REACH_SENTENCES } from './probe.js';
 
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const TYPING_SHOWN_MS = 3000;
@@ -31,6 +32,7 @@ export class RoomView {
       status: $('conn-status'),
       statusText: $('conn-text'),
       statusRetry: $('conn-retry'),
+      statusReason: $('conn-reason'),
       log: $('log'),
       gap: $('gap-notice'),
       events: $('events'),
@@ -169,6 +171,10 @@ export class RoomView {
     }
     e.status.hidden = false;
     e.view.classList.toggle('offline', state === 'reconnecting');
+    // Why reconnecting fails, once the host was asked.
+    const reason = state === 'reconnecting' && detail ? REACH_SENTENCES[detail.reason] || '' : '';
+    e.statusReason.textContent = reason;
+    e.statusReason.hidden = reason === '';
     if (state === 'connecting') {
       e.statusText.textContent = 'Connecting…';
       e.statusRetry.hidden = true;
