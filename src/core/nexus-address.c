@@ -31,16 +31,33 @@ is_usable_ipv6 (const struct in6_addr *addr)
          && !IN6_IS_ADDR_V4MAPPED (addr);
 }
 
-static void
-add_address (GPtrArray  *addresses,
-             int         family,
-             const void *address)
+/* The text of @address (an IPv4 or IPv6 socket address) when a guest on
+ * the LAN could use it, else NULL. */
+char *
+nexus_address_lan_text (const struct sockaddr *address)
 {
   char text[INET6_ADDRSTRLEN];
 
-  if (inet_ntop (family, address, text, sizeof text) != NULL
-      && !g_ptr_array_find_with_equal_func (addresses, text, g_str_equal, NULL))
-    g_ptr_array_add (addresses, g_strdup (text));
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (address->sa_family == AF_INET)
+    {
+      const struct sockaddr_in *sin = (gconstpointer) address;
+
+      if (is_usable_ipv4 (&sin->sin_addr)
+          && inet_ntop (AF_INET, &sin->sin_addr, text, sizeof text) != NULL)
+        return g_strdup (text);
+    }
+  else if (address->sa_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *sin6 = (gconstpointer) address;
+
+      if (is_usable_ipv6 (&sin6->sin6_addr)
+          && inet_ntop (AF_INET6, &sin6->sin6_addr, text, sizeof text) != NULL)
+        return g_strdup (text);
+    }
+
+  return NULL;
 }
 
 /* Every address on @interfaces (a getifaddrs() list) a guest on the LAN
@@ -55,23 +72,18 @@ nexus_lan_addresses_from (const struct ifaddrs *interfaces)
 
   for (const struct ifaddrs *ifa = interfaces; ifa != NULL; ifa = ifa->ifa_next)
     {
+      g_autofree char *text = NULL;
+      GPtrArray *family;
+
       if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
         continue;
+      text = nexus_address_lan_text (ifa->ifa_addr);
+      if (text == NULL)
+        continue;
 
-      if (ifa->ifa_addr->sa_family == AF_INET)
-        {
-          const struct sockaddr_in *sin = (gconstpointer) ifa->ifa_addr;
-
-          if (is_usable_ipv4 (&sin->sin_addr))
-            add_address (ipv4, AF_INET, &sin->sin_addr);
-        }
-      else if (ifa->ifa_addr->sa_family == AF_INET6)
-        {
-          const struct sockaddr_in6 *sin6 = (gconstpointer) ifa->ifa_addr;
-
-          if (is_usable_ipv6 (&sin6->sin6_addr))
-            add_address (ipv6, AF_INET6, &sin6->sin6_addr);
-        }
+      family = ifa->ifa_addr->sa_family == AF_INET ? ipv4 : ipv6;
+      if (!g_ptr_array_find_with_equal_func (family, text, g_str_equal, NULL))
+        g_ptr_array_add (family, g_steal_pointer (&text));
     }
 
   for (guint i = 0; i < ipv4->len; i++)
