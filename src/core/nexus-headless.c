@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "nexus-address.h"
+#include "nexus-announcer.h"
 #include "nexus-code.h"
 #include "nexus-headless.h"
 #include "nexus-server.h"
@@ -23,6 +24,7 @@ typedef struct {
   GMainLoop   *loop;
   NexusServer *server;
   gboolean     stopping;
+  gboolean     said_unavailable;
 } Headless;
 
 static void
@@ -61,6 +63,23 @@ on_drop_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Once, and only then: Avahi coming and going later is not news. */
+static void
+on_discovery_status (NexusAnnouncer *announcer,
+                     GParamSpec     *pspec,
+                     Headless       *headless)
+{
+  NexusDiscoveryStatus status = nexus_announcer_get_status (announcer);
+
+  if (headless->said_unavailable ||
+      (status != NEXUS_DISCOVERY_UNAVAILABLE && status != NEXUS_DISCOVERY_FAILED))
+    return;
+  headless->said_unavailable = TRUE;
+  g_printerr ("nexus-chat: rooms cannot be found by their code alone, because Avahi is not "
+              "available here (%s); invite links work as always.\n",
+              nexus_announcer_get_reason (announcer));
+}
+
 static void
 print_addresses (NexusServer *server)
 {
@@ -85,11 +104,13 @@ nexus_headless_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(NexusServer) server = NULL;
+  g_autoptr(NexusAnnouncer) announcer = NULL;
   g_autofree char *bind_address = NULL;
   g_auto(GStrv) args = NULL;
   NexusServerLimits limits;
   gboolean headless = FALSE;
   gboolean version = FALSE;
+  gboolean no_discovery = FALSE;
   int port = NEXUS_SERVER_PORT_DEFAULT;
   Headless state = { 0, };
   GOptionEntry entries[] = {
@@ -100,6 +121,8 @@ nexus_headless_run (int    argc,
       "PORT" },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind_address,
       "Listen on this address only (default: every interface)", "ADDRESS" },
+    { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &no_discovery,
+      "Do not announce the server on the local network (DNS-SD)", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
       "Show the version and exit", NULL },
     { NULL }
@@ -166,7 +189,14 @@ nexus_headless_run (int    argc,
   signal (SIGPIPE, SIG_IGN);
 
   print_addresses (server);
+  if (!no_discovery)
+    {
+      announcer = nexus_announcer_new (server);
+      g_signal_connect (announcer, "notify::status", G_CALLBACK (on_discovery_status), &state);
+    }
   g_main_loop_run (loop);
+  if (announcer != NULL)
+    g_signal_handlers_disconnect_by_data (announcer, &state);
 
   return 0;
 }
