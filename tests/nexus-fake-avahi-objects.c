@@ -105,23 +105,27 @@ is_remote (NexusFakeAvahi *fake,
   return g_hash_table_contains (fake->remote, owner);
 }
 
+/* Avahi reports a service once per protocol it was seen on: IPv6 first,
+ * as avahi-daemon 0.8 does, then IPv4. */
 static void
 emit_item (NexusFakeAvahi *fake,
            FakeObject     *browser,
            FakeService    *service,
            const char     *member)
 {
+  const int protocols[] = { 1, 0 };
   guint flags = RESULT_LOCAL;
 
   if (is_remote (fake, service->group->owner))
     flags = RESULT_MULTICAST;
   else if (g_strcmp0 (service->group->owner, browser->owner) == 0)
     flags |= RESULT_OUR_OWN;
-  emit (fake, browser, BROWSER_INTERFACE, member,
-        g_variant_new ("(iisssu)",
-                       service->interface < 0 ? fake->loopback : service->interface,
-                       service->protocol < 0 ? 0 : service->protocol, service->name,
-                       service->type, "local", flags));
+  for (guint i = 0; i < G_N_ELEMENTS (protocols); i++)
+    if (service->protocol < 0 || service->protocol == protocols[i])
+      emit (fake, browser, BROWSER_INTERFACE, member,
+            g_variant_new ("(iisssu)",
+                           service->interface < 0 ? fake->loopback : service->interface,
+                           protocols[i], service->name, service->type, "local", flags));
 }
 
 static const char *
@@ -150,24 +154,52 @@ lookup_address (NexusFakeAvahi *fake,
   return NULL;
 }
 
+/* The address a resolver gets, as with Avahi's default configuration: A
+ * records over IPv4 only, AAAA records over both (publish-aaaa-on-ipv4);
+ * NULL when there is none to get, where Avahi would time out. This
+ * computer is 127.0.0.1 and ::1. */
+static const char *
+resolve_address (NexusFakeAvahi *fake,
+                 FakeObject     *resolver,
+                 FakeService    *service)
+{
+  gboolean over_ipv4 = resolver->protocol != 1;
+  gboolean want_ipv4 = resolver->aprotocol != 1;
+  gboolean want_ipv6 = resolver->aprotocol != 0;
+  const char *address;
+
+  if (*service->host == '\0')
+    return over_ipv4 && want_ipv4 ? "127.0.0.1" : want_ipv6 ? "::1" : NULL;
+  address = lookup_address (fake, service->host);
+  if (address == NULL)
+    return NULL;
+  if (strchr (address, ':') != NULL)
+    return want_ipv6 ? address : NULL;
+  return over_ipv4 && want_ipv4 ? address : NULL;
+}
+
+/* Found, or when @fail, Failure if there is nothing to find. */
 static void
 emit_found (NexusFakeAvahi *fake,
             FakeObject     *resolver,
-            FakeService    *service)
+            FakeService    *service,
+            gboolean        fail)
 {
   const char *host = *service->host != '\0' ? service->host : NEXUS_FAKE_AVAHI_HOST_NAME ".local";
-  const char *address = *service->host != '\0' ? lookup_address (fake, service->host) : "127.0.0.1";
+  const char *address = resolve_address (fake, resolver, service);
   guint flags = is_remote (fake, service->group->owner) ? RESULT_MULTICAST : RESULT_LOCAL;
 
   if (address == NULL)
     {
-      emit (fake, resolver, RESOLVER_INTERFACE, "Failure", g_variant_new ("(s)", "Timeout reached"));
+      if (fail)
+        emit (fake, resolver, RESOLVER_INTERFACE, "Failure",
+              g_variant_new ("(s)", "Timeout reached"));
       return;
     }
   emit (fake, resolver, RESOLVER_INTERFACE, "Found",
         g_variant_new ("(iissssisq@aayu)",
                        service->interface < 0 ? fake->loopback : service->interface,
-                       service->protocol < 0 ? 0 : service->protocol, service->name,
+                       resolver->protocol < 0 ? 0 : resolver->protocol, service->name,
                        service->type, "local", host, strchr (address, ':') != NULL ? 1 : 0,
                        address, service->port, service->txt, flags));
 }
@@ -195,7 +227,7 @@ announce (NexusFakeAvahi *fake,
             emit_item (fake, object, service, coming ? "ItemNew" : "ItemRemove");
           else if (object->kind == FAKE_RESOLVER && object->started && coming &&
                    g_strcmp0 (object->name, service->name) == 0)
-            emit_found (fake, object, service);
+            emit_found (fake, object, service, FALSE);
         }
     }
 }
@@ -343,7 +375,7 @@ update_txt (NexusFakeAvahi        *fake,
 
       if (resolver->kind == FAKE_RESOLVER && resolver->started &&
           strcmp (resolver->name, service->name) == 0)
-        emit_found (fake, resolver, service);
+        emit_found (fake, resolver, service, FALSE);
     }
 }
 
@@ -433,7 +465,7 @@ start_resolver (NexusFakeAvahi *fake,
 
   resolver->started = TRUE;
   if (service != NULL && group->state == GROUP_ESTABLISHED)
-    emit_found (fake, resolver, service);
+    emit_found (fake, resolver, service, TRUE);
   else
     emit (fake, resolver, RESOLVER_INTERFACE, "Failure", g_variant_new ("(s)", "Timeout reached"));
 }
@@ -569,8 +601,8 @@ server_method_call (GDBusConnection       *connection,
       else
         {
           object = new_object (fake, FAKE_RESOLVER, sender);
-          g_variant_get (parameters, "(iisssiu)", NULL, NULL, &object->name, &object->type, NULL,
-                         NULL, NULL);
+          g_variant_get (parameters, "(iisssiu)", &object->interface, &object->protocol,
+                         &object->name, &object->type, NULL, &object->aprotocol, NULL);
         }
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", object->path));
     }

@@ -42,8 +42,12 @@ typedef struct {
   GPtrArray *addresses;      /* "HOST\nADDRESS" */
   /* browser and resolver */
   gboolean   started;
-  char      *name;           /* resolver */
   char      *type;
+  /* resolver */
+  char      *name;
+  int        interface;
+  int        protocol;
+  int        aprotocol;
 } FakeObject;
 
 typedef struct {

@@ -17,7 +17,8 @@
 
 #include "nexus-nearby-private.h"
 
-#define MAX_RESOLVE_FAILURES   3
+#define MAX_ITEMS_PER_HOST     8   /* interfaces × protocols */
+#define MAX_RETRIES            2   /* after every item failed once */
 #define RESOLVE_RETRY_MS       2000
 #define DOMAIN_MAX_BYTES       255
 
@@ -200,12 +201,36 @@ _nexus_nearby_host_new (NexusNearby *self,
   return host;
 }
 
-/* Whether a new interface of the host is a reason to resolve it: not
- * while it is resolving or waiting to try again, nor after it failed. */
-gboolean
-_nexus_nearby_host_may_resolve (NexusNearbyHostEntry *host)
+static gboolean may_retry (NexusNearbyHostEntry *host);
+
+/* The host seen on one more interface and protocol. Avahi reports IPv6
+ * and IPv4 in any order: an IPv4 one replaces an IPv6 one being resolved. */
+void
+_nexus_nearby_host_add_item (NexusNearby           *self,
+                             NexusNearbyHostEntry  *host,
+                             const NexusNearbyItem *item)
 {
-  return !host->resolving && host->retry_id == 0 && host->n_failures < MAX_RESOLVE_FAILURES;
+  gboolean ipv4 = item->protocol == NEXUS_AVAHI_PROTO_INET;
+
+  for (guint i = 0; i < host->items->len; i++)
+    {
+      NexusNearbyItem *known = &g_array_index (host->items, NexusNearbyItem, i);
+
+      if (known->interface == item->interface && known->protocol == item->protocol)
+        return;
+    }
+  if (host->items->len >= MAX_ITEMS_PER_HOST)
+    return;
+  if (ipv4)
+    g_array_prepend_val (host->items, *item);
+  else
+    g_array_append_val (host->items, *item);
+
+  if (!host->resolving && host->retry_id == 0 && may_retry (host))
+    _nexus_nearby_host_resolve (self, host);
+  else if (host->resolving && ipv4 && host->n_failures == 0 &&
+           host->resolved_item.protocol != NEXUS_AVAHI_PROTO_INET)
+    _nexus_nearby_host_resolve (self, host);
 }
 
 void
@@ -227,8 +252,16 @@ on_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The host did not answer, or answered nothing usable: what it said
- * before no longer holds. A few more tries, further apart. */
+/* Whether the host may be resolved again after @n_failures. */
+static gboolean
+may_retry (NexusNearbyHostEntry *host)
+{
+  return host->n_failures < host->items->len + MAX_RETRIES;
+}
+
+/* The host did not answer: what it said before no longer holds. Each
+ * interface and protocol is tried at once, then all again a few more
+ * times, further apart. */
 static void
 host_failed (NexusNearby          *self,
              NexusNearbyHostEntry *host,
@@ -237,9 +270,16 @@ host_failed (NexusNearby          *self,
   g_debug ("nearby: “%s” unresolved: %s", host->name, why);
   stop_resolver (self, host);
   forget_answer (self, host);
-  host->answered = TRUE;
-  if (++host->n_failures < MAX_RESOLVE_FAILURES)
-    host->retry_id = g_timeout_add (RESOLVE_RETRY_MS * host->n_failures, on_retry, host);
+  host->n_failures++;
+  if (host->n_failures < host->items->len)
+    _nexus_nearby_host_resolve (self, host);
+  else
+    {
+      host->answered = TRUE;
+      if (may_retry (host))
+        host->retry_id = g_timeout_add (RESOLVE_RETRY_MS * (host->n_failures - host->items->len + 1),
+                                        on_retry, host);
+    }
   _nexus_nearby_check_finds (self);
 }
 
@@ -305,25 +345,24 @@ void
 _nexus_nearby_host_resolve (NexusNearby          *self,
                             NexusNearbyHostEntry *host)
 {
-  const NexusNearbyItem *item = &g_array_index (host->items, NexusNearbyItem, 0);
+  /* IPv4 items come first (see add_item), and each failure tries the
+   * next: a host with an IPv6 address only still gets its turn. */
+  const NexusNearbyItem *item = &g_array_index (host->items, NexusNearbyItem,
+                                                host->n_failures % host->items->len);
 
   stop_resolver (self, host);
-  /* Found names one address: IPv4 first, which needs no zone. */
-  for (guint i = 0; i < host->items->len; i++)
-    if (g_array_index (host->items, NexusNearbyItem, i).protocol == NEXUS_AVAHI_PROTO_INET)
-      {
-        item = &g_array_index (host->items, NexusNearbyItem, i);
-        break;
-      }
   host->resolved_item = *item;
   host->resolving = TRUE;
+  /* Over IPv4 the IPv4 address, which needs no zone: Avahi publishes
+   * AAAA records over IPv4 too, so UNSPEC might give a link-local one.
+   * Over IPv6 Avahi has only AAAA records (it does not publish A records
+   * there), so an IPv4 address cannot be had at all. */
   nexus_avahi_client_call (self->avahi, NEXUS_AVAHI_SERVER_PATH, NEXUS_AVAHI_SERVER2_INTERFACE,
                            "ServiceResolverPrepare",
                            g_variant_new ("(iisssiu)", item->interface, item->protocol,
                                           host->name, NEXUS_DISCOVERY_SERVICE_TYPE, host->domain,
-                                          /* an IPv6 address only if IPv4 failed */
-                                          host->n_failures == 0 ? NEXUS_AVAHI_PROTO_INET
-                                                                : NEXUS_AVAHI_PROTO_UNSPEC,
+                                          item->protocol == NEXUS_AVAHI_PROTO_INET
+                                            ? NEXUS_AVAHI_PROTO_INET : NEXUS_AVAHI_PROTO_UNSPEC,
                                           0u),
                            G_VARIANT_TYPE ("(o)"), NULL, on_resolver_prepared,
                            _nexus_nearby_prepare_call_new (self, host->key, host->resolve_serial));

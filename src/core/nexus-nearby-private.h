@@ -99,7 +99,9 @@ NexusNearbyHostEntry *_nexus_nearby_host_new           (NexusNearby          *se
 void                  _nexus_nearby_host_free          (NexusNearbyHostEntry *host);
 char                 *_nexus_nearby_host_key           (const char           *name,
                                                         const char           *domain);
-gboolean              _nexus_nearby_host_may_resolve   (NexusNearbyHostEntry *host);
+void                  _nexus_nearby_host_add_item      (NexusNearby           *self,
+                                                        NexusNearbyHostEntry  *host,
+                                                        const NexusNearbyItem *item);
 /* Starts (again) the host's resolver, on its best interface. */
 void                  _nexus_nearby_host_resolve       (NexusNearby          *self,
                                                         NexusNearbyHostEntry *host);

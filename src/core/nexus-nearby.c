@@ -18,7 +18,6 @@
 
 #include "nexus-nearby-private.h"
 
-#define MAX_ITEMS_PER_HOST     8   /* interfaces × protocols */
 #define SERVICE_NAME_MAX_BYTES 63
 #define DOMAIN_MAX_BYTES       255
 
@@ -158,18 +157,7 @@ on_item_new (GDBusConnection *bus,
       g_hash_table_insert (self->hosts, host->key, host);
     }
 
-  for (guint i = 0; i < host->items->len; i++)
-    {
-      NexusNearbyItem *known = &g_array_index (host->items, NexusNearbyItem, i);
-
-      if (known->interface == item.interface && known->protocol == item.protocol)
-        return;
-    }
-  if (host->items->len >= MAX_ITEMS_PER_HOST)
-    return;
-  g_array_append_val (host->items, item);
-  if (_nexus_nearby_host_may_resolve (host))
-    _nexus_nearby_host_resolve (self, host);
+  _nexus_nearby_host_add_item (self, host, &item);
 }
 
 static void
