@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "nexus-code.h"
@@ -594,6 +595,79 @@ test_avahi_comes_and_goes (DiscoveryFixture *fixture,
   g_assert_finalize_object (announcer);
 }
 
+static gboolean
+has_service_on_port (DiscoveryFixture *fixture,
+                     guint             port)
+{
+  g_auto(GStrv) names = nexus_fake_avahi_dup_service_names (fixture->avahi);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (nexus_fake_avahi_get_port (fixture->avahi, names[i]) == port)
+      return TRUE;
+  return FALSE;
+}
+
+/* The headless mode announces, unless --no-discovery; without Avahi it
+ * says so once on stderr and serves all the same. */
+static void
+test_headless (DiscoveryFixture *fixture,
+               gconstpointer     data)
+{
+  const char *args[] = { "--port", "0", "--bind", "127.0.0.1", NULL };
+  const char *quiet_args[] = { "--port", "0", "--bind", "127.0.0.1", "--no-discovery", NULL };
+  g_autoptr(GSubprocess) announced = NULL;
+  g_autoptr(GSubprocess) quiet = NULL;
+  g_autoptr(GSubprocess) alone = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autofree char *said = NULL;
+  g_autofree char *rest = NULL;
+  guint port = 0;
+  guint quiet_port = 0;
+
+  announced = nexus_test_spawn_headless (args, 0, &port, NULL);
+  quiet = nexus_test_spawn_headless (quiet_args, 0, &quiet_port, NULL);
+  WAIT_UNTIL (has_service_on_port (fixture, port));
+  nexus_test_spin (500);
+  g_assert_false (has_service_on_port (fixture, quiet_port));
+  g_subprocess_send_signal (announced, SIGTERM);
+  g_assert_true (g_subprocess_wait (announced, NULL, &error));
+  WAIT_UNTIL (!has_service_on_port (fixture, port));
+  g_subprocess_send_signal (quiet, SIGTERM);
+  g_assert_true (g_subprocess_wait (quiet, NULL, &error));
+
+  nexus_fake_avahi_stop (fixture->avahi);
+  alone = nexus_test_headless_new (args, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_PIPE, 0);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (alone));
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (alone));
+  port = 0;
+  while (port == 0)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      if (g_str_has_prefix (line, "listening on port "))
+        port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
+    }
+  ada = nexus_test_start_room (port, NULL);
+  g_assert_nonnull (ada);
+
+  said = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", said);
+  g_assert_true (g_str_has_prefix (said, "nexus-chat: rooms cannot be found by their code alone"));
+  g_assert_nonnull (strstr (said, "invite links work as always"));
+  g_subprocess_send_signal (alone, SIGTERM);
+  rest = g_data_input_stream_read_upto (err, "", 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (rest != NULL ? strstr (rest, "rooms cannot be found") : NULL);
+  g_assert_true (g_subprocess_wait (alone, NULL, &error));
+}
+
 /* No system bus at all, as in a sandbox without the permission. */
 static void
 test_no_system_bus (NexusTestServer *fixture,
@@ -629,6 +703,7 @@ discovery_add_announce_tests (void)
   DISCOVERY_TEST_ADD ("/discovery/unavailable", test_unavailable, AVAHI_ABSENT);
   DISCOVERY_TEST_ADD ("/discovery/avahi-comes-and-goes", test_avahi_comes_and_goes,
                       AVAHI_ABSENT);
+  DISCOVERY_TEST_ADD ("/discovery/headless", test_headless, AVAHI_RUNNING);
   NEXUS_TEST_ADD_SERVER ("/discovery/no-system-bus", test_no_system_bus, NULL);
 }
 
