@@ -205,8 +205,8 @@ start_bus (NexusFakeAvahi *fake)
   g_assert_nonnull (fake->address);
 }
 
-NexusFakeAvahi *
-nexus_fake_avahi_new (gboolean running)
+static NexusFakeAvahi *
+fake_new (const char *address)
 {
   NexusFakeAvahi *fake = g_new0 (NexusFakeAvahi, 1);
   g_autoptr(GError) error = NULL;
@@ -220,16 +220,43 @@ nexus_fake_avahi_new (gboolean running)
   g_mutex_init (&fake->lock);
   g_cond_init (&fake->cond);
 
-  start_bus (fake);
-  fake->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
-  g_assert_no_error (error);
-  if (g_dbus_connection_is_closed (fake->system_bus))
-    g_error ("the system bus of an earlier fake Avahi is still held");
-  g_dbus_connection_set_exit_on_close (fake->system_bus, FALSE);
+  if (address != NULL)
+    fake->address = g_strdup (address);
+  else
+    {
+      start_bus (fake);
+      fake->system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+      g_assert_no_error (error);
+      if (g_dbus_connection_is_closed (fake->system_bus))
+        g_error ("the system bus of an earlier fake Avahi is still held");
+      g_dbus_connection_set_exit_on_close (fake->system_bus, FALSE);
+    }
 
   fake->context = g_main_context_new ();
   fake->loop = g_main_loop_new (fake->context, FALSE);
   fake->thread = g_thread_new ("fake-avahi", fake_thread, fake);
+  return fake;
+}
+
+NexusFakeAvahi *
+nexus_fake_avahi_new (gboolean running)
+{
+  NexusFakeAvahi *fake = fake_new (NULL);
+
+  if (running)
+    nexus_fake_avahi_start (fake);
+  return fake;
+}
+
+NexusFakeAvahi *
+nexus_fake_avahi_new_on_bus (const char *address,
+                             gboolean    running)
+{
+  NexusFakeAvahi *fake;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  fake = fake_new (address);
   if (running)
     nexus_fake_avahi_start (fake);
   return fake;
@@ -253,21 +280,24 @@ nexus_fake_avahi_free (NexusFakeAvahi *fake)
   g_main_loop_quit (fake->loop);
   g_thread_join (fake->thread);
 
-  g_subprocess_send_signal (fake->daemon, SIGTERM);
-  g_subprocess_wait (fake->daemon, NULL, NULL);
-  g_unlink (fake->config_path);
-  g_unlink (bus_socket_path ());
+  if (fake->daemon != NULL)
+    {
+      g_subprocess_send_signal (fake->daemon, SIGTERM);
+      g_subprocess_wait (fake->daemon, NULL, NULL);
+      g_unlink (fake->config_path);
+      g_unlink (bus_socket_path ());
 
-  /* Calls still out (a last Free) end now that the bus has gone; their
-   * callbacks hold the connection until they run. */
-  g_object_weak_ref (G_OBJECT (fake->system_bus), on_bus_finalized, &bus_gone);
-  g_clear_object (&fake->system_bus);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!bus_gone && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  if (!bus_gone)
-    g_test_message ("the system bus connection is still held after the fake Avahi ended");
+      /* Calls still out (a last Free) end now that the bus has gone; their
+       * callbacks hold the connection until they run. */
+      g_object_weak_ref (G_OBJECT (fake->system_bus), on_bus_finalized, &bus_gone);
+      g_clear_object (&fake->system_bus);
+      deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+      while (!bus_gone && g_get_monotonic_time () < deadline)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+      if (!bus_gone)
+        g_test_message ("the system bus connection is still held after the fake Avahi ended");
+    }
 
   g_main_loop_unref (fake->loop);
   g_main_context_unref (fake->context);
@@ -276,7 +306,7 @@ nexus_fake_avahi_free (NexusFakeAvahi *fake)
   g_dbus_node_info_unref (fake->introspection);
   g_mutex_clear (&fake->lock);
   g_cond_clear (&fake->cond);
-  g_object_unref (fake->daemon);
+  g_clear_object (&fake->daemon);
   g_free (fake->config_path);
   g_free (fake->address);
   g_free (fake);

@@ -39,7 +39,12 @@ void                nexus_fake_avahi_point_system_bus  (void);
  * at once when @running, else only after nexus_fake_avahi_start(). Nothing
  * else may hold the system bus connection of an earlier fake. */
 NexusFakeAvahi     *nexus_fake_avahi_new               (gboolean            running);
-/* Stops Avahi and the bus, and waits (a few seconds at most) until the
+/* The same on a bus the test already has (a GTestDBus, say, that also
+ * serves other fakes), which must be the process's system bus: the test
+ * keeps the bus and DBUS_SYSTEM_BUS_ADDRESS its own business. */
+NexusFakeAvahi     *nexus_fake_avahi_new_on_bus        (const char         *address,
+                                                        gboolean            running);
+/* Stops Avahi and the bus (one it started), and waits (a few seconds at most) until the
  * process lets go of its system bus connection. */
 void                nexus_fake_avahi_free              (NexusFakeAvahi     *fake);
 /* Avahi appears, knowing nothing of what an earlier one published. */

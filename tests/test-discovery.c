@@ -668,6 +668,24 @@ test_headless (DiscoveryFixture *fixture,
   g_assert_true (g_subprocess_wait (alone, NULL, &error));
 }
 
+/* The fake Avahi on a bus another fake runs, as a window test with more
+ * than one fake service would have it. */
+static void
+test_fake_on_shared_bus (DiscoveryFixture *fixture,
+                         gconstpointer     data)
+{
+  const char *address = nexus_fake_avahi_get_bus_address (fixture->avahi);
+  NexusFakeAvahi *avahi = nexus_fake_avahi_new_on_bus (address, TRUE);
+  NexusAnnouncer *announcer = nexus_announcer_new (fixture->server.server);
+
+  WAIT_UNTIL (nexus_announcer_get_status (announcer) == NEXUS_DISCOVERY_RUNNING);
+  g_assert_cmpuint (nexus_fake_avahi_get_port (avahi, nexus_announcer_get_service_name (announcer)),
+                    ==, fixture->server.port);
+  g_assert_finalize_object (announcer);
+  WAIT_UNTIL (nexus_fake_avahi_get_n_objects (avahi) == 0);
+  nexus_fake_avahi_free (avahi);
+}
+
 /* No system bus at all, as in a sandbox without the permission. */
 static void
 test_no_system_bus (NexusTestServer *fixture,
@@ -704,6 +722,7 @@ discovery_add_announce_tests (void)
   DISCOVERY_TEST_ADD ("/discovery/avahi-comes-and-goes", test_avahi_comes_and_goes,
                       AVAHI_ABSENT);
   DISCOVERY_TEST_ADD ("/discovery/headless", test_headless, AVAHI_RUNNING);
+  DISCOVERY_TEST_ADD ("/discovery/fake-on-shared-bus", test_fake_on_shared_bus, AVAHI_ABSENT);
   NEXUS_TEST_ADD_SERVER ("/discovery/no-system-bus", test_no_system_bus, NULL);
 }
 
