@@ -1,7 +1,8 @@
 /* nexus-nearby-private.h: what the files of NexusNearby share
  *
- * nexus-nearby.c browses and resolves hosts and keeps the rooms they show;
- * nexus-nearby-find.c looks for the hosts that may hold a code.
+ * nexus-nearby.c browses; nexus-nearby-host.c resolves each host and
+ * keeps the rooms it shows; nexus-nearby-find.c looks for the hosts that
+ * may hold a code.
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
