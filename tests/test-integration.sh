@@ -128,8 +128,9 @@ need(m.get("sdk") == "org.gnome.Sdk", "sdk is org.gnome.Sdk")
 need(m.get("command") == "nexus-chat", "command is nexus-chat")
 need(sorted(m.get("finish-args", [])) == sorted([
     "--share=network", "--share=ipc", "--socket=wayland",
-    "--socket=fallback-x11", "--device=dri"]),
-    "finish-args are exactly network, ipc, wayland, fallback-x11 and dri")
+    "--socket=fallback-x11", "--device=dri",
+    "--system-talk-name=org.freedesktop.Avahi"]),
+    "finish-args are exactly network, ipc, wayland, fallback-x11, dri and Avahi on the system bus")
 
 modules = {mod["name"]: mod for mod in m["modules"]}
 qr = modules.get("libqrencode")

@@ -24,7 +24,7 @@ check_links_are_text (void)
 
   gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), GTK_WIDGET (share));
   gtk_window_set_child (GTK_WINDOW (other), button);
-  nexus_share_popover_set_room (share, "K7QX3M", links, NULL);
+  nexus_share_popover_set_room (share, "K7QX3M", links);
   gtk_window_present (GTK_WINDOW (other));
   WAIT_UNTIL (gtk_widget_get_mapped (button));
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "nexus-fake-avahi.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -31,5 +33,12 @@ void test_narrow        (void);
 void test_share         (void);
 void test_close_room    (void);
 void test_guest_room_ends (void);
+void test_nearby_host   (void);
+void test_code_only_join (void);
+void test_rooms_nearby  (void);
+void test_no_avahi      (void);
+
+/* test-ui-nearby.c: the fake Avahi on the window's system bus */
+extern NexusFakeAvahi *ui_fake_avahi;
 
 G_END_DECLS

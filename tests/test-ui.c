@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "nexus-fake-avahi.h"
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
 
@@ -42,8 +43,12 @@ static const struct
   { "/ui/dark", test_dark, FALSE },
   { "/ui/narrow", test_narrow, FALSE },
   { "/ui/share", test_share, TRUE },
+  { "/ui/nearby-host", test_nearby_host, TRUE },
   { "/ui/close-room", test_close_room, FALSE },
   { "/ui/guest-room-ends", test_guest_room_ends, FALSE },
+  { "/ui/code-only-join", test_code_only_join, FALSE },
+  { "/ui/rooms-nearby", test_rooms_nearby, FALSE },
+  { "/ui/no-avahi", test_no_avahi, FALSE },
   { "/ui/window-state", test_window_state, FALSE },
 };
 
@@ -58,6 +63,8 @@ main (int   argc,
     return test_run_child (argv[2]);
 
   g_test_init (&argc, &argv, NULL);
+  /* The window's system bus, with Avahi on it, before the window looks. */
+  ui_fake_avahi = nexus_fake_avahi_new (TRUE);
   ui_start_app ();
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -67,5 +74,6 @@ main (int   argc,
   status = g_test_run ();
 
   ui_stop_app ();
+  nexus_fake_avahi_free (ui_fake_avahi);
   return status;
 }

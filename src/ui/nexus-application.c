@@ -10,7 +10,9 @@
 
 #include <locale.h>
 
+#include "nexus-announcer.h"
 #include "nexus-application.h"
+#include "nexus-nearby.h"
 #include "nexus-ui-resources.h"
 #include "nexus-window.h"
 
@@ -24,6 +26,9 @@ struct _NexusApplication
   NexusServerLimits limits;
   int port;
   char *bind_address;
+  gboolean no_discovery;      /* --no-discovery: neither announce nor browse */
+  NexusAnnouncer *announcer;  /* while hosting, unless --no-discovery */
+  NexusNearby *nearby;        /* made when first asked for */
 };
 
 G_DEFINE_FINAL_TYPE (NexusApplication, nexus_application, ADW_TYPE_APPLICATION)
@@ -185,6 +190,8 @@ nexus_application_shutdown (GApplication *application)
 {
   NexusApplication *self = NEXUS_APPLICATION (application);
 
+  g_clear_object (&self->announcer);
+  g_clear_object (&self->nearby);
   g_clear_object (&self->server);
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->shutdown (application);
@@ -196,6 +203,8 @@ nexus_application_finalize (GObject *object)
   NexusApplication *self = NEXUS_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->announcer);
+  g_clear_object (&self->nearby);
   g_clear_object (&self->server);
   nexus_server_limits_clear (&self->limits);
   g_clear_pointer (&self->bind_address, g_free);
@@ -226,7 +235,7 @@ nexus_application_init (NexusApplication *self)
   const GOptionEntry entries[] = {
     { "join", 'j', 0, G_OPTION_ARG_STRING, NULL,
       /* Translators: --help text; CODE, HOST and PORT are placeholders, like LINK below */
-      N_("Join a room: an invite link, or CODE@HOST:PORT"),
+      N_("Join a room: its code alone, an invite link, or CODE@HOST:PORT"),
       /* Translators: the placeholder for --join's value in --help: an invite link */
       N_("LINK") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, NULL,
@@ -242,6 +251,8 @@ nexus_application_init (NexusApplication *self)
       N_("Host rooms on this address only (default: all addresses)"),
       /* Translators: the placeholder for --bind's value in --help: a network address */
       N_("ADDRESS") },
+    { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &self->no_discovery,
+      N_("Neither announce hosted rooms on the network nor look for others (DNS-SD)"), NULL },
     { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Serve rooms to browsers without a window"), NULL },
     { NULL }
@@ -307,6 +318,8 @@ nexus_application_start_server (NexusApplication  *self,
     return NULL;
 
   self->server = g_steal_pointer (&server);
+  if (!self->no_discovery)
+    self->announcer = nexus_announcer_new (self->server);
   return self->server;
 }
 
@@ -316,6 +329,42 @@ nexus_application_get_server (NexusApplication *self)
   g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
 
   return self->server;
+}
+
+/* The announcement of the hosted rooms; NULL while not hosting, or with
+ * --no-discovery. */
+NexusAnnouncer *
+nexus_application_get_announcer (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->announcer;
+}
+
+/* The hosts and rooms on the network, browsed from the first call on;
+ * NULL with --no-discovery. */
+NexusNearby *
+nexus_application_get_nearby (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  if (self->nearby == NULL && !self->no_discovery)
+    self->nearby = nexus_nearby_new ();
+  return self->nearby;
+}
+
+void
+nexus_application_set_discovery (NexusApplication *self,
+                                 gboolean          enabled)
+{
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+
+  self->no_discovery = !enabled;
+  if (!enabled)
+    {
+      g_clear_object (&self->announcer);
+      g_clear_object (&self->nearby);
+    }
 }
 
 static void
@@ -338,6 +387,7 @@ nexus_application_stop_server (NexusApplication *self)
 
   g_return_if_fail (NEXUS_IS_APPLICATION (self));
 
+  g_clear_object (&self->announcer);
   server = g_steal_pointer (&self->server);
   if (server == NULL)
     return;

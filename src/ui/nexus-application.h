@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "nexus-announcer.h"
+#include "nexus-nearby.h"
 #include "nexus-server.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,12 @@ NexusServer      *nexus_application_start_server  (NexusApplication  *self,
                                                    GError           **error);
 NexusServer      *nexus_application_get_server    (NexusApplication  *self);
 void              nexus_application_stop_server   (NexusApplication  *self);
+NexusAnnouncer   *nexus_application_get_announcer (NexusApplication  *self);
+NexusNearby      *nexus_application_get_nearby    (NexusApplication  *self);
+/* Whether hosted rooms are announced and others looked for (DNS-SD), as
+ * --no-discovery sets it; tests turn it off or on. */
+void              nexus_application_set_discovery (NexusApplication  *self,
+                                                   gboolean           enabled);
 void              nexus_application_notify        (NexusApplication  *self,
                                                    const char        *title,
                                                    const char        *body);

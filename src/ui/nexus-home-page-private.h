@@ -16,5 +16,6 @@ GtkEditable *nexus_home_page_get_invite_entry  (NexusHomePage *self);
 GtkEditable *nexus_home_page_get_host_entry    (NexusHomePage *self);
 GtkWidget   *nexus_home_page_get_create_button (NexusHomePage *self);
 GtkWidget   *nexus_home_page_get_join_button   (NexusHomePage *self);
+GtkWidget   *nexus_home_page_get_nearby_list   (NexusHomePage *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include "nexus-code.h"
 #include "nexus-home-page-private.h"
+#include "nexus-nearby-list.h"
 #include "nexus-protocol.h"
 #include "nexus-ui-utils.h"
 
@@ -22,6 +23,7 @@ struct _NexusHomePage
   /* Owned state */
   gboolean busy;
   gboolean joining;        /* the last request was a join, not a create */
+  gboolean host_wanted;    /* the code alone was not enough: ask for the address */
 
   /* Template widgets */
   GtkRevealer *create_error_revealer;
@@ -37,6 +39,7 @@ struct _NexusHomePage
   GtkButton *join_button;
   GtkSpinner *join_spinner;
   GtkLabel *join_label;
+  NexusNearbyList *nearby_list;
 };
 
 G_DEFINE_FINAL_TYPE (NexusHomePage, nexus_home_page, ADW_TYPE_BIN)
@@ -102,6 +105,7 @@ validate (NexusHomePage *self)
   const char *name_text = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   const char *host = gtk_editable_get_text (GTK_EDITABLE (self->host_row));
   gboolean bare = looks_like_bare_code (trimmed);
+  g_autofree char *code = NULL;
   gboolean name_invalid = name == NULL && *name_text != '\0';
   gboolean invite_ok = FALSE;
 
@@ -114,10 +118,19 @@ validate (NexusHomePage *self)
     set_hint (self->name_hint, NULL, FALSE);
   nexus_widget_set_css_class (GTK_WIDGET (self->name_row), "error", name_invalid);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->host_row), bare);
+  /* The host's address is asked for only once the code alone was not
+   * enough (nexus_home_page_ask_for_host()), or when one is typed. */
+  gtk_widget_set_visible (GTK_WIDGET (self->host_row),
+                          bare && (self->host_wanted || *host != '\0'));
 
   if (*trimmed == '\0')
     set_hint (self->join_hint, NULL, FALSE);
+  else if (bare && *host == '\0' && (code = nexus_code_normalize (trimmed)) != NULL)
+    {
+      /* The code alone: the hosts on the network are asked who holds it. */
+      set_hint (self->join_hint, NULL, FALSE);
+      invite_ok = TRUE;
+    }
   else if (nexus_invite_parse (trimmed, bare ? host : NULL, NULL, NULL, NULL, &error))
     {
       set_hint (self->join_hint, NULL, FALSE);
@@ -181,6 +194,28 @@ on_create_clicked (NexusHomePage *self)
   g_signal_emit (self, signals[SIGNAL_CREATE_ROOM], 0, name);
 }
 
+/* A room nearby, picked: joined with its public code at its host. */
+static void
+on_nearby_room_activated (NexusHomePage   *self,
+                          NexusNearbyRoom *room)
+{
+  g_autofree char *name = get_valid_name (self);
+
+  if (self->busy)
+    return;
+  if (name == NULL)
+    {
+      set_hint (self->name_hint, _("Type your name first: it is what the others see."), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+      return;
+    }
+
+  nexus_home_page_set_error (self, NULL);
+  self->joining = TRUE;
+  g_signal_emit (self, signals[SIGNAL_JOIN_ROOM], 0, nexus_nearby_room_get_code (room),
+                 nexus_nearby_room_get_address (room), nexus_nearby_room_get_port (room), name);
+}
+
 static void
 on_join_clicked (NexusHomePage *self)
 {
@@ -207,12 +242,14 @@ nexus_home_page_class_init (NexusHomePageClass *klass)
   signals[SIGNAL_CREATE_ROOM] =
     g_signal_new ("create-room", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* The person asked to join: code, host, port, name, all checked. */
+  /* The person asked to join: code, host, port, name, all checked; host
+   * NULL (and port 0) for a code alone, to be looked for on the network. */
   signals[SIGNAL_JOIN_ROOM] =
     g_signal_new ("join-room", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 4,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
 
+  g_type_ensure (NEXUS_TYPE_NEARBY_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/nexuschat/NexusChat/nexus-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, create_error_revealer);
@@ -228,6 +265,8 @@ nexus_home_page_class_init (NexusHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, join_button);
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, join_spinner);
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, join_label);
+  gtk_widget_class_bind_template_child (widget_class, NexusHomePage, nearby_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_nearby_room_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_name_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_invite_changed);
@@ -279,11 +318,46 @@ nexus_home_page_set_busy (NexusHomePage *self,
 {
   g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
 
-  self->busy = !!busy;
+  nexus_home_page_set_progress (self, busy ? _("Connecting…") : NULL);
+}
+
+/* Busy, with @label on the join button saying what happens (“Looking on
+ * the network…”); NULL: not busy. */
+void
+nexus_home_page_set_progress (NexusHomePage *self,
+                              const char    *label)
+{
+  g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
+
+  self->busy = label != NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->join_spinner), self->busy);
   gtk_spinner_set_spinning (self->join_spinner, self->busy);
-  gtk_label_set_label (self->join_label, self->busy ? _("Connecting…") : _("_Join"));
+  gtk_label_set_label (self->join_label, self->busy ? label : _("_Join"));
   validate (self);
+}
+
+/* The code alone was not enough: says why in @sentence, and asks for the
+ * host's address under the code. */
+void
+nexus_home_page_ask_for_host (NexusHomePage *self,
+                              const char    *sentence)
+{
+  g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
+
+  self->host_wanted = TRUE;
+  self->joining = TRUE;
+  validate (self);
+  nexus_home_page_set_error (self, sentence);
+}
+
+/* The rooms shown nearby; NULL when discovery is off. */
+void
+nexus_home_page_set_nearby (NexusHomePage *self,
+                            NexusNearby   *nearby)
+{
+  g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
+
+  nexus_nearby_list_set_nearby (self->nearby_list, nearby);
 }
 
 /* Shows what went wrong and what to do, next to the button that was
@@ -359,7 +433,11 @@ nexus_home_page_activate_join (NexusHomePage *self)
 
   validate (self);
   invite = gtk_editable_get_text (GTK_EDITABLE (self->invite_row));
-  if (!nexus_invite_parse (invite, gtk_editable_get_text (GTK_EDITABLE (self->host_row)),
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->host_row)) == '\0'
+      && looks_like_bare_code (invite)
+      && (code = nexus_code_normalize (invite)) != NULL)
+    ; /* the code alone: host stays NULL, and the network is asked */
+  else if (!nexus_invite_parse (invite, gtk_editable_get_text (GTK_EDITABLE (self->host_row)),
                            &code, &host, &port, &error))
     {
       set_hint (self->join_hint, error->message, TRUE);
@@ -426,4 +504,12 @@ nexus_home_page_get_join_button (NexusHomePage *self)
   g_return_val_if_fail (NEXUS_IS_HOME_PAGE (self), NULL);
 
   return GTK_WIDGET (self->join_button);
+}
+
+GtkWidget *
+nexus_home_page_get_nearby_list (NexusHomePage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_HOME_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->nearby_list);
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "nexus-nearby.h"
+
 G_BEGIN_DECLS
 
 #define NEXUS_TYPE_HOME_PAGE (nexus_home_page_get_type ())
@@ -21,8 +23,14 @@ void        nexus_home_page_set_invite    (NexusHomePage *self,
                                            const char    *invite);
 void        nexus_home_page_set_busy      (NexusHomePage *self,
                                            gboolean       busy);
+void        nexus_home_page_set_progress  (NexusHomePage *self,
+                                           const char    *label);
 void        nexus_home_page_set_error     (NexusHomePage *self,
                                            const char    *sentence);
+void        nexus_home_page_ask_for_host  (NexusHomePage *self,
+                                           const char    *sentence);
+void        nexus_home_page_set_nearby    (NexusHomePage *self,
+                                           NexusNearby   *nearby);
 void        nexus_home_page_focus         (NexusHomePage *self);
 gboolean    nexus_home_page_activate_join (NexusHomePage *self);
 

@@ -479,7 +479,7 @@ nexus_room_page_dispose (GObject *object)
 {
   NexusRoomPage *self = NEXUS_ROOM_PAGE (object);
 
-  nexus_room_page_set_client (self, NULL, NULL, NULL);
+  nexus_room_page_set_client (self, NULL, NULL);
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
   if (self->scroll_tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick_id);
@@ -567,12 +567,11 @@ nexus_room_page_init (NexusRoomPage *self)
 }
 
 /* Shows @client's room; NULL empties the page. @links are the invite
- * links for the Invite popover, @share_note a warning to show with them. */
+ * links for the Invite popover. */
 void
 nexus_room_page_set_client (NexusRoomPage      *self,
                             NexusClient        *client,
-                            const char * const *links,
-                            const char         *share_note)
+                            const char * const *links)
 {
   g_autoptr(GtkSelectionModel) selection = NULL;
 
@@ -613,8 +612,7 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   g_signal_connect_object (client, "typing", G_CALLBACK (on_typing), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "message", G_CALLBACK (on_message), self, G_CONNECT_SWAPPED);
 
-  nexus_share_popover_set_room (self->share_popover, nexus_client_get_room (client), links,
-                                share_note);
+  nexus_share_popover_set_room (self->share_popover, nexus_client_get_room (client), links);
   update_title (self);
   update_members (self);
   update_state (self);

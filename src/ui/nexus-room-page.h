@@ -18,8 +18,7 @@ G_DECLARE_FINAL_TYPE (NexusRoomPage, nexus_room_page, NEXUS, ROOM_PAGE, AdwBin)
 
 void               nexus_room_page_set_client       (NexusRoomPage      *self,
                                                      NexusClient        *client,
-                                                     const char * const *links,
-                                                     const char         *share_note);
+                                                     const char * const *links);
 NexusClient       *nexus_room_page_get_client       (NexusRoomPage      *self);
 void               nexus_room_page_focus_composer   (NexusRoomPage      *self);
 

@@ -8,6 +8,9 @@
 
 #include <gtk/gtk.h>
 
+#include "nexus-announcer.h"
+#include "nexus-server.h"
+
 G_BEGIN_DECLS
 
 #define NEXUS_TYPE_SHARE_POPOVER (nexus_share_popover_get_type ())
@@ -16,8 +19,11 @@ G_DECLARE_FINAL_TYPE (NexusSharePopover, nexus_share_popover, NEXUS, SHARE_POPOV
 
 void        nexus_share_popover_set_room        (NexusSharePopover  *self,
                                                  const char         *code,
-                                                 const char * const *links,
-                                                 const char         *note);
+                                                 const char * const *links);
+void        nexus_share_popover_set_host        (NexusSharePopover  *self,
+                                                 NexusServer        *server,
+                                                 NexusAnnouncer     *announcer,
+                                                 const char         *title);
 void        nexus_share_popover_copy_link       (NexusSharePopover  *self,
                                                  guint               index);
 

@@ -12,6 +12,8 @@
 
 #include "nexus-address.h"
 #include "nexus-code.h"
+#include "nexus-room-page-private.h"
+#include "nexus-share-popover.h"
 #include "nexus-window-private.h"
 
 struct _NexusWindow
@@ -24,6 +26,10 @@ struct _NexusWindow
   gboolean close_confirmed;
   gboolean close_after_leaving;
   AdwToast *toast;          /* the one shown, if any */
+  GCancellable *finding;    /* a search of the network for a code */
+  GPtrArray *candidates;    /* NexusNearbyHost: where else the code may be */
+  char *wanted_code;        /* the code being joined, and with which name */
+  char *wanted_name;
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -121,7 +127,7 @@ static void
 leave_room (NexusWindow *self)
 {
   say_goodbye (self);
-  nexus_room_page_set_client (self->room_page, NULL, NULL, NULL);
+  nexus_room_page_set_client (self->room_page, NULL, NULL);
   drop_client (self);
 
   gtk_stack_set_visible_child_name (self->stack, "home");
@@ -233,42 +239,50 @@ add_link (GStrvBuilder *builder,
   g_strv_builder_add (builder, link);
 }
 
-/* The invite links, and a note when only this computer can use them. */
+/* The invite links: one for each address the host answers on (the
+ * Invite popover's network doctor says when only this computer can). */
 static GStrv
-make_links (NexusWindow  *self,
-            const char  **note)
+make_links (NexusWindow *self)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   const char *room = nexus_client_get_room (self->client);
   NexusApplication *app = get_app (self);
   NexusServer *server = app ? nexus_application_get_server (app) : NULL;
 
-  *note = NULL;
   if (self->hosting && server != NULL)
     {
       const char *bind = nexus_server_get_bind_address (server);
       guint port = nexus_server_get_port (server);
       g_auto(GStrv) addresses = nexus_address_list_reachable (bind);
 
-      if (!nexus_address_is_any (bind)
-          && (g_str_has_prefix (bind, "127.") || strcmp (bind, "::1") == 0))
-        *note = _("Rooms are hosted on this computer’s loopback address only (--bind), so "
-                  "only this computer can join.");
-
       for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
         add_link (builder, addresses[i], port, room);
       if (addresses == NULL || addresses[0] == NULL)
-        {
-          *note = _("No network connection was found, so only this computer can join. "
-                    "Connect to a network to invite others.");
-          add_link (builder, "127.0.0.1", port, room);
-        }
+        add_link (builder, "127.0.0.1", port, room);
     }
   else
     add_link (builder, nexus_client_get_host (self->client), nexus_client_get_port (self->client),
               room);
 
   return g_strv_builder_end (builder);
+}
+
+static void start_client (NexusWindow *self,
+                          const char  *host,
+                          guint        port,
+                          const char  *code,
+                          const char  *name);
+
+static gboolean
+try_next_candidate (NexusWindow *self)
+{
+  g_autoptr(NexusNearbyHost) host = NULL;
+
+  if (self->candidates == NULL || self->candidates->len == 0)
+    return FALSE;
+  host = g_ptr_array_steal_index (self->candidates, 0);
+  start_client (self, host->address, host->port, self->wanted_code, self->wanted_name);
+  return TRUE;
 }
 
 static void
@@ -281,11 +295,16 @@ on_client_state (NexusWindow *self)
     case NEXUS_CLIENT_STATE_JOINED:
       if (!is_in_room (self))
         {
-          const char *note;
-          g_auto(GStrv) links = make_links (self, &note);
+          g_auto(GStrv) links = make_links (self);
+          NexusApplication *app = get_app (self);
+          NexusServer *server = self->hosting && app ? nexus_application_get_server (app) : NULL;
 
           nexus_room_page_set_client (self->room_page, self->client,
-                                      (const char * const *) links, note);
+                                      (const char * const *) links);
+          nexus_share_popover_set_host (nexus_room_page_get_share_popover (self->room_page),
+                                        server,
+                                        server ? nexus_application_get_announcer (app) : NULL,
+                                        nexus_client_get_name (self->client));
           gtk_stack_set_visible_child_name (self->stack, "room");
           nexus_home_page_set_busy (self->home_page, FALSE);
           nexus_home_page_set_error (self->home_page, NULL);
@@ -294,6 +313,11 @@ on_client_state (NexusWindow *self)
       break;
 
     case NEXUS_CLIENT_STATE_FAILED:
+      /* A code found on the network may match a wrong host's digest by
+       * chance: that host says room-not-found, and the next one is asked. */
+      if (g_strcmp0 (nexus_client_get_error_code (self->client), "room-not-found") == 0
+          && try_next_candidate (self))
+        break;
       /* Never got in: back to the form, which is kept, with a sentence. */
       stop_hosting (self);
       nexus_home_page_set_busy (self->home_page, FALSE);
@@ -392,6 +416,80 @@ on_create_room (NexusWindow   *self,
 }
 
 static void
+find_code_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NexusWindow *self = user_data;
+  g_autoptr(GPtrArray) hosts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *grouped = NULL;
+  g_autofree char *sentence = NULL;
+
+  hosts = nexus_nearby_find_code_finish (NEXUS_NEARBY (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->finding);
+  nexus_home_page_set_progress (self->home_page, NULL);
+
+  if (hosts != NULL)
+    {
+      g_clear_pointer (&self->candidates, g_ptr_array_unref);
+      self->candidates = g_steal_pointer (&hosts);
+      try_next_candidate (self);
+      return;
+    }
+
+  grouped = nexus_code_format (self->wanted_code);
+  if (g_error_matches (error, NEXUS_NEARBY_ERROR, NEXUS_NEARBY_ERROR_NOT_FOUND))
+    sentence = g_strdup_printf (_("No computer on this network has a room %s. Check the code, "
+                                  "or type the host’s address below. On guest Wi-Fi, devices "
+                                  "often cannot see each other: ask the host for an invite "
+                                  "link then."), grouped);
+  else
+    sentence = g_strdup_printf (_("%s Type the host’s address below, or paste an invite link."),
+                                error->message);
+  nexus_home_page_ask_for_host (self->home_page, sentence);
+}
+
+/* A code alone: ask the network which host holds it, then join there. */
+static void
+find_and_join (NexusWindow *self,
+               const char  *code,
+               const char  *name)
+{
+  NexusApplication *app = get_app (self);
+  NexusNearby *nearby = app ? nexus_application_get_nearby (app) : NULL;
+  g_autofree char *grouped = nexus_code_format (code);
+
+  drop_client (self);
+  g_free (self->wanted_code);
+  self->wanted_code = g_strdup (code);
+  g_free (self->wanted_name);
+  self->wanted_name = g_strdup (name);
+
+  if (nearby == NULL)
+    {
+      nexus_home_page_ask_for_host (self->home_page,
+                                    _("Looking for rooms on the network is turned off "
+                                      "(--no-discovery). Type the host’s address below, or "
+                                      "paste an invite link."));
+      return;
+    }
+
+  g_cancellable_cancel (self->finding);
+  g_clear_object (&self->finding);
+  self->finding = g_cancellable_new ();
+  {
+    /* Translators: on the Join button while the network is asked; %s is a room code */
+    g_autofree char *label = g_strdup_printf (_("Looking for %s…"), grouped);
+
+    nexus_home_page_set_progress (self->home_page, label);
+  }
+  nexus_nearby_find_code_async (nearby, code, self->finding, find_code_cb, self);
+}
+
+static void
 on_join_room (NexusWindow   *self,
               const char    *code,
               const char    *host,
@@ -401,6 +499,16 @@ on_join_room (NexusWindow   *self,
 {
   save_name (self, name);
   stop_hosting (self);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  if (host == NULL)
+    {
+      find_and_join (self, code, name);
+      return;
+    }
+  g_free (self->wanted_code);
+  self->wanted_code = g_strdup (code);
+  g_free (self->wanted_name);
+  self->wanted_name = g_strdup (name);
   start_client (self, host, port, code, name);
 }
 
@@ -481,6 +589,11 @@ nexus_window_dispose (GObject *object)
   NexusWindow *self = NEXUS_WINDOW (object);
 
   drop_client (self);
+  g_cancellable_cancel (self->finding);
+  g_clear_object (&self->finding);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->wanted_code, g_free);
+  g_clear_pointer (&self->wanted_name, g_free);
   g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_WINDOW);
 
@@ -547,6 +660,7 @@ nexus_window_new (NexusApplication *application)
         gtk_window_maximize (GTK_WINDOW (self));
       nexus_home_page_set_name (self->home_page, name);
     }
+  nexus_home_page_set_nearby (self->home_page, nexus_application_get_nearby (application));
   nexus_home_page_focus (self->home_page);
 
   return self;
