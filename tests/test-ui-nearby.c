@@ -54,6 +54,16 @@ find_list_row (GtkListBox *box,
   return NULL;
 }
 
+static void
+scroll_to_end (GtkWidget *scrolled_window)
+{
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled_window));
+
+  ui_settle ();
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+}
+
 /* The host shows its room nearby from the Invite popover, and the network
  * doctor says who can reach it: bound to loopback (the test's --bind),
  * only this computer. */
@@ -94,7 +104,8 @@ test_nearby_host (void)
   g_signal_emit_by_name (title, "apply");
   WAIT_UNTIL (find_nearby_room (nearby, "Team Standup") != NULL);
   g_assert_null (find_nearby_room (nearby, "Ada"));
-  ui_settle ();
+  /* The popover scrolls on a small screen: its end, the doctor, in view. */
+  scroll_to_end (gtk_popover_get_child (GTK_POPOVER (share)));
   ui_screenshot ("share-nearby.png", GTK_WIDGET (share));
 
   /* Hidden again: gone from the list of every guest. */
@@ -216,8 +227,15 @@ test_rooms_nearby (void)
   welcome = nexus_test_client_join (eve, host.code, "Eve");
   WAIT_UNTIL (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_list_row (box, "Book Club"))),
                       "2") != NULL);
+  /* Home scrolls: the list in view, as a person would scroll to it. */
+  scroll_to_end (adw_bin_get_child (ADW_BIN (home)));
   ui_screenshot ("home-nearby.png", NULL);
-  ui_screenshot_narrow ("home-nearby-narrow.png");
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 360, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) < 500);
+  scroll_to_end (adw_bin_get_child (ADW_BIN (home)));
+  ui_screenshot ("home-nearby-narrow.png", NULL);
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 720, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) > 500);
 
   /* A click joins, no code needed. */
   row = find_list_row (box, "Book Club");

@@ -162,6 +162,9 @@ on_name_changed (NexusHomePage *self)
 static void
 on_invite_changed (NexusHomePage *self)
 {
+  /* A sentence about what was typed before is stale once it changes. */
+  if (self->joining && !self->busy)
+    gtk_revealer_set_reveal_child (self->join_error_revealer, FALSE);
   validate (self);
 }
 
@@ -348,6 +351,7 @@ nexus_home_page_ask_for_host (NexusHomePage *self,
   self->joining = TRUE;
   validate (self);
   nexus_home_page_set_error (self, sentence);
+  gtk_widget_grab_focus (GTK_WIDGET (self->host_row));
 }
 
 /* The rooms shown nearby; NULL when discovery is off. */

@@ -22,7 +22,6 @@ struct _NexusNearbyList
   NexusNearby *nearby;
 
   /* Template widgets */
-  AdwPreferencesGroup *group;
   GtkListBox *list_box;
   GtkLabel *status_label;
 };
@@ -153,7 +152,6 @@ nexus_nearby_list_class_init (NexusNearbyListClass *klass)
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/nexuschat/NexusChat/nexus-nearby-list.ui");
-  gtk_widget_class_bind_template_child (widget_class, NexusNearbyList, group);
   gtk_widget_class_bind_template_child (widget_class, NexusNearbyList, list_box);
   gtk_widget_class_bind_template_child (widget_class, NexusNearbyList, status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
