@@ -158,6 +158,31 @@ test_port_taken (void)
   g_assert_true (g_subprocess_wait (first, NULL, &error));
 }
 
+/* The network doctor speaks at start: a server bound to loopback says
+ * that only this computer can join, and how to let others in. */
+static void
+test_doctor_at_start (void)
+{
+  const char *args[] = { "--port", "0", "--bind", "127.0.0.1", "--no-discovery", NULL };
+  g_autoptr(GSubprocess) process =
+    nexus_test_headless_new (args, G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                   | G_SUBPROCESS_FLAGS_STDERR_PIPE, 0);
+  GInputStream *err = g_subprocess_get_stderr_pipe (process);
+  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (err);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_cmpstr (line, ==, "nexus-chat: Only this computer can join: Nexus Chat was started "
+                             "with --bind 127.0.0.1. Start it without --bind to let others on "
+                             "your network in.");
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +195,7 @@ main (int   argc,
   g_test_add_func ("/headless/version-and-help", test_version_and_help);
   g_test_add_func ("/headless/errors-are-one-line", test_errors_are_one_line);
   g_test_add_func ("/headless/port-taken", test_port_taken);
+  g_test_add_func ("/headless/doctor-at-start", test_doctor_at_start);
 
   return g_test_run ();
 }

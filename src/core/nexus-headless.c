@@ -18,6 +18,7 @@
 #include "nexus-announcer.h"
 #include "nexus-code.h"
 #include "nexus-headless.h"
+#include "nexus-network-doctor.h"
 #include "nexus-server.h"
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
   NexusServer *server;
   gboolean     stopping;
   gboolean     said_unavailable;
+  GCancellable *checking;    /* the network doctor, at start */
 } Headless;
 
 static void
@@ -78,6 +80,24 @@ on_discovery_status (NexusAnnouncer *announcer,
   g_printerr ("nexus-chat: rooms cannot be found by their code alone, because Avahi is not "
               "available here (%s); invite links work as always.\n",
               nexus_announcer_get_reason (announcer));
+}
+
+/* What keeps guests out (bound to loopback, a firewall …), one sentence a
+ * finding on standard error. Avahi is the announcer's to report. */
+static void
+on_doctor_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GPtrArray) findings = nexus_network_doctor_check_finish (result, NULL);
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      NexusFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->kind != NEXUS_FINDING_AVAHI_MISSING)
+        g_printerr ("nexus-chat: %s\n", finding->sentence);
+    }
 }
 
 static void
@@ -189,6 +209,10 @@ nexus_headless_run (int    argc,
   signal (SIGPIPE, SIG_IGN);
 
   print_addresses (server);
+  state.checking = g_cancellable_new ();
+  nexus_network_doctor_check_async (nexus_server_get_bind_address (server),
+                                    nexus_server_get_port (server), TRUE, state.checking,
+                                    on_doctor_done, NULL);
   if (!no_discovery)
     {
       announcer = nexus_announcer_new (server);
@@ -197,6 +221,8 @@ nexus_headless_run (int    argc,
   g_main_loop_run (loop);
   if (announcer != NULL)
     g_signal_handlers_disconnect_by_data (announcer, &state);
+  g_cancellable_cancel (state.checking);
+  g_clear_object (&state.checking);
 
   return 0;
 }
