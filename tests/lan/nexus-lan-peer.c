@@ -36,6 +36,7 @@
 #include "config.h"
 
 #include <gio/gunixinputstream.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -702,6 +703,8 @@ main (int    argc,
   };
   const char *seconds = g_getenv ("NEXUS_LAN_PEER_TIMEOUT");
 
+  /* The sentences are UTF-8 on a UTF-8 terminal, not "?" for "’". */
+  setlocale (LC_ALL, "");
   /* Ends with the driver, a killed one too. */
   prctl (PR_SET_PDEATHSIG, SIGTERM);
   setvbuf (stdout, NULL, _IOLBF, 0);
