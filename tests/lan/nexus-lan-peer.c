@@ -11,7 +11,7 @@
  *       serves rooms as the window does (a server on every interface, port 0,
  *       announced on the network), creates Ada's room through a client on
  *       127.0.0.1, and answers every message it hears. Commands on standard
- *       input: `say TEXT`, `end` (Ada leaves her room), `quit`.
+ *       input: `end` (Ada leaves her room), `quit`.
  *   guest CODE NAME
  *       finds the room by its code alone, joins, says hello, waits for the
  *       answer.
@@ -24,8 +24,9 @@
  *   discovery-status
  *       how finding hosts stands once it has settled, with its sentence.
  *
- * Every subcommand ends on its own after --timeout seconds at most, and with
- * the driver (PR_SET_PDEATHSIG), so a failed run leaves nothing behind.
+ * No wait lasts longer than $NEXUS_LAN_PEER_TIMEOUT seconds (60 unless
+ * set), and every subcommand ends with the driver (PR_SET_PDEATHSIG), so a
+ * failed run leaves nothing behind.
  * Exit status: 0 as expected, 2 when the step the test is about failed
  * (the line says how), 1 for anything else.
  *
@@ -99,29 +100,18 @@ enum_nick (GType type,
   return found != NULL ? found->value_nick : "unknown";
 }
 
-/* Which step of joining failed, as the enum's nick ("timed-out",
- * "refused", …), or "unknown" in a build whose client does not say. */
-static const char *
-failure_nick (NexusClient *client)
-{
-#ifdef HAVE_NEXUS_CLIENT_FAILURE
-  return enum_nick (NEXUS_TYPE_CLIENT_FAILURE, nexus_client_get_failure (client));
-#else
-  return "unknown";
-#endif
-}
-
 static const char *
 or_none (const char *text)
 {
   return text != NULL && *text != '\0' ? text : "(none)";
 }
 
+/* Which step of joining failed, as the enum's nick: "timed-out", "refused"… */
 static void
 print_failed (NexusClient *client)
 {
   g_print ("failed failure=%s error-code=%s message=%s\n",
-           failure_nick (client),
+           enum_nick (NEXUS_TYPE_CLIENT_FAILURE, nexus_client_get_failure (client)),
            or_none (nexus_client_get_error_code (client)),
            or_none (nexus_client_get_error_message (client)));
 }
@@ -271,9 +261,7 @@ on_command (GObject      *object,
       return;
     }
 
-  if (g_str_has_prefix (line, "say "))
-    nexus_client_say (host->ada, line + 4);
-  else if (g_str_equal (line, "end"))
+  if (g_str_equal (line, "end"))
     {
       g_print ("leaving room=%s\n", nexus_client_get_room (host->ada));
       nexus_client_leave (host->ada);
