@@ -23,6 +23,11 @@
  *       that appears is a failure: the test shows one room only.
  *   discovery-status
  *       how finding hosts stands once it has settled, with its sentence.
+ *   doctor [--bind ADDRESS]
+ *       serves rooms as `host` does (on ADDRESS only, when given) and runs
+ *       the network doctor on that server, as the Invite popover does: one
+ *       `address` line for each address with its interface and kind, one
+ *       `finding` line for each finding with its sentence.
  *
  * No wait lasts longer than $NEXUS_LAN_PEER_TIMEOUT seconds (60 unless
  * set), and every subcommand ends with the driver (PR_SET_PDEATHSIG), so a
@@ -48,6 +53,7 @@
 #include "nexus-client.h"
 #include "nexus-code.h"
 #include "nexus-nearby.h"
+#include "nexus-network-doctor.h"
 #include "nexus-server.h"
 
 #define HELLO_FORMAT  "hello from %s"
@@ -675,6 +681,78 @@ run_discovery_status (int    argc,
   return 0;
 }
 
+/* doctor */
+
+static const char *
+finding_name (NexusFindingKind kind)
+{
+  switch (kind)
+    {
+    case NEXUS_FINDING_LOOPBACK_ONLY:
+      return "loopback-only";
+    case NEXUS_FINDING_NO_NETWORK:
+      return "no-network";
+    case NEXUS_FINDING_FIREWALL_BLOCKS:
+      return "firewall-blocks";
+    case NEXUS_FINDING_AVAHI_MISSING:
+      return "avahi-missing";
+    case NEXUS_FINDING_VPN_ONLY:
+      return "vpn-only";
+    default:
+      return "unknown";
+    }
+}
+
+static int
+run_doctor (int    argc,
+            char **argv)
+{
+  const char *bind = argc == 3 && g_str_equal (argv[1], "--bind") ? argv[2] : NULL;
+  g_autoptr(NexusServer) server = nexus_server_new (NULL);
+  g_autoptr(NexusAnnouncer) announcer = NULL;
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean avahi;
+
+  if (!nexus_server_listen (server, bind, NEXUS_SERVER_PORT_ANY, &error))
+    {
+      g_print ("error listen=%s\n", error->message);
+      return 1;
+    }
+  /* Whether Avahi is there, as the window learns it: from its announcer. */
+  announcer = nexus_announcer_new (server);
+  if (!WAIT_FOR (nexus_announcer_get_status (announcer) != NEXUS_DISCOVERY_STARTING))
+    return 1;
+  avahi = nexus_announcer_get_status (announcer) == NEXUS_DISCOVERY_RUNNING;
+
+  addresses = nexus_host_addresses_list (nexus_server_get_bind_address (server));
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      NexusHostAddress *address = g_ptr_array_index (addresses, i);
+
+      g_print ("address %s interface=%s kind=%s\n", address->address, address->interface,
+               nexus_interface_kind_to_string (address->kind));
+    }
+
+  nexus_network_doctor_check_async (nexus_server_get_bind_address (server),
+                                    nexus_server_get_port (server), avahi, NULL,
+                                    on_found, &result);
+  if (!WAIT_FOR (result != NULL))
+    return 1;
+  findings = nexus_network_doctor_check_finish (result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      NexusFinding *finding = g_ptr_array_index (findings, i);
+
+      g_print ("finding %s sentence=%s\n", finding_name (finding->kind), finding->sentence);
+    }
+  g_print ("doctor done findings=%u\n", findings->len);
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -688,6 +766,7 @@ main (int    argc,
     { "join-link", run_join_link },
     { "watch-nearby", run_watch_nearby },
     { "discovery-status", run_discovery_status },
+    { "doctor", run_doctor },
   };
   const char *seconds = g_getenv ("NEXUS_LAN_PEER_TIMEOUT");
 
@@ -706,6 +785,6 @@ main (int    argc,
       if (g_str_equal (argv[1], commands[i].name))
         return commands[i].run (argc - 1, argv + 1);
 
-  g_printerr ("usage: nexus-lan-peer host|guest|join-link|watch-nearby|discovery-status …\n");
+  g_printerr ("usage: nexus-lan-peer host|guest|join-link|watch-nearby|discovery-status|doctor …\n");
   return 1;
 }
