@@ -107,6 +107,15 @@ test_nearby_host (void)
   /* The popover scrolls on a small screen: its end, the doctor, in view. */
   scroll_to_end (gtk_popover_get_child (GTK_POPOVER (share)));
   ui_screenshot ("share-nearby.png", GTK_WIDGET (share));
+  gtk_popover_popdown (GTK_POPOVER (share));
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 360, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) < 500);
+  gtk_menu_button_popup (nexus_room_page_get_share_button (ui_room_page ()));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (share)));
+  scroll_to_end (gtk_popover_get_child (GTK_POPOVER (share)));
+  ui_screenshot ("share-nearby-narrow.png", GTK_WIDGET (share));
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 720, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) > 500);
 
   /* Hidden again: gone from the list of every guest. */
   gtk_widget_activate (GTK_WIDGET (show));
@@ -180,6 +189,14 @@ test_code_only_join (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (nexus_home_page_get_host_entry (home))));
   g_assert_true (gtk_widget_get_sensitive (nexus_home_page_get_join_button (home)));
   gtk_widget_activate (nexus_home_page_get_join_button (home));
+  /* It says that it is looking, at once. */
+  {
+    g_autofree char *grouped = nexus_code_format (host.code);
+    g_autofree char *looking = g_strdup_printf ("Looking for %s…", grouped);
+
+    /* (A button's activation clicks it a moment later.) */
+    WAIT_UNTIL (ui_find_label (nexus_home_page_get_join_button (home), looking, FALSE) != NULL);
+  }
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "room") == 0);
   client = nexus_window_get_client (ui.window);
   g_assert_cmpstr (nexus_client_get_room (client), ==, host.code);
