@@ -283,7 +283,7 @@ test_json_depth (void)
 static void
 test_error_codes (void)
 {
-  for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_NOT_JOINED; code++)
+  for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_FILES_UNAVAILABLE; code++)
     {
       NexusErrorCode back;
 
@@ -292,6 +292,123 @@ test_error_codes (void)
     }
   g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_NAME_TAKEN), ==, "name-taken");
   g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_NOT_JOINED), ==, "not-joined");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_FILE_TOO_LARGE), ==, "file-too-large");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_ROOM_STORAGE_FULL), ==,
+                   "room-storage-full");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_FILE_NAME_INVALID), ==,
+                   "file-name-invalid");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_UPLOAD_NOT_FOUND), ==,
+                   "upload-not-found");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_FILES_UNAVAILABLE), ==,
+                   "files-unavailable");
+}
+
+static void
+test_file_frames (void)
+{
+  static const struct {
+    const char *json;
+    gboolean ok;
+    const char *id;       /* kept on a failure too, when it was valid */
+  } cases[] = {
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a.png\",\"size\":0}", TRUE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a.png\",\"size\":9007199254740992,\"mime\":\"image/png\"}", TRUE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a\",\"size\":-1}", FALSE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a\",\"size\":1.0}", FALSE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a\",\"size\":\"1\"}", FALSE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"size\":1}", FALSE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"u1\",\"name\":\"a\",\"size\":1,\"mime\":null}", FALSE, "u1" },
+    { "{\"type\":\"upload\",\"id\":\"\",\"name\":\"a\",\"size\":1}", FALSE, NULL },
+    { "{\"type\":\"upload\",\"name\":\"a\",\"size\":1}", FALSE, NULL },
+    { "{\"type\":\"share\",\"id\":\"u1\"}", TRUE, "u1" },
+    { "{\"type\":\"share\",\"id\":7}", FALSE, NULL },
+    { "{\"type\":\"share\"}", FALSE, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(NexusClientFrame) frame = { 0, };
+      g_autoptr(GError) error = NULL;
+      gboolean ok = nexus_client_frame_parse (cases[i].json, strlen (cases[i].json), &frame, &error);
+
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      g_assert_true (frame.type == NEXUS_CLIENT_FRAME_UPLOAD || frame.type == NEXUS_CLIENT_FRAME_SHARE);
+      g_assert_cmpstr (frame.id, ==, cases[i].id);
+      if (!ok)
+        g_assert_error (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST);
+    }
+
+  /* The encoders make what the parser takes. */
+  {
+    g_autofree char *upload = nexus_frame_encode_upload ("u9", "naïve \"x\".pdf", 2400000, "application/pdf");
+    g_autofree char *share = nexus_frame_encode_share ("u9");
+    g_auto(NexusClientFrame) frame = { 0, };
+
+    g_assert_true (nexus_client_frame_parse (upload, strlen (upload), &frame, NULL));
+    g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_UPLOAD);
+    g_assert_cmpstr (frame.name, ==, "naïve \"x\".pdf");
+    g_assert_cmpint (frame.size, ==, 2400000);
+    g_assert_cmpstr (frame.mime, ==, "application/pdf");
+    nexus_client_frame_clear (&frame);
+    g_assert_true (nexus_client_frame_parse (share, strlen (share), &frame, NULL));
+    g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_SHARE);
+    g_assert_cmpstr (frame.id, ==, "u9");
+  }
+}
+
+static void
+test_file_names (void)
+{
+  static const struct {
+    const char *name;
+    const char *clean;
+  } cases[] = {
+    { "report.pdf", "report.pdf" },
+    { "../../etc/passwd", "passwd" },
+    { "C:\\Users\\ada\\My Photo.jpg", "My Photo.jpg" },
+    { "/", NULL },
+    { "a/", NULL },
+    { ".", NULL },
+    { "..", NULL },
+    { "dir/..", NULL },
+    { "...", "..." },
+    { ".hidden", ".hidden" },
+    { "  spaced  ", "spaced" },
+    { "\u3000ideographic\u3000", "ideographic" },
+    { "\x01" "bell" "\x07" ".txt", "bell.txt" },
+    { "line\nbreak.txt", "linebreak.txt" },
+    { "line\u2028sep\u2029.txt", "linesep.txt" },
+    { "\u202Egnp.exe", "gnp.exe" },
+    { "zero\u200Bwidth\uFEFF.txt", "zerowidth.txt" },
+    { "\u200E", NULL },
+    { "", NULL },
+    { "日本語のファイル.txt", "日本語のファイル.txt" },
+    { "emoji 😀.png", "emoji 😀.png" },
+  };
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  g_autofree char *cleaned = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *clean = nexus_file_name_clean (cases[i].name);
+
+      g_assert_cmpstr (clean, ==, cases[i].clean);
+    }
+  g_assert_null (nexus_file_name_clean (NULL));
+  g_assert_null (nexus_file_name_clean ("\xff\xfe"));
+
+  /* 255 characters, whatever their bytes; then one too many. */
+  for (guint i = 0; i < NEXUS_FILE_NAME_MAX_CHARS; i++)
+    g_string_append (long_name, "😀");
+  cleaned = nexus_file_name_clean (long_name->str);
+  g_assert_cmpstr (cleaned, ==, long_name->str);
+  g_string_append_c (long_name, 'x');
+  g_clear_pointer (&cleaned, g_free);
+  g_assert_null (nexus_file_name_clean (long_name->str));
+  /* Counted after cleaning: a long path to a short name is fine. */
+  g_string_append (long_name, "/short.txt");
+  cleaned = nexus_file_name_clean (long_name->str);
+  g_assert_cmpstr (cleaned, ==, "short.txt");
 }
 
 /* Each encoded frame is JSON that json-glib reads back to the same values. */
@@ -353,6 +470,8 @@ main (int   argc,
   g_test_add_func ("/protocol/json-depth", test_json_depth);
   g_test_add_func ("/protocol/error-codes", test_error_codes);
   g_test_add_func ("/protocol/encode", test_encode);
+  g_test_add_func ("/protocol/file-frames", test_file_frames);
+  g_test_add_func ("/protocol/file-names", test_file_names);
   g_test_add_func ("/protocol/timestamp", test_timestamp);
 
   return g_test_run ();

@@ -285,6 +285,56 @@ test_deletion (void)
   nexus_room_free (room);
 }
 
+static void
+count_free (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_files (void)
+{
+  NexusMember *ada, *bob;
+  NexusRoom *room = room_with_ada (3, 1024 * 1024, &ada, &bob);
+  NexusFileInfo file = { "a.png", 10, "image/png", "/files/0123/a.png", 2, 3 };
+  NexusRoomEvent *event;
+  g_autoptr(NexusRoomEvent) replay = NULL;
+  guint freed = 0;
+
+  /* Each member's key: a secret of its own, found in constant time. */
+  g_assert_cmpuint (strlen (nexus_member_get_files_key (ada)), ==, 32);
+  g_assert_cmpstr (nexus_member_get_files_key (ada), !=, nexus_member_get_session (ada));
+  g_assert_cmpstr (nexus_member_get_files_key (ada), !=, nexus_member_get_files_key (bob));
+  g_assert_true (nexus_room_find_files_key (room, nexus_member_get_files_key (bob)) == bob);
+  g_assert_null (nexus_room_find_files_key (room, nexus_member_get_session (bob)));
+  g_assert_null (nexus_room_find_files_key (room, NULL));
+  g_assert_null (nexus_room_find_files_key (room, ""));
+
+  /* A file message is said like a message: numbered, kept, deduplicated. */
+  event = nexus_room_append_file (room, ada, "u1", &file);
+  g_assert_cmpint (event->seq, ==, 3);
+  g_assert_cmpint (event->type, ==, NEXUS_ROOM_EVENT_MESSAGE);
+  g_assert_cmpint (event->real_time, >, 0);
+  g_assert_nonnull (strstr (event->json, "\"text\":\"\xf0\x9f\x93\x8e a.png (10 bytes)\""));
+  g_assert_nonnull (strstr (event->json, "\"file\":{\"name\":\"a.png\",\"size\":10,"));
+  g_assert_true (nexus_room_has_said (room, ada, "u1"));
+  g_assert_true (nexus_room_lookup_event (room, 3) == event);
+  replay = nexus_room_replay_said (room, ada, "u1", "ignored");
+  g_assert_true (replay == event);
+
+  /* Once the history lets it go, lookup says so. */
+  append_messages (room, bob, "x", "m", 3);
+  g_assert_null (nexus_room_lookup_event (room, 3));
+
+  /* The room's files end with the room, once, and replaced ones at once. */
+  nexus_room_set_files (room, &freed, count_free);
+  g_assert_true (nexus_room_get_files (room) == &freed);
+  nexus_room_set_files (room, &freed, count_free);
+  g_assert_cmpuint (freed, ==, 1);
+  nexus_room_free (room);
+  g_assert_cmpuint (freed, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +349,7 @@ main (int   argc,
   g_test_add_func ("/room/history-bytes", test_history_bytes);
   g_test_add_func ("/room/grace", test_grace);
   g_test_add_func ("/room/deletion", test_deletion);
+  g_test_add_func ("/room/files", test_files);
 
   return g_test_run ();
 }

@@ -206,6 +206,100 @@ test_bad (void)
   }
 }
 
+static void
+test_files (void)
+{
+  NexusFileInfo picture = { "naïve \"x\".png", 2400000, "image/png",
+                            "/files/0123456789abcdef0123456789abcdef/na%C3%AFve%20%22x%22.png", 640, 480 };
+  NexusFileInfo other = { "notes.txt", 5, "application/octet-stream",
+                          "/files/0123456789abcdef0123456789abcdef/notes.txt", 0, 0 };
+  g_autofree char *text = nexus_file_fallback_text (picture.name, picture.size);
+  g_autoptr(GString) json = nexus_frame_encode_file_event (7, G_GINT64_CONSTANT (1795511702123456),
+                                                           "Ada", text, "u1", &picture);
+  g_autoptr(GString) plain = nexus_frame_encode_file_event (8, G_GINT64_CONSTANT (1795511702123456),
+                                                            "Bob", "x", "u2", &other);
+  g_autofree char *ready = nexus_frame_encode_upload_ready ("u1", "/upload/abc");
+  g_auto(NexusServerFrame) frame = { 0 };
+  g_auto(NexusServerFrame) welcome = { 0 };
+  GString *encoded = NULL;
+
+  g_assert_cmpstr (text, ==, "\xf0\x9f\x93\x8e naïve \"x\".png (2.4 MB)");
+  g_assert_true (parse (json->str, &frame));
+  g_assert_cmpint (frame.type, ==, NEXUS_SERVER_FRAME_MESSAGE);
+  g_assert_cmpint (frame.event.seq, ==, 7);
+  g_assert_cmpstr (frame.event.text, ==, text);
+  g_assert_cmpstr (frame.event.id, ==, "u1");
+  g_assert_nonnull (frame.event.file);
+  g_assert_cmpstr (frame.event.file->name, ==, picture.name);
+  g_assert_cmpint (frame.event.file->size, ==, 2400000);
+  g_assert_cmpstr (frame.event.file->type, ==, "image/png");
+  g_assert_cmpstr (frame.event.file->url, ==, picture.url);
+  g_assert_cmpint (frame.event.file->width, ==, 640);
+  g_assert_cmpint (frame.event.file->height, ==, 480);
+  nexus_server_frame_clear (&frame);
+
+  /* Not a picture: no width and height in the frame. */
+  g_assert_null (strstr (plain->str, "width"));
+  g_assert_true (parse (plain->str, &frame));
+  g_assert_cmpint (frame.event.file->width, ==, 0);
+  nexus_server_frame_clear (&frame);
+
+  /* A malformed file is left out; the message stays, as its text. */
+  g_assert_true (parse ("{\"type\":\"message\",\"seq\":3,\"ts\":\"2026-11-24T09:15:43.020Z\","
+                        "\"name\":\"Bob\",\"text\":\"a file\",\"id\":\"u\","
+                        "\"file\":{\"name\":\"x\",\"size\":-1,\"type\":\"t\",\"url\":\"/files/x\"}}",
+                        &frame));
+  g_assert_null (frame.event.file);
+  g_assert_cmpstr (frame.event.text, ==, "a file");
+  nexus_server_frame_clear (&frame);
+  g_assert_true (parse ("{\"type\":\"message\",\"seq\":3,\"ts\":\"2026-11-24T09:15:43.020Z\","
+                        "\"name\":\"Bob\",\"text\":\"a file\",\"id\":\"u\","
+                        "\"file\":{\"name\":\"x\",\"size\":1,\"type\":\"t\","
+                        "\"url\":\"https://elsewhere.example/x\"}}", &frame));
+  g_assert_null (frame.event.file);
+  nexus_server_frame_clear (&frame);
+
+  g_assert_cmpstr (ready, ==, "{\"type\":\"upload-ready\",\"id\":\"u1\",\"url\":\"/upload/abc\"}");
+
+  /* The welcome's key, when the host keeps files. */
+  encoded = nexus_frame_encode_welcome (&(NexusWelcome) {
+    .room = "K7QX3M", .name = "Ada", .session = "s", .files_key = "k",
+  });
+  g_assert_true (parse (encoded->str, &welcome));
+  g_assert_cmpstr (welcome.files_key, ==, "k");
+  g_string_free (encoded, TRUE);
+  nexus_server_frame_clear (&welcome);
+  encoded = nexus_frame_encode_welcome (&(NexusWelcome) { .room = "K7QX3M", .name = "Ada", .session = "s" });
+  g_assert_null (strstr (encoded->str, "files_key"));
+  g_string_free (encoded, TRUE);
+}
+
+static void
+test_file_sizes (void)
+{
+  static const struct { guint64 size; const char *text; } cases[] = {
+    { 0, "0 bytes" },
+    { 1, "1 byte" },
+    { 999, "999 bytes" },
+    { 1000, "1.0 kB" },
+    { 1049, "1.0 kB" },
+    { 1050, "1.1 kB" },
+    { 999949, "999.9 kB" },
+    { 999950, "1.0 MB" },
+    { 2400000, "2.4 MB" },
+    { 104857600, "104.9 MB" },
+    { 1073741824, "1.1 GB" },
+    { G_MAXUINT64, "18.4 EB" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = nexus_file_size_format (cases[i].size);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +310,8 @@ main (int   argc,
   g_test_add_func ("/server-frame/events", test_events);
   g_test_add_func ("/server-frame/typing-and-errors", test_typing_and_errors);
   g_test_add_func ("/server-frame/bad", test_bad);
+  g_test_add_func ("/server-frame/files", test_files);
+  g_test_add_func ("/server-frame/file-sizes", test_file_sizes);
 
   return g_test_run ();
 }

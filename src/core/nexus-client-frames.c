@@ -233,6 +233,11 @@ sentence_for_error (NexusClient    *self,
     case NEXUS_ERROR_BAD_REQUEST:
     case NEXUS_ERROR_TEXT_INVALID:
     case NEXUS_ERROR_NOT_JOINED:
+    case NEXUS_ERROR_FILE_TOO_LARGE:
+    case NEXUS_ERROR_ROOM_STORAGE_FULL:
+    case NEXUS_ERROR_FILE_NAME_INVALID:
+    case NEXUS_ERROR_UPLOAD_NOT_FOUND:
+    case NEXUS_ERROR_FILES_UNAVAILABLE:
     default:
       return g_strdup (server_message ? server_message : _("The host refused the request."));
     }
@@ -268,6 +273,11 @@ handle_error (NexusClient            *self,
     case NEXUS_ERROR_BAD_REQUEST:
     case NEXUS_ERROR_TEXT_INVALID:
     case NEXUS_ERROR_NOT_JOINED:
+    case NEXUS_ERROR_FILE_TOO_LARGE:
+    case NEXUS_ERROR_ROOM_STORAGE_FULL:
+    case NEXUS_ERROR_FILE_NAME_INVALID:
+    case NEXUS_ERROR_UPLOAD_NOT_FOUND:
+    case NEXUS_ERROR_FILES_UNAVAILABLE:
     default:
       g_debug ("client: server said %s: %s", code, frame->message ? frame->message : "");
       return TRUE;

@@ -26,6 +26,11 @@ static const char * const error_code_names[] = {
   [NEXUS_ERROR_TEXT_INVALID] = "text-invalid",
   [NEXUS_ERROR_RATE_LIMITED] = "rate-limited",
   [NEXUS_ERROR_NOT_JOINED] = "not-joined",
+  [NEXUS_ERROR_FILE_TOO_LARGE] = "file-too-large",
+  [NEXUS_ERROR_ROOM_STORAGE_FULL] = "room-storage-full",
+  [NEXUS_ERROR_FILE_NAME_INVALID] = "file-name-invalid",
+  [NEXUS_ERROR_UPLOAD_NOT_FOUND] = "upload-not-found",
+  [NEXUS_ERROR_FILES_UNAVAILABLE] = "files-unavailable",
 };
 
 const char *
@@ -65,16 +70,13 @@ is_format (gunichar c)
   return g_unichar_type (c) == G_UNICODE_FORMAT;
 }
 
-char *
-nexus_name_normalize (const char *name)
+/* A copy of valid UTF-8 @text without white space (Unicode) at either end. */
+static char *
+trim_white_space (const char *text)
 {
   const char *start, *end;
-  char *trimmed;
 
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    return NULL;
-
-  start = name;
+  start = text;
   while (*start && g_unichar_isspace (g_utf8_get_char (start)))
     start = g_utf8_next_char (start);
   end = start + strlen (start);
@@ -86,8 +88,18 @@ nexus_name_normalize (const char *name)
         break;
       end = prev;
     }
+  return g_strndup (start, (gsize) (end - start));
+}
 
-  trimmed = g_strndup (start, (gsize) (end - start));
+char *
+nexus_name_normalize (const char *name)
+{
+  char *trimmed;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return NULL;
+
+  trimmed = trim_white_space (name);
   if (!nexus_name_is_valid (trimmed))
     g_clear_pointer (&trimmed, g_free);
 
@@ -174,6 +186,53 @@ nexus_id_is_valid (const char *id)
   return n >= 1;
 }
 
+/* A file's name is only ever shown and offered as a name to save under:
+ * the host never makes a path of it. Still, it keeps no directory part
+ * (a client may send a whole path), and nothing invisible or that breaks
+ * a line, so it shows as it will be saved and cannot spoof another. */
+static gboolean
+is_dropped_from_file_name (gunichar c)
+{
+  GUnicodeType type = g_unichar_type (c);
+
+  return type == G_UNICODE_CONTROL || type == G_UNICODE_FORMAT
+         || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR;
+}
+
+char *
+nexus_file_name_clean (const char *name)
+{
+  const char *base;
+  g_autoptr(GString) kept = NULL;
+  g_autofree char *trimmed = NULL;
+  glong n_chars;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return NULL;
+
+  base = name;
+  for (const char *p = name; *p; p++)
+    if (*p == '/' || *p == '\\')
+      base = p + 1;
+
+  kept = g_string_new (NULL);
+  for (const char *p = base; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!is_dropped_from_file_name (c))
+        g_string_append_unichar (kept, c);
+    }
+
+  /* Surrounding white space, as for a member's name. */
+  trimmed = trim_white_space (kept->str);
+  n_chars = g_utf8_strlen (trimmed, -1);
+  if (n_chars < 1 || n_chars > NEXUS_FILE_NAME_MAX_CHARS
+      || strcmp (trimmed, ".") == 0 || strcmp (trimmed, "..") == 0)
+    return NULL;
+  return g_steal_pointer (&trimmed);
+}
+
 /* Parsing */
 
 static const struct {
@@ -186,6 +245,8 @@ static const struct {
   { "say", NEXUS_CLIENT_FRAME_SAY },
   { "typing", NEXUS_CLIENT_FRAME_TYPING },
   { "leave", NEXUS_CLIENT_FRAME_LEAVE },
+  { "upload", NEXUS_CLIENT_FRAME_UPLOAD },
+  { "share", NEXUS_CLIENT_FRAME_SHARE },
 };
 
 static gboolean
@@ -206,6 +267,8 @@ typedef enum {
   MEMBER_LAST_SEQ,
   MEMBER_TEXT,
   MEMBER_ID,
+  MEMBER_SIZE,
+  MEMBER_MIME,
   N_MEMBERS
 } MemberIndex;
 
@@ -217,6 +280,8 @@ static const char * const member_names[N_MEMBERS] = {
   [MEMBER_LAST_SEQ] = "last_seq",
   [MEMBER_TEXT] = "text",
   [MEMBER_ID] = "id",
+  [MEMBER_SIZE] = "size",
+  [MEMBER_MIME] = "mime",
 };
 
 /* A string member, copied; FALSE when it is missing or not a string.
@@ -282,15 +347,32 @@ frame_from_members (NexusJsonMember   *members,
       break;
 
     case NEXUS_CLIENT_FRAME_SAY:
-      /* The id first: a refusal of a say with a valid id carries it. */
+    case NEXUS_CLIENT_FRAME_UPLOAD:
+    case NEXUS_CLIENT_FRAME_SHARE:
+      /* The id first: a refusal of a frame with a valid id carries it. */
       if (!get_string_member (members, MEMBER_ID, &frame->id) || !nexus_id_is_valid (frame->id))
         {
           g_clear_pointer (&frame->id, g_free);
-          return bad_request (error, "A message needs an “id” of 1 to 64 printable ASCII "
-                                     "characters without spaces.");
+          return bad_request (error, frame->type == NEXUS_CLIENT_FRAME_SAY
+                                     ? "A message needs an “id” of 1 to 64 printable ASCII "
+                                       "characters without spaces."
+                                     : "A file needs an “id” of 1 to 64 printable ASCII "
+                                       "characters without spaces.");
         }
-      if (!get_string_member (members, MEMBER_TEXT, &frame->text))
+      if (frame->type == NEXUS_CLIENT_FRAME_SAY
+          && !get_string_member (members, MEMBER_TEXT, &frame->text))
         return bad_request (error, "A message needs a string “text”.");
+      if (frame->type == NEXUS_CLIENT_FRAME_UPLOAD)
+        {
+          if (!get_string_member (members, MEMBER_NAME, &frame->name)
+              || members[MEMBER_SIZE].kind != NEXUS_JSON_INT || members[MEMBER_SIZE].integer < 0)
+            return bad_request (error, "“upload” needs a string “name” and a whole number "
+                                       "“size” of 0 or more.");
+          frame->size = members[MEMBER_SIZE].integer;
+          if (members[MEMBER_MIME].kind != NEXUS_JSON_ABSENT
+              && !get_string_member (members, MEMBER_MIME, &frame->mime))
+            return bad_request (error, "The “mime” of an upload is a string.");
+        }
       break;
 
     case NEXUS_CLIENT_FRAME_TYPING:
@@ -347,6 +429,7 @@ nexus_client_frame_clear (NexusClientFrame *frame)
   g_clear_pointer (&frame->session, g_free);
   g_clear_pointer (&frame->text, g_free);
   g_clear_pointer (&frame->id, g_free);
+  g_clear_pointer (&frame->mime, g_free);
 }
 
 /* Encoding */
@@ -399,6 +482,32 @@ char *
 nexus_frame_encode_simple (const char *type)
 {
   return nexus_json_object_end (nexus_json_object_begin (type));
+}
+
+/* @mime may be NULL. */
+char *
+nexus_frame_encode_upload (const char *id,
+                           const char *name,
+                           gint64      size,
+                           const char *mime)
+{
+  GString *out = nexus_json_object_begin ("upload");
+
+  nexus_json_object_add_string (out, "id", id);
+  nexus_json_object_add_string (out, "name", name);
+  g_string_append_printf (out, ",\"size\":%" G_GINT64_FORMAT, size);
+  if (mime != NULL)
+    nexus_json_object_add_string (out, "mime", mime);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_share (const char *id)
+{
+  GString *out = nexus_json_object_begin ("share");
+
+  nexus_json_object_add_string (out, "id", id);
+  return nexus_json_object_end (out);
 }
 
 char *

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 #define NEXUS_NAME_MAX_CHARS          32
 #define NEXUS_TEXT_MAX_CHARS          4000
 #define NEXUS_ID_MAX_CHARS            64
+#define NEXUS_FILE_NAME_MAX_CHARS     255
 
 /* The error codes of the protocol; the order is the table's. */
 typedef enum {
@@ -31,6 +32,11 @@ typedef enum {
   NEXUS_ERROR_TEXT_INVALID,
   NEXUS_ERROR_RATE_LIMITED,
   NEXUS_ERROR_NOT_JOINED,
+  NEXUS_ERROR_FILE_TOO_LARGE,
+  NEXUS_ERROR_ROOM_STORAGE_FULL,
+  NEXUS_ERROR_FILE_NAME_INVALID,
+  NEXUS_ERROR_UPLOAD_NOT_FOUND,
+  NEXUS_ERROR_FILES_UNAVAILABLE,
 } NexusErrorCode;
 
 #define NEXUS_PROTOCOL_ERROR (nexus_protocol_error_quark ())
@@ -49,16 +55,20 @@ typedef enum {
   NEXUS_CLIENT_FRAME_SAY,
   NEXUS_CLIENT_FRAME_TYPING,
   NEXUS_CLIENT_FRAME_LEAVE,
+  NEXUS_CLIENT_FRAME_UPLOAD,
+  NEXUS_CLIENT_FRAME_SHARE,
 } NexusClientFrameType;
 
 typedef struct {
   NexusClientFrameType type;
-  char *name;      /* create, join: as received (not yet trimmed or checked) */
+  char *name;      /* create, join, upload: as received (not yet trimmed or checked) */
   char *room;      /* join, resume: normalised when it is a valid code, else as received */
   char *session;   /* resume */
   gint64 last_seq; /* resume */
   char *text;      /* say: as received (not yet checked) */
-  char *id;        /* say: checked */
+  char *id;        /* say, upload, share: checked */
+  gint64 size;     /* upload: 0 or more */
+  char *mime;      /* upload: as received, or NULL; only ever a hint */
 } NexusClientFrame;
 
 /* Parses one text frame. On failure returns FALSE with a
@@ -78,6 +88,10 @@ gboolean nexus_name_is_valid  (const char *name);           /* after trimming */
 char    *nexus_name_key       (const char *trimmed_name);   /* NFKC, casefolded: names are unique by it */
 gboolean nexus_text_is_valid  (const char *text);
 gboolean nexus_id_is_valid    (const char *id);
+/* A file's name as the host keeps it: what follows the last / or \, without
+ * control, format or line-separating characters, trimmed; NULL when that
+ * leaves nothing, "." or "..", or more than 255 characters. */
+char    *nexus_file_name_clean (const char *name);
 
 /* Encoding: JSON text for frames the server and clients send. */
 char *nexus_frame_encode_create (const char *name);
@@ -85,6 +99,8 @@ char *nexus_frame_encode_join   (const char *room, const char *name);
 char *nexus_frame_encode_resume (const char *room, const char *session, gint64 last_seq);
 char *nexus_frame_encode_say    (const char *text, const char *id);
 char *nexus_frame_encode_simple (const char *type);   /* typing, leave */
+char *nexus_frame_encode_upload (const char *id, const char *name, gint64 size, const char *mime);
+char *nexus_frame_encode_share  (const char *id);
 /* ISO 8601 UTC with milliseconds, from g_get_real_time() microseconds. */
 char *nexus_timestamp_format (gint64 real_time_usec);
 

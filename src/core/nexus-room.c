@@ -36,6 +36,7 @@ struct _NexusMember {
   char       *name;
   char       *name_key;     /* NFKC, casefolded: for uniqueness */
   char       *session;
+  char       *files_key;    /* what the member's downloads carry: never its session */
   gboolean    attached;     /* has a live connection */
   gint64      detached_at;  /* monotonic µs, when !attached */
   gint64      last_typing;  /* monotonic µs of the last relayed typing */
@@ -56,6 +57,9 @@ struct _NexusRoom {
   guint       ring_length;
   gsize       ring_bytes;
   gsize       history_bytes;
+  /* What the server keeps of the room's files; it ends with the room. */
+  gpointer       files;
+  GDestroyNotify files_free;
 };
 
 NexusRoomEvent *
@@ -74,20 +78,26 @@ nexus_room_event_unref (NexusRoomEvent *event)
   g_free (event);
 }
 
+/* @file: a file message's file, or NULL */
 static NexusRoomEvent *
-room_event_new (NexusRoomEventType  type,
-                gint64              seq,
-                gint64              real_time,
-                const char         *name,
-                const char         *text,
-                const char         *id)
+room_event_new (NexusRoomEventType   type,
+                gint64               seq,
+                gint64               real_time,
+                const char          *name,
+                const char          *text,
+                const char          *id,
+                const NexusFileInfo *file)
 {
-  GString *json = nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time, name, text, id);
+  GString *json = file != NULL
+                  ? nexus_frame_encode_file_event (seq, real_time, name, text, id, file)
+                  : nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time, name, text,
+                                              id);
   NexusRoomEvent *event = g_new (NexusRoomEvent, 1);
 
   g_ref_count_init (&event->ref_count);
   event->type = type;
   event->seq = seq;
+  event->real_time = real_time;
   event->json_length = json->len;
   event->json = g_string_free (json, FALSE);
 
@@ -128,12 +138,23 @@ nexus_member_get_connection (NexusMember *member)
   return member->connection;
 }
 
+/* The key of the member's file downloads: a secret of its own, so a link
+ * that leaks (a shared screen, a browser's history) gives no session. */
+const char *
+nexus_member_get_files_key (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, NULL);
+
+  return member->files_key;
+}
+
 static void
 member_free (NexusMember *member)
 {
   g_free (member->name);
   g_free (member->name_key);
   g_free (member->session);
+  g_free (member->files_key);
   g_hash_table_unref (member->said);
   g_queue_clear (&member->said_order);   /* the ids belong to the table */
   g_free (member);
@@ -170,6 +191,9 @@ nexus_room_free (NexusRoom *room)
   if (room == NULL)
     return;
 
+  /* The files first: they may look at the room as it ends. */
+  if (room->files_free != NULL)
+    g_clear_pointer (&room->files, room->files_free);
   for (guint i = 0; i < room->ring_length; i++)
     nexus_room_event_unref (room->ring[(room->ring_start + i) % room->ring_capacity]);
   g_free (room->ring);
@@ -258,14 +282,15 @@ ring_drop_oldest (NexusRoom *room)
 
 /* Appends to the history; the returned event is borrowed from the ring. */
 static NexusRoomEvent *
-room_append (NexusRoom          *room,
-             NexusRoomEventType  type,
-             gint64              real_time,
-             const char         *name,
-             const char         *text,
-             const char         *id)
+room_append (NexusRoom           *room,
+             NexusRoomEventType   type,
+             gint64               real_time,
+             const char          *name,
+             const char          *text,
+             const char          *id,
+             const NexusFileInfo *file)
 {
-  NexusRoomEvent *event = room_event_new (type, ++room->last_seq, real_time, name, text, id);
+  NexusRoomEvent *event = room_event_new (type, ++room->last_seq, real_time, name, text, id, file);
 
   while (room->ring_length > 0
          && (room->ring_length == room->ring_capacity
@@ -327,11 +352,13 @@ nexus_room_add_member (NexusRoom       *room,
   member->name = g_strdup (trimmed_name);
   member->name_key = nexus_name_key (trimmed_name);
   member->session = nexus_session_token_new ();
+  member->files_key = nexus_session_token_new ();
   member->attached = TRUE;
   member->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_ptr_array_add (room->members, member);
 
-  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name, NULL, NULL);
+  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name, NULL, NULL,
+                       NULL);
   if (joined)
     *joined = event;
 
@@ -351,7 +378,8 @@ nexus_room_remove_member (NexusRoom       *room,
   /* The member must be this room's before anyone is told it left. */
   g_return_if_fail (g_ptr_array_find (room->members, member, &position));
 
-  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, g_get_real_time (), member->name, NULL, NULL);
+  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, g_get_real_time (), member->name, NULL, NULL,
+                       NULL);
   if (left)
     *left = event;
 
@@ -428,27 +456,24 @@ nexus_room_replay_said (NexusRoom   *room,
   event = room_get_event (room, said->seq);
   if (event != NULL)
     return nexus_room_event_ref (event);
-  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text, id);
+  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text, id,
+                         NULL);
 }
 
-NexusRoomEvent *
-nexus_room_append_message (NexusRoom   *room,
-                           NexusMember *member,
-                           const char  *text,
-                           const char  *id)
+static NexusRoomEvent *
+room_append_said (NexusRoom           *room,
+                  NexusMember         *member,
+                  const char          *text,
+                  const char          *id,
+                  const NexusFileInfo *file)
 {
   NexusRoomEvent *event;
   Said *said;
   char *key;
 
-  g_return_val_if_fail (room != NULL, NULL);
-  g_return_val_if_fail (member != NULL, NULL);
-  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
-  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
-
   said = g_new (Said, 1);
   said->said_at = g_get_real_time ();
-  event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, said->said_at, member->name, text, id);
+  event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, said->said_at, member->name, text, id, file);
   said->seq = event->seq;
 
   key = g_strdup (id);
@@ -458,6 +483,103 @@ nexus_room_append_message (NexusRoom   *room,
     g_hash_table_remove (member->said, g_queue_pop_head (&member->said_order));
 
   return event;
+}
+
+NexusRoomEvent *
+nexus_room_append_message (NexusRoom   *room,
+                           NexusMember *member,
+                           const char  *text,
+                           const char  *id)
+{
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
+  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
+
+  return room_append_said (room, member, text, id, NULL);
+}
+
+/**
+ * nexus_room_append_file:
+ * @id: the upload's id, which the message carries
+ *
+ * A file message: a `message` whose text is the line a client that does
+ * not know files shows, with @file. It is said like any message, so its
+ * id is deduplicated with the member's says.
+ *
+ * Returns: (transfer none): the event, borrowed from the history
+ */
+NexusRoomEvent *
+nexus_room_append_file (NexusRoom           *room,
+                        NexusMember         *member,
+                        const char          *id,
+                        const NexusFileInfo *file)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (file != NULL, NULL);
+  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
+  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
+
+  text = nexus_file_fallback_text (file->name, file->size);
+  return room_append_said (room, member, text, id, file);
+}
+
+/* The kept event with @seq, or NULL when the history no longer has it. */
+NexusRoomEvent *
+nexus_room_lookup_event (NexusRoom *room,
+                         gint64     seq)
+{
+  g_return_val_if_fail (room != NULL, NULL);
+
+  return room_get_event (room, seq);
+}
+
+/* The member whose files key is @key, or NULL. Every member is compared,
+ * in constant time each, as sessions are. */
+NexusMember *
+nexus_room_find_files_key (NexusRoom  *room,
+                           const char *key)
+{
+  NexusMember *found = NULL;
+
+  g_return_val_if_fail (room != NULL, NULL);
+
+  if (key == NULL)
+    return NULL;
+  for (guint i = 0; i < room->members->len; i++)
+    {
+      NexusMember *member = g_ptr_array_index (room->members, i);
+
+      if (nexus_token_equal (key, member->files_key))
+        found = member;
+    }
+  return found;
+}
+
+/* What the server keeps of the room's files: @free is called with it when
+ * the room ends (or when other files replace it). */
+void
+nexus_room_set_files (NexusRoom      *room,
+                      gpointer        files,
+                      GDestroyNotify  files_free)
+{
+  g_return_if_fail (room != NULL);
+
+  if (room->files_free != NULL)
+    g_clear_pointer (&room->files, room->files_free);
+  room->files = files;
+  room->files_free = files_free;
+}
+
+gpointer
+nexus_room_get_files (NexusRoom *room)
+{
+  g_return_val_if_fail (room != NULL, NULL);
+
+  return room->files;
 }
 
 /* Whether a typing notice of @member may be relayed at @now (monotonic

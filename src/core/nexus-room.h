@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "nexus-server-frame.h"
+
 G_BEGIN_DECLS
 
 /* How many of a member's newest say ids are remembered for dedupe. */
@@ -26,6 +28,7 @@ typedef struct {
   grefcount          ref_count;
   NexusRoomEventType type;
   gint64             seq;
+  gint64             real_time;   /* its ts, µs since the epoch */
   gsize              json_length;
   char              *json;
 } NexusRoomEvent;
@@ -41,6 +44,7 @@ const char *nexus_member_get_name       (NexusMember *member);
 const char *nexus_member_get_session    (NexusMember *member);
 gboolean    nexus_member_is_attached    (NexusMember *member);
 gpointer    nexus_member_get_connection (NexusMember *member);
+const char *nexus_member_get_files_key  (NexusMember *member);
 
 typedef struct _NexusRoom NexusRoom;
 
@@ -67,6 +71,8 @@ void             nexus_room_remove_member      (NexusRoom       *room,
                                                 NexusRoomEvent **left);
 NexusMember     *nexus_room_find_session       (NexusRoom       *room,
                                                 const char      *session);
+NexusMember     *nexus_room_find_files_key     (NexusRoom       *room,
+                                                const char      *key);
 
 gboolean         nexus_room_has_said           (NexusRoom       *room,
                                                 NexusMember     *member,
@@ -79,6 +85,16 @@ NexusRoomEvent  *nexus_room_append_message     (NexusRoom       *room,
                                                 NexusMember     *member,
                                                 const char      *text,
                                                 const char      *id);
+NexusRoomEvent  *nexus_room_append_file        (NexusRoom           *room,
+                                                NexusMember         *member,
+                                                const char          *id,
+                                                const NexusFileInfo *file);
+NexusRoomEvent  *nexus_room_lookup_event       (NexusRoom       *room,
+                                                gint64           seq);
+void             nexus_room_set_files          (NexusRoom       *room,
+                                                gpointer         files,
+                                                GDestroyNotify   files_free);
+gpointer         nexus_room_get_files          (NexusRoom       *room);
 gboolean         nexus_room_member_may_type    (NexusRoom       *room,
                                                 NexusMember     *member,
                                                 gint64           now);

@@ -95,12 +95,57 @@ type_from_string (const char           *string,
 /* Events */
 
 static void
+file_free (NexusServerFile *file)
+{
+  g_free (file->name);
+  g_free (file->type);
+  g_free (file->url);
+  g_free (file);
+}
+
+static void
 event_clear (NexusServerEvent *event)
 {
   g_clear_pointer (&event->timestamp, g_date_time_unref);
   g_clear_pointer (&event->name, g_free);
   g_clear_pointer (&event->text, g_free);
   g_clear_pointer (&event->id, g_free);
+  g_clear_pointer (&event->file, file_free);
+}
+
+/* The `file` of a message; NULL when there is none or it is malformed, and
+ * the message is then shown by its text, as a version 1 client would. */
+static NexusServerFile *
+file_parse (JsonObject *message)
+{
+  JsonNode *node = json_object_get_member (message, "file");
+  JsonObject *object;
+  const char *name, *type, *url;
+  gint64 size, width = 0, height = 0;
+  NexusServerFile *file;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  name = get_string (object, "name");
+  type = get_string (object, "type");
+  url = get_string (object, "url");
+  if (name == NULL || type == NULL || url == NULL || !g_str_has_prefix (url, "/files/")
+      || !get_int (object, "size", &size) || size < 0)
+    return NULL;
+  if (json_object_has_member (object, "width")
+      && (!get_int (object, "width", &width) || !get_int (object, "height", &height)
+          || width < 1 || height < 1))
+    return NULL;
+
+  file = g_new0 (NexusServerFile, 1);
+  file->name = g_strdup (name);
+  file->size = size;
+  file->type = g_strdup (type);
+  file->url = g_strdup (url);
+  file->width = width;
+  file->height = height;
+  return file;
 }
 
 static gboolean
@@ -147,6 +192,8 @@ event_parse (JsonObject       *object,
   event->name = g_strdup (name);
   event->text = g_strdup (text);
   event->id = g_strdup (id);
+  if (type == NEXUS_SERVER_FRAME_MESSAGE)
+    event->file = file_parse (object);
   return TRUE;
 }
 
@@ -207,6 +254,7 @@ welcome_parse (JsonObject       *object,
   history_of (history, frame);
   frame->resumed = get_bool (object, "resumed");
   frame->gap = get_bool (object, "gap");
+  frame->files_key = g_strdup (get_string (object, "files_key"));
   return TRUE;
 }
 
@@ -289,6 +337,7 @@ nexus_server_frame_clear (NexusServerFrame *frame)
 
   g_clear_pointer (&frame->room, g_free);
   g_clear_pointer (&frame->session, g_free);
+  g_clear_pointer (&frame->files_key, g_free);
   g_clear_pointer (&frame->members, g_strfreev);
   for (guint i = 0; i < frame->n_history; i++)
     event_clear (&frame->history[i]);
@@ -360,6 +409,80 @@ nexus_frame_encode_event (NexusWireEvent  kind,
 }
 
 GString *
+nexus_frame_encode_file_event (gint64               seq,
+                               gint64               real_time,
+                               const char          *name,
+                               const char          *text,
+                               const char          *id,
+                               const NexusFileInfo *file)
+{
+  GString *out;
+
+  g_return_val_if_fail (file != NULL && file->name != NULL && file->type != NULL
+                        && file->url != NULL, NULL);
+
+  out = nexus_frame_encode_event (NEXUS_WIRE_EVENT_MESSAGE, seq, real_time, name, text, id);
+  g_return_val_if_fail (out != NULL, NULL);
+  /* Into the object, before its closing brace. */
+  g_string_truncate (out, out->len - 1);
+  g_string_append (out, ",\"file\":{\"name\":");
+  nexus_json_append_string (out, file->name);
+  g_string_append_printf (out, ",\"size\":%" G_GUINT64_FORMAT, file->size);
+  nexus_json_object_add_string (out, "type", file->type);
+  nexus_json_object_add_string (out, "url", file->url);
+  if (file->width > 0 && file->height > 0)
+    g_string_append_printf (out, ",\"width\":%u,\"height\":%u", file->width, file->height);
+  g_string_append (out, "}}");
+  return out;
+}
+
+char *
+nexus_file_size_format (guint64 size)
+{
+  static const char * const units[] = { "kB", "MB", "GB", "TB", "PB", "EB" };
+  guint64 unit = 1000;
+
+  if (size == 1)
+    return g_strdup ("1 byte");
+  if (size < 1000)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT " bytes", size);
+
+  /* Tenths of the unit, rounded; up a unit once that makes 1000. */
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++, unit *= 1000)
+    {
+      guint64 tenths = size / (unit / 10) + (size % (unit / 10) >= unit / 20 ? 1 : 0);
+
+      if (tenths < 10000 || i + 1 == G_N_ELEMENTS (units))
+        return g_strdup_printf ("%" G_GUINT64_FORMAT ".%u %s", tenths / 10,
+                                (guint) (tenths % 10), units[i]);
+    }
+  g_assert_not_reached ();
+}
+
+char *
+nexus_file_fallback_text (const char *file_name,
+                          guint64     size)
+{
+  g_autofree char *size_text = nexus_file_size_format (size);
+
+  g_return_val_if_fail (file_name != NULL, NULL);
+
+  /* U+1F4CE PAPERCLIP */
+  return g_strdup_printf ("\xf0\x9f\x93\x8e %s (%s)", file_name, size_text);
+}
+
+char *
+nexus_frame_encode_upload_ready (const char *id,
+                                 const char *url)
+{
+  GString *out = nexus_json_object_begin ("upload-ready");
+
+  nexus_json_object_add_string (out, "id", id);
+  nexus_json_object_add_string (out, "url", url);
+  return nexus_json_object_end (out);
+}
+
+GString *
 nexus_frame_encode_welcome (const NexusWelcome *welcome)
 {
   gsize size = 256;
@@ -393,6 +516,8 @@ nexus_frame_encode_welcome (const NexusWelcome *welcome)
                           welcome->last_seq, welcome->resumed ? "true" : "false");
   if (welcome->gap)
     g_string_append (out, ",\"gap\":true");
+  if (welcome->files_key != NULL)
+    nexus_json_object_add_string (out, "files_key", welcome->files_key);
   g_string_append_c (out, '}');
   return out;
 }

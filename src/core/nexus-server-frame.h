@@ -21,6 +21,16 @@ typedef enum {
   NEXUS_SERVER_FRAME_ERROR,
 } NexusServerFrameType;
 
+/* The file of a file message, as a client reads it. */
+typedef struct {
+  char  *name;                  /* to show and to save under; never a path */
+  gint64 size;                  /* bytes */
+  char  *type;                  /* "image/png" … or "application/octet-stream" */
+  char  *url;                   /* "/files/FILEID/NAME": add ?key=FILES_KEY */
+  gint64 width;                 /* pictures only, else 0 */
+  gint64 height;
+} NexusServerFile;
+
 /* One of the room's events: a `message`, `joined` or `left`, live or in a
  * welcome's history. */
 typedef struct {
@@ -30,6 +40,7 @@ typedef struct {
   char *name;
   char *text;                   /* MESSAGE only */
   char *id;                     /* MESSAGE only */
+  NexusServerFile *file;        /* MESSAGE with a well-formed `file`, else NULL */
 } NexusServerEvent;
 
 typedef struct {
@@ -44,6 +55,7 @@ typedef struct {
   gint64 last_seq;
   gboolean resumed;
   gboolean gap;                 /* a resume missed events that are no longer kept */
+  char *files_key;              /* the key of this member's downloads, or NULL */
 
   /* WELCOME (the name as the server stored it) and TYPING (who) */
   char *name;
@@ -76,6 +88,32 @@ GString *nexus_frame_encode_event (NexusWireEvent  kind,
                                    const char     *text,
                                    const char     *id);
 
+/* What a file message says of its file, for encoding. */
+typedef struct {
+  const char *name;             /* cleaned (nexus_file_name_clean) */
+  guint64     size;
+  const char *type;             /* the verified picture type or application/octet-stream */
+  const char *url;              /* /files/FILEID/ENCODED-NAME */
+  guint32     width;            /* pictures only, else 0 */
+  guint32     height;
+} NexusFileInfo;
+
+/* A file message: a `message` whose @text is the line version 1 clients
+ * show, with a member `file`. */
+GString *nexus_frame_encode_file_event (gint64               seq,
+                                        gint64               real_time,
+                                        const char          *name,
+                                        const char          *text,
+                                        const char          *id,
+                                        const NexusFileInfo *file);
+/* "2.4 MB", "512 bytes": decimal units, the same in every locale. */
+char    *nexus_file_size_format        (guint64              size);
+/* The text of a file message: "📎 slides.pdf (2.4 MB)". */
+char    *nexus_file_fallback_text      (const char          *file_name,
+                                        guint64              size);
+char    *nexus_frame_encode_upload_ready (const char        *id,
+                                          const char        *url);
+
 /* A welcome: its history is events already encoded. */
 typedef struct {
   const char         *room;
@@ -89,6 +127,7 @@ typedef struct {
   gint64              last_seq;
   gboolean            resumed;
   gboolean            gap;
+  const char         *files_key;        /* NULL when the host takes no files */
 } NexusWelcome;
 
 GString *nexus_frame_encode_welcome (const NexusWelcome *welcome);

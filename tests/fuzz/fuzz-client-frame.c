@@ -113,6 +113,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert (nexus_room_has_said (room, member, frame.id));
       break;
 
+    case NEXUS_CLIENT_FRAME_UPLOAD:
+    case NEXUS_CLIENT_FRAME_SHARE:
+      /* A file message as the share of this upload would make it: the
+       * name cleaned, the URL escaped, the event well-formed. */
+      member = pick_member (data, size);
+      name = frame.name != NULL ? nexus_file_name_clean (frame.name) : NULL;
+      if (member == NULL || name == NULL || nexus_room_has_said (room, member, frame.id))
+        break;
+      {
+        g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+        g_autofree char *url = g_strconcat ("/files/0123456789abcdef0123456789abcdef/", escaped, NULL);
+        NexusFileInfo file = { name, (guint64) frame.size, "image/png", url, 1, (guint32) size };
+
+        g_assert (g_utf8_strlen (name, -1) <= NEXUS_FILE_NAME_MAX_CHARS);
+        g_assert (strpbrk (name, "/\\") == NULL);
+        event = nexus_room_append_file (room, member, frame.id, &file);
+        check_event (event);
+        g_assert (nexus_json_is_well_formed (event->json, event->json_length));
+      }
+      break;
+
     case NEXUS_CLIENT_FRAME_TYPING:
       member = pick_member (data, size);
       if (member != NULL)
