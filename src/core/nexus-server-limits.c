@@ -40,16 +40,23 @@ nexus_server_limits_init_default (NexusServerLimits *limits)
     .ping_interval_seconds = 20,
     .pong_timeout_seconds = 60,
     .unread_total_bytes = 64 * 1024 * 1024,
+    .max_file_size = G_GINT64_CONSTANT (100) * 1024 * 1024,
+    .max_room_files = G_GINT64_CONSTANT (1024) * 1024 * 1024,
+    .uploads_per_minute = 10,
+    .upload_stall_seconds = 30,
+    .files_dir = NULL,
+    .upload_slot_timeout_ms = 60000,
   };
 }
 
-/* Frees what the flags allocated (--allow-host). */
+/* Frees what the flags allocated (--allow-host, --files-dir). */
 void
 nexus_server_limits_clear (NexusServerLimits *limits)
 {
   g_return_if_fail (limits != NULL);
 
   g_clear_pointer (&limits->allowed_hosts, g_strfreev);
+  g_clear_pointer (&limits->files_dir, g_free);
 }
 
 gboolean
@@ -71,6 +78,13 @@ nexus_server_limits_validate (const NexusServerLimits  *limits,
     { "ping interval", limits->ping_interval_seconds, 1, G_MAXINT },
     { "pong timeout", limits->pong_timeout_seconds, 1, G_MAXINT },
     { "unread bytes in all", limits->unread_total_bytes, 1, G_MAXINT },
+    { "--uploads-per-minute", limits->uploads_per_minute, 1, G_MAXINT },
+    { "--upload-stall-seconds", limits->upload_stall_seconds, 1, G_MAXINT },
+    { "upload slot timeout", limits->upload_slot_timeout_ms, 1, G_MAXINT },
+  };
+  const struct { const char *flag; gint64 value; } sizes[] = {
+    { "--max-file-size", limits->max_file_size },
+    { "--max-room-files", limits->max_room_files },
   };
 
   g_return_val_if_fail (limits != NULL, FALSE);
@@ -88,6 +102,23 @@ nexus_server_limits_validate (const NexusServerLimits  *limits,
         return FALSE;
       }
 
+  /* Sizes go into JSON numbers, which are exact up to 2^53. */
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    if (sizes[i].value < 1 || sizes[i].value > NEXUS_SERVER_SIZE_MAX)
+      {
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("%s must be between 1 and %" G_GINT64_FORMAT " bytes"), sizes[i].flag,
+                     NEXUS_SERVER_SIZE_MAX);
+        return FALSE;
+      }
+
+  if (limits->files_dir != NULL && *limits->files_dir == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--files-dir takes a directory"));
+      return FALSE;
+    }
+
   if (!(limits->rate >= 0.0 && limits->rate <= 1e6))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -104,6 +135,65 @@ nexus_server_limits_validate (const NexusServerLimits  *limits,
       }
 
   return TRUE;
+}
+
+/* A size: bytes, or a number followed by K, M or G (binary: 100M is
+ * 100 MiB), as people write them. */
+static gboolean
+parse_size (const char  *option_name,
+            const char  *value,
+            gint64      *size,
+            GError     **error)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (value));
+  gsize length = strlen (copy);
+  guint64 number, multiplier = 1;
+
+  if (length > 0)
+    switch (g_ascii_toupper (copy[length - 1]))
+      {
+      case 'K': multiplier = G_GUINT64_CONSTANT (1) << 10; break;
+      case 'M': multiplier = G_GUINT64_CONSTANT (1) << 20; break;
+      case 'G': multiplier = G_GUINT64_CONSTANT (1) << 30; break;
+      case 'T': multiplier = G_GUINT64_CONSTANT (1) << 40; break;
+      default: break;
+      }
+  if (multiplier > 1)
+    copy[--length] = '\0';
+
+  if (length == 0 || !g_ascii_isdigit (copy[0])
+      || !g_ascii_string_to_unsigned (copy, 10, 1, NEXUS_SERVER_SIZE_MAX, &number, NULL)
+      || number > (guint64) NEXUS_SERVER_SIZE_MAX / multiplier)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s takes a size in bytes, or with K, M or G, not “%s”"), option_name,
+                   value);
+      return FALSE;
+    }
+  *size = (gint64) (number * multiplier);
+  return TRUE;
+}
+
+static gboolean
+parse_max_file_size (const char  *option_name,
+                     const char  *value,
+                     gpointer     data,
+                     GError     **error)
+{
+  NexusServerLimits *limits = data;
+
+  return parse_size (option_name, value, &limits->max_file_size, error);
+}
+
+static gboolean
+parse_max_room_files (const char  *option_name,
+                      const char  *value,
+                      gpointer     data,
+                      GError     **error)
+{
+  NexusServerLimits *limits = data;
+
+  return parse_size (option_name, value, &limits->max_room_files, error);
 }
 
 /* The limits' flags, in a group of their own (translated, so that --help
@@ -133,6 +223,18 @@ nexus_server_limits_option_group (NexusServerLimits *limits)
     { "allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &limits->allowed_hosts,
       N_("Another name this host may be reached by, beside its addresses and its own name"),
       N_("NAME") },
+    { "max-file-size", 0, 0, G_OPTION_ARG_CALLBACK, parse_max_file_size,
+      N_("Bytes a shared file may have; K, M, G for KiB, MiB, GiB (default 100M)"), N_("SIZE") },
+    { "max-room-files", 0, 0, G_OPTION_ARG_CALLBACK, parse_max_room_files,
+      N_("Bytes of files a room may hold until it ends (default 1G)"), N_("SIZE") },
+    { "uploads-per-minute", 0, 0, G_OPTION_ARG_INT, &limits->uploads_per_minute,
+      N_("Files each member may start sending a minute (default 10)"), N_("N") },
+    { "upload-stall-seconds", 0, 0, G_OPTION_ARG_INT, &limits->upload_stall_seconds,
+      N_("How long a file upload or download may pause before it is cut (default 30)"),
+      N_("SECONDS") },
+    { "files-dir", 0, 0, G_OPTION_ARG_FILENAME, &limits->files_dir,
+      N_("Where shared files are kept while their room lasts (default: the cache directory)"),
+      N_("DIRECTORY") },
     { NULL }
   };
   GOptionGroup *group;
@@ -141,7 +243,7 @@ nexus_server_limits_option_group (NexusServerLimits *limits)
 
   /* Translators: the heading of the server limits in --help-all */
   group = g_option_group_new ("limits", _("Server limits:"), _("Show the server's limits"),
-                              NULL, NULL);
+                              limits, NULL);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_group_add_entries (group, entries);
   return group;

@@ -10,8 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* The largest size a limit may have: JSON numbers are exact up to 2^53. */
+#define NEXUS_SERVER_SIZE_MAX G_GINT64_CONSTANT (9007199254740992)
+
 /* Every limit of PROTOCOL.md, each settable from the command line. The
- * fields are ints so GOptionEntry can write them directly. */
+ * fields are ints (sizes gint64) so GOptionEntry can write them directly. */
 typedef struct {
   int    grace_seconds;          /* --grace-seconds, 30 */
   int    history;                /* --history, 1000 events kept per room */
@@ -30,6 +33,12 @@ typedef struct {
   int    ping_interval_seconds;  /* 20 s between pings */
   int    pong_timeout_seconds;   /* 60 s without a pong: dropped */
   int    unread_total_bytes;     /* 64 MiB left unread by all peers together */
+  gint64 max_file_size;          /* --max-file-size, 100 MiB a file */
+  gint64 max_room_files;         /* --max-room-files, 1 GiB of files a room */
+  int    uploads_per_minute;     /* --uploads-per-minute, 10 a member */
+  int    upload_stall_seconds;   /* --upload-stall-seconds, 30 s without a byte: cut */
+  char  *files_dir;              /* --files-dir, else the user's cache directory */
+  int    upload_slot_timeout_ms; /* 60 s from upload-ready to the upload's request */
 } NexusServerLimits;
 
 void     nexus_server_limits_init_default (NexusServerLimits  *limits);
