@@ -63,6 +63,7 @@ _nexus_server_remove_member (NexusServer *self,
 
   if (peer != NULL)
     nexus_peer_unlink (peer);
+  _nexus_server_files_member_left (self, room, member);
   nexus_room_remove_member (room, member, &left);
   if (peer != NULL)
     nexus_peer_send (peer, left->json, left->json_length);
@@ -199,6 +200,7 @@ peer_welcome (NexusPeer *peer,
     .last_seq = nexus_room_get_last_seq (room),
     .resumed = resumed,
     .gap = resumed && gap,
+    .files_key = _nexus_server_files_key (peer->server, peer->member),
   });
   nexus_peer_send (peer, json->str, json->len);
 }
@@ -449,6 +451,11 @@ _nexus_server_handle_frame (NexusPeer  *peer,
         nexus_peer_send_error (peer, NEXUS_ERROR_BAD_REQUEST, error->message, frame.id);
       else
         handle_say (peer, &frame, have_token);
+      return;
+
+    case NEXUS_CLIENT_FRAME_UPLOAD:
+    case NEXUS_CLIENT_FRAME_SHARE:
+      _nexus_server_files_handle_frame (peer, &frame, parsed, error, have_token);
       return;
 
     case NEXUS_CLIENT_FRAME_CREATE:

@@ -388,4 +388,29 @@ _nexus_server_add_handlers (NexusServer *self)
   soup_server_add_early_handler (self->soup, NULL, handle_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_http, self, NULL);
   soup_server_add_handler (self->soup, "/ws", handle_ws, self, NULL);
+  /* /upload and /files (nexus-server-transfer.c) */
+  _nexus_server_transfers_add_handlers (self);
+}
+
+/* For the other routes of the server */
+
+gboolean
+_nexus_server_host_allowed (NexusServer       *self,
+                            SoupServerMessage *msg)
+{
+  return server_host_allowed (self, msg);
+}
+
+void
+_nexus_server_add_common_headers (SoupServerMessage *msg)
+{
+  add_common_headers (msg);
+}
+
+void
+_nexus_server_respond_text (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *text)
+{
+  respond_text (msg, status, text);
 }

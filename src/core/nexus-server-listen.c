@@ -45,6 +45,7 @@ struct _NexusPending {
   char              *address;      /* remote address */
   gint64             accepted_at;
   gboolean           served;       /* its request was read and handled */
+  gboolean           transfer;     /* a file's bytes: watched by their own deadline */
   GList             *link;         /* in pending_order */
 };
 
@@ -182,6 +183,22 @@ _nexus_server_pending_served (NexusServer       *self,
     pending->served = TRUE;
 }
 
+/* The request moves a file's bytes, which may take longer than an HTTP
+ * exchange may: the transfer's stall deadline watches it instead
+ * (nexus-server-transfer.c). It still counts against the pending limits.
+ * Returns the connection, to cut it with, or NULL. */
+GSocketConnection *
+_nexus_server_pending_start_transfer (NexusServer       *self,
+                                      SoupServerMessage *msg)
+{
+  NexusPending *pending = pending_for_message (self, msg);
+
+  if (pending == NULL)
+    return NULL;
+  pending->transfer = TRUE;
+  return pending->connection;
+}
+
 /* The connection has become a WebSocket (or is finished): it no longer
  * counts as pending. */
 static void
@@ -227,7 +244,8 @@ _nexus_server_pending_tick (NexusServer *self,
       l = l->next;
       if (g_socket_is_closed (g_socket_connection_get_socket (pending->connection)))
         pending_remove (self, pending, FALSE);
-      else if ((!pending->served && age >= request_deadline) || age >= exchange_deadline)
+      else if (!pending->transfer
+               && ((!pending->served && age >= request_deadline) || age >= exchange_deadline))
         pending_remove (self, pending, TRUE);
     }
 }
@@ -502,5 +520,6 @@ nexus_server_listen (NexusServer  *self,
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_finished), self);
   server_start_accepting (self);
+  _nexus_server_files_start (self);
   return TRUE;
 }

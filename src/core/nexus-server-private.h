@@ -8,6 +8,10 @@
  *   nexus-server-peer.c      one WebSocket peer: send, fail, drop, tokens
  *   nexus-server-handlers.c  what a peer's frames do: create, join, say …
  *   nexus-server-nearby.c    the rooms as the local network is told of them
+ *   nexus-server-files.c     files: upload and share frames, the rooms' stores
+ *   nexus-server-transfer.c  files: a transfer of bytes, how it ends, its deadline
+ *   nexus-server-upload.c    files: PUT /upload/TOKEN
+ *   nexus-server-download.c  files: GET and HEAD /files/FILEID/NAME
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +21,7 @@
 
 #include <libsoup/soup.h>
 
+#include "nexus-file-store.h"
 #include "nexus-frame-output-stream.h"
 #include "nexus-protocol.h"
 #include "nexus-room.h"
@@ -51,6 +56,13 @@ typedef struct {
 /* An accepted TCP connection that has not yet become a WebSocket. */
 typedef struct _NexusPending NexusPending;
 
+/* The server's files (nexus-server-files.c, nexus-server-transfer.c). */
+typedef struct {
+  NexusFileStore *store;       /* NULL until listening, or when files cannot be kept */
+  GHashTable     *transfers;   /* uploads and downloads under way: NexusTransfer set */
+  guint           watch_id;    /* deadlines of slots and transfers, while there are any */
+} NexusServerFiles;
+
 struct _NexusServer
 {
   GObject            parent_instance;
@@ -69,6 +81,7 @@ struct _NexusServer
   GTask             *shutdown_task;
   guint              shutdown_timeout_id;
   char              *host_name;      /* this machine's, for the Host check */
+  NexusServerFiles   files;          /* nexus-server-files.c */
 
   /* Listening (nexus-server-listen.c) */
   GPtrArray         *listeners;      /* GSocket */
@@ -107,6 +120,8 @@ void          _nexus_server_pending_served       (NexusServer     *self,
 void          _nexus_server_pending_upgraded     (NexusServer     *self,
                                                   SoupServerMessage *msg);
 guint         _nexus_server_get_n_pending        (NexusServer     *self);
+GSocketConnection *_nexus_server_pending_start_transfer (NexusServer       *self,
+                                                      SoupServerMessage *msg);
 
 /* nexus-server-nearby.c */
 void          _nexus_server_nearby_init          (NexusServer     *self);
@@ -121,6 +136,96 @@ gboolean      _nexus_server_code_in_use          (NexusServer     *self,
 
 /* nexus-server-http.c */
 void          _nexus_server_add_handlers         (NexusServer     *self);
+gboolean      _nexus_server_host_allowed         (NexusServer       *self,
+                                                  SoupServerMessage *msg);
+void          _nexus_server_add_common_headers   (SoupServerMessage *msg);
+void          _nexus_server_respond_text         (SoupServerMessage *msg,
+                                                  guint              status,
+                                                  const char        *text);
+
+/* nexus-server-upload.c, nexus-server-download.c */
+void          _nexus_server_uploads_add_handlers   (NexusServer   *self);
+void          _nexus_server_downloads_add_handlers (NexusServer   *self);
+
+/* nexus-server-files.c */
+void          _nexus_server_files_init           (NexusServer     *self);
+void          _nexus_server_files_start          (NexusServer     *self);
+void          _nexus_server_files_clear          (NexusServer     *self);
+void          _nexus_server_files_handle_frame   (NexusPeer        *peer,
+                                                  NexusClientFrame *frame,
+                                                  gboolean          parsed,
+                                                  const GError     *error,
+                                                  gboolean          have_token);
+void          _nexus_server_files_member_left    (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member);
+const char   *_nexus_server_files_key            (NexusServer     *self,
+                                                  NexusMember     *member);
+void          _nexus_server_files_watch          (NexusServer     *self);
+/* For tests: the store (NULL when files cannot be kept), the transfers. */
+NexusFileStore *nexus_server_get_file_store      (NexusServer     *self);
+guint         nexus_server_get_n_transfers       (NexusServer     *self);
+
+/* An upload or a download under way (nexus-server-transfer.c). */
+typedef struct {
+  grefcount          ref_count;
+  NexusServer       *server;       /* NULL once the server's files are gone */
+  SoupServerMessage *msg;
+  GSocketConnection *connection;   /* to cut it */
+  GCancellable      *cancellable;
+  gboolean           upload;
+  gboolean           finished;     /* libsoup is done with the message: never pause it again */
+  gboolean           cut;
+  gint64             last_progress;
+  NexusFileRoom     *store_room;   /* NULL once the room has ended */
+
+  /* An upload */
+  NexusStoredFile   *file;         /* NULL once discarded */
+  GFile             *path;
+  GOutputStream     *output;
+  gboolean           paused;       /* reading stopped until the disk catches up */
+  gboolean           creating;
+  gboolean           writing;
+  gboolean           finishing;    /* closing and probing */
+  gboolean           body_done;
+  GQueue             queue;        /* GBytes for the disk */
+  gsize              queued;
+  GPtrArray         *batch;        /* GBytes being written ... */
+  GOutputVector     *vectors;      /* ... and where they are, for writev */
+  guint              failure;      /* the status to answer when the disk refused */
+
+  /* A download */
+  GInputStream      *input;
+  goffset            offset;
+  goffset            remaining;    /* bytes still to read */
+  gboolean           reading;
+  guint              ahead;        /* chunks given to libsoup, not yet written */
+} NexusTransfer;
+
+/* nexus-server-transfer.c */
+NexusTransfer *_nexus_transfer_new               (NexusServer       *server,
+                                                  SoupServerMessage *msg,
+                                                  gboolean           upload);
+NexusTransfer *_nexus_transfer_ref               (NexusTransfer     *transfer);
+void          _nexus_transfer_unref              (NexusTransfer     *transfer);
+void          _nexus_transfer_cut                (NexusTransfer     *transfer);
+void          _nexus_transfer_answer             (NexusTransfer     *transfer,
+                                                  guint              status,
+                                                  const char        *text);
+void          _nexus_transfer_discard_upload     (NexusTransfer     *transfer);
+void          _nexus_transfer_release_streams    (NexusTransfer     *transfer);
+void          _nexus_transfer_on_stream_closed   (GObject           *source,
+                                                  GAsyncResult      *result,
+                                                  gpointer           user_data);
+void          _nexus_transfer_respond_misdirected (SoupServerMessage *msg);
+void          _nexus_server_transfers_add_handlers (NexusServer   *self);
+void          _nexus_server_transfers_cut_room   (NexusServer     *self,
+                                                  NexusFileRoom   *room);
+void          _nexus_server_transfers_cut_file   (NexusServer     *self,
+                                                  NexusStoredFile *file);
+void          _nexus_server_transfers_cut_all    (NexusServer     *self);
+void          _nexus_server_transfers_tick       (NexusServer     *self,
+                                                  gint64           now);
 
 /* nexus-server-peer.c */
 NexusPeer    *nexus_peer_new                     (NexusServer             *server,

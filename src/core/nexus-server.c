@@ -219,6 +219,8 @@ nexus_server_dispose (GObject *object)
     }
   g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->rooms, g_hash_table_unref);
+  /* After the rooms, whose ends let their files go. */
+  _nexus_server_files_clear (self);
   _nexus_server_nearby_clear (self);
   g_clear_pointer (&self->failed_joins, g_hash_table_unref);
   if (self->soup != NULL)
@@ -286,6 +288,7 @@ nexus_server_init (NexusServer *self)
   self->accept_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->host_name = g_ascii_strdown (g_get_host_name (), -1);
   _nexus_server_pending_init (self);
+  _nexus_server_files_init (self);
 
   self->soup = soup_server_new ("server-header", "nexus-chat/" PACKAGE_VERSION " ", NULL);
   _nexus_server_add_handlers (self);
@@ -300,6 +303,7 @@ nexus_server_new (const NexusServerLimits *limits)
     {
       self->limits = *limits;
       self->limits.allowed_hosts = g_strdupv (limits->allowed_hosts);
+      self->limits.files_dir = g_strdup (limits->files_dir);
     }
 
   return self;
