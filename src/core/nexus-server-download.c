@@ -85,7 +85,7 @@ download_read_next (NexusTransfer *transfer)
   transfer->reading = TRUE;
   g_input_stream_read_bytes_async (transfer->input,
                                    (gsize) MIN (transfer->remaining, DOWNLOAD_CHUNK),
-                                   G_PRIORITY_DEFAULT, transfer->cancellable, on_download_read,
+                                   NEXUS_TRANSFER_PRIORITY, transfer->cancellable, on_download_read,
                                    _nexus_transfer_ref (transfer));
 }
 
@@ -340,7 +340,7 @@ handle_files (SoupServer        *soup,
   transfer->remaining = (goffset) length;
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (on_download_wrote_chunk), transfer);
   transfer->reading = TRUE;
-  g_file_read_async (nexus_stored_file_get_file (file), G_PRIORITY_DEFAULT, transfer->cancellable,
+  g_file_read_async (nexus_stored_file_get_file (file), NEXUS_TRANSFER_PRIORITY, transfer->cancellable,
                      on_download_opened, _nexus_transfer_ref (transfer));
 }
 

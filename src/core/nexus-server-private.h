@@ -166,6 +166,12 @@ void          _nexus_server_files_watch          (NexusServer     *self);
 NexusFileStore *nexus_server_get_file_store      (NexusServer     *self);
 guint         nexus_server_get_n_transfers       (NexusServer     *self);
 
+/* The priority a transfer goes on at after each turn, and of its disk
+ * work's answers: below GTK's redraw (G_PRIORITY_HIGH_IDLE + 20) and the
+ * rooms' frames (+ 30), so a file moving never holds up the host's window
+ * or the chat; above the default idle. */
+#define NEXUS_TRANSFER_PRIORITY (G_PRIORITY_HIGH_IDLE + 40)
+
 /* An upload or a download under way (nexus-server-transfer.c). */
 typedef struct {
   grefcount          ref_count;
@@ -183,7 +189,9 @@ typedef struct {
   NexusStoredFile   *file;         /* NULL once discarded */
   GFile             *path;
   GOutputStream     *output;
-  gboolean           paused;       /* reading stopped until the disk catches up */
+  gboolean           paused;       /* reading stopped until the disk catches up, or for a turn */
+  gsize              turn_bytes;   /* read since the transfer last gave way */
+  guint              turn_id;      /* the idle that lets it go on after giving way */
   gboolean           creating;
   gboolean           writing;
   gboolean           finishing;    /* closing and probing */

@@ -35,6 +35,7 @@ _nexus_transfer_unref (NexusTransfer *transfer)
 {
   if (!g_ref_count_dec (&transfer->ref_count))
     return;
+  g_clear_handle_id (&transfer->turn_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (transfer->msg, transfer);
   g_clear_object (&transfer->msg);
   g_clear_object (&transfer->connection);
@@ -121,6 +122,7 @@ _nexus_transfer_cut (NexusTransfer *transfer)
   if (transfer->cut || transfer->finished)
     return;
   transfer->cut = TRUE;
+  g_clear_handle_id (&transfer->turn_id, g_source_remove);
   g_cancellable_cancel (transfer->cancellable);
   if (transfer->connection != NULL)
     g_socket_shutdown (g_socket_connection_get_socket (transfer->connection), TRUE, TRUE, NULL);
@@ -140,6 +142,7 @@ on_transfer_finished (SoupServerMessage *msg,
                       NexusTransfer     *transfer)
 {
   transfer->finished = TRUE;
+  g_clear_handle_id (&transfer->turn_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (msg, transfer);
   g_cancellable_cancel (transfer->cancellable);
   /* The request ended before its bytes were all on disk. */

@@ -20,9 +20,42 @@
 
 #define UPLOAD_QUEUE_HIGH   (512 * 1024)
 #define UPLOAD_WRITE_BATCH  64
+/* Bytes read at the sockets' priority before the upload gives way (see
+ * NEXUS_TRANSFER_PRIORITY): libsoup reads on while data keeps coming. */
+#define UPLOAD_TURN_BYTES   (256 * 1024)
 #define NOT_FOUND_TEXT      "Not found.\n"
 
 static void upload_pump (NexusTransfer *transfer);
+
+/* Reading the body may go on: not ended, the disk keeping up, no turn to
+ * wait for. */
+static gboolean
+upload_may_read (NexusTransfer *transfer)
+{
+  return !transfer->finished && !transfer->body_done && transfer->turn_id == 0
+         && transfer->queued < UPLOAD_QUEUE_HIGH;
+}
+
+static void
+upload_resume (NexusTransfer *transfer)
+{
+  if (transfer->paused && upload_may_read (transfer))
+    {
+      transfer->paused = FALSE;
+      soup_server_message_unpause (transfer->msg);
+    }
+}
+
+static gboolean
+on_upload_turn (gpointer user_data)
+{
+  NexusTransfer *transfer = user_data;
+
+  transfer->turn_id = 0;
+  transfer->turn_bytes = 0;
+  upload_resume (transfer);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 upload_fail (NexusTransfer *transfer,
@@ -139,7 +172,7 @@ upload_try_finish (NexusTransfer *transfer)
       || transfer->queue.length > 0)
     return;
   transfer->finishing = TRUE;
-  g_output_stream_close_async (transfer->output, G_PRIORITY_DEFAULT, transfer->cancellable,
+  g_output_stream_close_async (transfer->output, NEXUS_TRANSFER_PRIORITY, transfer->cancellable,
                                on_upload_closed, _nexus_transfer_ref (transfer));
   g_clear_object (&transfer->output);
 }
@@ -196,18 +229,13 @@ upload_pump (NexusTransfer *transfer)
     }
   transfer->writing = TRUE;
   /* The vectors and their buffers stay until the write is done. */
-  g_output_stream_writev_all_async (transfer->output, vectors, n, G_PRIORITY_DEFAULT,
+  g_output_stream_writev_all_async (transfer->output, vectors, n, NEXUS_TRANSFER_PRIORITY,
                                     transfer->cancellable, on_upload_written,
                                     _nexus_transfer_ref (transfer));
 
   /* Reading goes on; once the body is all in, the pause is the answer's,
    * which waits for the disk. */
-  if (transfer->paused && !transfer->body_done && transfer->queued < UPLOAD_QUEUE_HIGH
-      && !transfer->finished)
-    {
-      transfer->paused = FALSE;
-      soup_server_message_unpause (transfer->msg);
-    }
+  upload_resume (transfer);
 }
 
 static void
@@ -253,7 +281,11 @@ on_upload_chunk (SoupServerMessage *msg,
     return;
   g_queue_push_tail (&transfer->queue, g_bytes_ref (chunk));
   transfer->queued += g_bytes_get_size (chunk);
-  if (transfer->queued >= UPLOAD_QUEUE_HIGH && !transfer->paused)
+  transfer->turn_bytes += g_bytes_get_size (chunk);
+  /* A turn's worth read: the window and the rooms go first, then this. */
+  if (transfer->turn_bytes >= UPLOAD_TURN_BYTES && transfer->turn_id == 0)
+    transfer->turn_id = g_idle_add_full (NEXUS_TRANSFER_PRIORITY, on_upload_turn, transfer, NULL);
+  if (!upload_may_read (transfer) && !transfer->paused)
     {
       transfer->paused = TRUE;
       soup_server_message_pause (msg);
@@ -336,7 +368,7 @@ handle_upload_early (SoupServer        *soup,
 
   /* O_EXCL, mode 0600, under the name the store chose. */
   transfer->creating = TRUE;
-  g_file_create_async (transfer->path, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT,
+  g_file_create_async (transfer->path, G_FILE_CREATE_PRIVATE, NEXUS_TRANSFER_PRIORITY,
                        transfer->cancellable, on_upload_created, _nexus_transfer_ref (transfer));
 }
 
