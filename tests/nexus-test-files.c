@@ -219,6 +219,7 @@ struct _NexusTestStream {
   gboolean   upload;
   guint64    size;
   guint32    seed;
+  gboolean   hash;
   GThread   *thread;
   gint       done;
   guint      status;
@@ -369,7 +370,8 @@ stream_thread (gpointer data)
           gsize n = (gsize) MIN (left, STREAM_BUFFER);
 
           generate (&state, buffer, n);
-          g_checksum_update (checksum, buffer, n);
+          if (stream->hash)
+            g_checksum_update (checksum, buffer, n);
           if (!send_all (fd, buffer, n))
             break;
           stream->bytes += n;
@@ -390,7 +392,8 @@ stream_thread (gpointer data)
         {
           ssize_t n;
 
-          g_checksum_update (checksum, buffer, length);
+          if (stream->hash)
+            g_checksum_update (checksum, buffer, length);
           stream->bytes += length;
           n = recv (fd, buffer, STREAM_BUFFER, 0);
           if (n < 0 && errno == EINTR)
@@ -411,16 +414,23 @@ done:
   return NULL;
 }
 
-static NexusTestStream *
-stream_new (guint       port,
-            const char *path,
-            gboolean    upload)
+NexusTestStream *
+nexus_test_stream_start (guint       port,
+                         const char *path,
+                         gboolean    upload,
+                         guint64     size,
+                         guint32     seed,
+                         gboolean    hash)
 {
   NexusTestStream *stream = g_new0 (NexusTestStream, 1);
 
   stream->port = port;
   stream->path = g_strdup (path);
   stream->upload = upload;
+  stream->size = size;
+  stream->seed = seed;
+  stream->hash = hash;
+  stream->thread = g_thread_new (upload ? "upload" : "download", stream_thread, stream);
   return stream;
 }
 
@@ -430,22 +440,14 @@ nexus_test_stream_upload (guint       port,
                           guint64     size,
                           guint32     seed)
 {
-  NexusTestStream *stream = stream_new (port, path, TRUE);
-
-  stream->size = size;
-  stream->seed = seed;
-  stream->thread = g_thread_new ("upload", stream_thread, stream);
-  return stream;
+  return nexus_test_stream_start (port, path, TRUE, size, seed, TRUE);
 }
 
 NexusTestStream *
 nexus_test_stream_download (guint       port,
                             const char *path)
 {
-  NexusTestStream *stream = stream_new (port, path, FALSE);
-
-  stream->thread = g_thread_new ("download", stream_thread, stream);
-  return stream;
+  return nexus_test_stream_start (port, path, FALSE, 0, 0, TRUE);
 }
 
 gboolean

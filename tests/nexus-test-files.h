@@ -81,6 +81,14 @@ NexusTestStream *nexus_test_stream_upload   (guint            port,
                                              guint32          seed);
 NexusTestStream *nexus_test_stream_download (guint            port,
                                              const char      *path);
+/* Either, without the hash when @hash is FALSE (the benchmark measures
+ * the host, not SHA-256). */
+NexusTestStream *nexus_test_stream_start    (guint            port,
+                                             const char      *path,
+                                             gboolean         upload,
+                                             guint64          size,
+                                             guint32          seed,
+                                             gboolean         hash);
 gboolean         nexus_test_stream_done     (NexusTestStream *stream);
 /* Runs the main context until the stream is done (at most @seconds),
  * sampling this process's resident memory: the largest seen, KiB. */

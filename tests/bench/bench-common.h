@@ -29,6 +29,7 @@ typedef struct {
   int          idle_seconds;
   int          mainloop_seconds;
   int          mainloop_members;
+  int          files_mib;
   JsonBuilder *results;
 } Bench;
 
@@ -118,6 +119,40 @@ void bench_result_boolean (Bench      *bench,
                            gboolean    value);
 void bench_result_end     (Bench      *bench);
 
+/* The host's case (bench-mainloop.c), which --files shares */
+
+/* Members of one room sending at a rate, on a thread of their own. */
+typedef struct {
+  guint        port;
+  guint        n;
+  double       rate;
+  int          seconds;
+  gint         ready;      /* atomic: the clients have joined */
+  gint         go;         /* atomic: start sending */
+  gint         finished;   /* atomic */
+  guint64      delivered;
+  guint        errors;
+  guint        welcomed;
+  char         first_error[256];
+  GArray      *latencies;  /* guint32 µs of each delivery, when not NULL */
+} LoopClients;
+
+gpointer bench_loop_clients_thread (gpointer data);
+
+/* A 60 Hz frame clock: each tick is due 1/60 s after the last one was
+ * due; how late it runs is what a person would see as a stutter. */
+typedef struct {
+  GSource  source;
+  gint64   due;
+  gint64   period;
+  gboolean measuring;
+  GArray  *delays;   /* guint32 µs */
+  GArray  *work;     /* guint32 µs of this thread's CPU time between ticks */
+  gint64   last_cpu;
+} FrameClock;
+
+FrameClock *bench_frame_clock_new (GMainContext *context);
+
 /* The modes, one file each */
 
 void bench_fanout      (Bench    *bench,
@@ -127,5 +162,6 @@ void bench_connections (Bench    *bench);
 void bench_join        (Bench    *bench);
 void bench_mainloop    (Bench    *bench);
 void bench_cost        (Bench    *bench);
+void bench_files       (Bench    *bench);
 
 G_END_DECLS

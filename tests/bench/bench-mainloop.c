@@ -24,22 +24,10 @@
 #include "bench-swarm.h"
 #include "nexus-server.h"
 
-typedef struct {
-  guint        port;
-  guint        n;
-  double       rate;
-  int          seconds;
-  gint         ready;      /* atomic: the clients have joined */
-  gint         go;         /* atomic: start sending */
-  gint         finished;   /* atomic */
-  guint64      delivered;
-  guint        errors;
-  guint        welcomed;
-  char         first_error[256];
-} LoopClients;
-
-static gpointer
-loop_clients_thread (gpointer data)
+/* Members in a room of their own, on this thread's context, each
+ * sending at lc->rate for lc->seconds once lc->go is set. */
+gpointer
+bench_loop_clients_thread (gpointer data)
 {
   LoopClients *lc = data;
   GMainContext *context = g_main_context_new ();
@@ -65,12 +53,15 @@ loop_clients_thread (gpointer data)
   SPIN_UNTIL (context, g_atomic_int_get (&lc->go), 60);
 
   swarm_expect_messages (swarm, lc->n, m);
+  swarm->record_latency = lc->latencies != NULL;
   pacer_start (&pacer, swarm, lc->rate);
   SPIN_UNTIL (context, swarm->unique == (guint64) lc->n * lc->n * m, lc->seconds + 30);
   pacer_stop (&pacer);
 
   lc->delivered = swarm->delivered;
   lc->errors = swarm->n_errors;
+  if (lc->latencies != NULL)
+    g_array_append_vals (lc->latencies, swarm->latencies->data, swarm->latencies->len);
   g_strlcpy (lc->first_error, swarm->first_error, sizeof lc->first_error);
   swarm_free (swarm);
   g_main_context_pop_thread_default (context);
@@ -78,18 +69,6 @@ loop_clients_thread (gpointer data)
   g_atomic_int_set (&lc->finished, 1);
   return NULL;
 }
-
-/* A 60 Hz frame clock: each tick is due 1/60 s after the last one was
- * due; how late it runs is what a person would see as a stutter. */
-typedef struct {
-  GSource  source;
-  gint64   due;
-  gint64   period;
-  gboolean measuring;
-  GArray  *delays;   /* guint32 µs */
-  GArray  *work;     /* guint32 µs of this thread's CPU time between ticks */
-  gint64   last_cpu;
-} FrameClock;
 
 /* CPU time of the calling thread, in µs: with 2 cores shared with the
  * clients and other work, a late tick may be the scheduler's doing; the
@@ -142,8 +121,9 @@ static GSourceFuncs frame_clock_funcs = {
   NULL, NULL, frame_clock_dispatch, frame_clock_finalize, NULL, NULL
 };
 
-static FrameClock *
-frame_clock_new (GMainContext *context)
+/* A 60 Hz frame clock on @context, at GTK's redraw priority. */
+FrameClock *
+bench_frame_clock_new (GMainContext *context)
 {
   FrameClock *clock = (FrameClock *) g_source_new (&frame_clock_funcs, sizeof (FrameClock));
 
@@ -232,13 +212,13 @@ mainloop_run (Bench *bench,
       g_printerr ("nexus-bench: %s\n", error->message);
       return;
     }
-  clock = frame_clock_new (context);
+  clock = bench_frame_clock_new (context);
 
   lc.port = nexus_server_get_port (server);
   lc.n = members;
   lc.rate = limits.rate;
   lc.seconds = mainloop_seconds (bench);
-  thread = g_thread_new ("clients", loop_clients_thread, &lc);
+  thread = g_thread_new ("clients", bench_loop_clients_thread, &lc);
   SPIN_UNTIL (context, g_atomic_int_get (&lc.ready), 120);
 
   clock->measuring = TRUE;

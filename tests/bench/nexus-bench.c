@@ -37,6 +37,7 @@ static gboolean opt_connections = FALSE;
 static gboolean opt_join = FALSE;
 static gboolean opt_mainloop = FALSE;
 static gboolean opt_cost = FALSE;
+static gboolean opt_files = FALSE;
 static char    *opt_json = NULL;
 
 static GOptionEntry entries[] = {
@@ -56,6 +57,8 @@ static GOptionEntry entries[] = {
     "Server and a 60 Hz tick in one main loop", NULL },
   { "cost", 0, 0, G_OPTION_ARG_NONE, &opt_cost,
     "Instructions per delivered message (callgrind)", NULL },
+  { "files", 0, 0, G_OPTION_ARG_NONE, &opt_files,
+    "A large file up and down through the host while a room chats", NULL },
   { "clients", 'c', 0, G_OPTION_ARG_INT, &bench.clients,
     "Fan-out: only this many clients", "C" },
   { "messages", 'm', 0, G_OPTION_ARG_INT, &bench.messages,
@@ -70,6 +73,8 @@ static GOptionEntry entries[] = {
     "Main loop: how long (default 10)", "S" },
   { "mainloop-members", 0, 0, G_OPTION_ARG_INT, &bench.mainloop_members,
     "Main loop: only this many members (default 50, 100 and 200)", "N" },
+  { "files-mib", 0, 0, G_OPTION_ARG_INT, &bench.files_mib,
+    "Files: the file's size in MiB (default 1024)", "N" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &bench.quick,
     "Smaller loads, for a quick look", NULL },
   { "server-bin", 0, 0, G_OPTION_ARG_FILENAME, &bench.server_bin,
@@ -122,6 +127,8 @@ run_chosen (void)
     bench_cost (&bench);
   if (opt_connections)
     bench_connections (&bench);
+  if (opt_files)
+    bench_files (&bench);
 }
 
 static gboolean
@@ -147,7 +154,7 @@ main (int    argc,
   setlocale (LC_ALL, "");
   g_option_context_set_summary (context,
                                 "Measures the Nexus Chat server: fan-out, connections, join,\n"
-                                "main-loop smoothness and cost per delivered message.");
+                                "main-loop smoothness, cost per delivered message and files.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -156,10 +163,10 @@ main (int    argc,
     }
 
   any = opt_fanout || opt_node_ws || opt_node_load || opt_connections || opt_join
-        || opt_mainloop || opt_cost;
+        || opt_mainloop || opt_cost || opt_files;
   if (opt_all || !any)
     opt_fanout = opt_node_ws = opt_node_load = opt_connections = opt_join
-      = opt_mainloop = opt_cost = TRUE;
+      = opt_mainloop = opt_cost = opt_files = TRUE;
 
   signal (SIGPIPE, SIG_IGN);
   bench_raise_fd_limit ();
