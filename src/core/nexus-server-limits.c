@@ -106,9 +106,10 @@ nexus_server_limits_validate (const NexusServerLimits  *limits,
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     if (sizes[i].value < 1 || sizes[i].value > NEXUS_SERVER_SIZE_MAX)
       {
+        g_autofree char *largest = g_strdup_printf ("%" G_GINT64_FORMAT, NEXUS_SERVER_SIZE_MAX);
+
         g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                     _("%s must be between 1 and %" G_GINT64_FORMAT " bytes"), sizes[i].flag,
-                     NEXUS_SERVER_SIZE_MAX);
+                     _("%s must be between 1 and %s bytes"), sizes[i].flag, largest);
         return FALSE;
       }
 
