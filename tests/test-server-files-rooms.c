@@ -508,6 +508,9 @@ test_server_end (void)
   NexusTestPair pair = { 0, };
   g_autoptr(JsonObject) message = NULL;
   g_autoptr(JsonObject) bobs = NULL;
+  g_autoptr(NexusTestRawClient) raw = NULL;
+  g_autofree char *slot = NULL;
+  g_autofree char *request = NULL;
 
   g_assert_true (nexus_server_listen (server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
   g_assert_no_error (error);
@@ -515,12 +518,20 @@ test_server_end (void)
   nexus_test_pair_start (&pair, nexus_server_get_port (server));
   message = nexus_test_share_bytes (nexus_server_get_port (server), pair.ada, "f", "f", "x", 1);
   bobs = nexus_test_client_expect (pair.bob, "message");
-  nexus_test_assert_store_holds (server, 1);
+  /* And an upload under way when it stops. */
+  slot = nexus_test_upload_slot (pair.bob, "p", "p.bin", 1000);
+  request = g_strdup_printf ("PUT %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\nbegin",
+                             slot);
+  raw = nexus_test_raw_client_new (nexus_server_get_port (server), 0);
+  nexus_test_raw_client_send (raw, request, strlen (request));
+  WAIT_UNTIL (nexus_server_get_n_transfers (server) == 1);
+  nexus_test_assert_store_holds (server, 2);
 
   nexus_test_pair_clear (&pair);
   nexus_test_spin (20);
   g_assert_finalize_object (server);
   g_assert_false (g_file_test (directory, G_FILE_TEST_EXISTS));
+  nexus_test_raw_client_wait_ended (raw);
 }
 
 static char *unusable_dir;

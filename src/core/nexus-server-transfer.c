@@ -143,6 +143,7 @@ on_transfer_finished (SoupServerMessage *msg,
 {
   transfer->finished = TRUE;
   g_clear_handle_id (&transfer->turn_id, g_source_remove);
+  g_object_set_data (G_OBJECT (msg), "nexus-transfer", NULL);
   g_signal_handlers_disconnect_by_data (msg, transfer);
   g_cancellable_cancel (transfer->cancellable);
   /* The request ended before its bytes were all on disk. */
@@ -257,6 +258,8 @@ _nexus_server_transfers_cut_all (NexusServer *self)
       NexusTransfer *transfer = g_ptr_array_index (list, i);
 
       _nexus_transfer_cut (transfer);
+      /* The message may outlive it: nothing of it may point here. */
+      g_object_set_data (G_OBJECT (transfer->msg), "nexus-transfer", NULL);
       g_signal_handlers_disconnect_by_data (transfer->msg, transfer);
       transfer->server = NULL;
       g_hash_table_remove (self->files.transfers, transfer);

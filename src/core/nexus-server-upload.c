@@ -363,6 +363,7 @@ handle_upload_early (SoupServer        *soup,
   transfer->file = file;
   transfer->path = g_object_ref (nexus_stored_file_get_file (file));
   transfer->store_room = nexus_stored_file_get_room (file);
+  /* For handle_upload(); cleared when the transfer lets go of the message. */
   g_object_set_data (G_OBJECT (msg), "nexus-transfer", transfer);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_upload_chunk), transfer);
 
