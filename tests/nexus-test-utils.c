@@ -650,3 +650,35 @@ nexus_test_spawn_headless (const char * const *args,
         g_ptr_array_add (lines, g_strdup (line));
     }
 }
+
+static gboolean
+soup_serve_incoming (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source,
+                     SoupServer        *server)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  soup_server_accept_iostream (server, G_IO_STREAM (connection), local, remote, NULL);
+  return TRUE;
+}
+
+GSocketService *
+nexus_test_soup_serve (SoupServer *server,
+                       guint      *port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocketService *service = g_socket_service_new ();
+
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect_object (service, "incoming", G_CALLBACK (soup_serve_incoming), server, 0);
+  return service;
+}

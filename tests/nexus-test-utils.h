@@ -196,6 +196,11 @@ GSubprocess *nexus_test_headless_new   (const char * const *args,
                                         guint                max_descriptors);
 /* The same, its output read up to its port: the addresses it serves
  * before that are each added to @lines if not NULL. */
+/* Serves @server on 127.0.0.1, a port of its own (set in @port), handing it
+ * each connection as NexusServer does: libsoup 3.2's own listener leaks. */
+GSocketService *nexus_test_soup_serve (SoupServer *server,
+                                       guint      *port);
+
 GSubprocess *nexus_test_spawn_headless (const char * const *args,
                                         guint                max_descriptors,
                                         guint               *port,

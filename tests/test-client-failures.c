@@ -193,30 +193,12 @@ fake_host_on_websocket (SoupServer              *server,
   g_set_object (&host->ws, ws);
 }
 
-/* One connection at a time to libsoup, as NexusServer does: libsoup 3.2's
- * own listener leaks. */
-static gboolean
-fake_host_on_incoming (GSocketService    *service,
-                       GSocketConnection *connection,
-                       GObject           *source,
-                       FakeHost          *host)
-{
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-
-  soup_server_accept_iostream (host->server, G_IO_STREAM (connection), local, remote, NULL);
-  return TRUE;
-}
 
 static FakeHost *
 fake_host_new (guint status)
 {
   FakeHost *host = g_new0 (FakeHost, 1);
   char *protocols[] = { (char *) NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
   host->status = status;
   host->server = soup_server_new (NULL, NULL);
@@ -224,13 +206,7 @@ fake_host_new (guint status)
   soup_server_add_handler (host->server, "/ws", fake_host_answer, host, NULL);
   soup_server_add_websocket_handler (host->server, "/ws", NULL, protocols,
                                      fake_host_on_websocket, host, NULL);
-  host->service = g_socket_service_new ();
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (host->service), address,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, &error));
-  g_assert_no_error (error);
-  host->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_signal_connect (host->service, "incoming", G_CALLBACK (fake_host_on_incoming), host);
+  host->service = nexus_test_soup_serve (host->server, &host->port);
   return host;
 }
 

@@ -548,41 +548,17 @@ scripted_host_on_websocket (SoupServer              *server,
   g_signal_connect (ws, "message", G_CALLBACK (scripted_host_on_message), host);
 }
 
-/* Connections are handed to libsoup one by one, as NexusServer does:
- * libsoup 3.2's own listener leaks. */
-static gboolean
-scripted_host_on_incoming (GSocketService    *service,
-                           GSocketConnection *connection,
-                           GObject           *source,
-                           ScriptedHost      *host)
-{
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-
-  soup_server_accept_iostream (host->server, G_IO_STREAM (connection), local, remote, NULL);
-  return TRUE;
-}
 
 static ScriptedHost *
 scripted_host_new (void)
 {
   ScriptedHost *host = g_new0 (ScriptedHost, 1);
   char *protocols[] = { (char *) NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
 
   host->server = soup_server_new (NULL, NULL);
   soup_server_add_websocket_handler (host->server, "/ws", NULL, protocols,
                                      scripted_host_on_websocket, host, NULL);
-  host->service = g_socket_service_new ();
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (host->service), address,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, &error));
-  g_assert_no_error (error);
-  host->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_signal_connect (host->service, "incoming", G_CALLBACK (scripted_host_on_incoming), host);
+  host->service = nexus_test_soup_serve (host->server, &host->port);
   g_queue_init (&host->frames);
   return host;
 }
