@@ -8,6 +8,7 @@
 // reconnecting.
 
 import { probeHost, REACH_SENTENCES } from './probe.js';
+import { UploadQueue } from './uploads.js';
 
 const STORE_KEY = 'nexus-chat.session';
 const SUBPROTOCOL = 'nexus-chat.v1';
@@ -88,6 +89,8 @@ export function clearSession () {
  *   typing(name)                    someone else is typing
  *   outbox(item)                    an outbox item was added or changed state
  *   confirmed(id, event)            the server echoed the outbox item `id`
+ *   upload(item)                    a file on its way was added or changed
+ *   uploadGone(id)                  a file on its way was shared, cancelled or dropped
  *   hasDraft()                      whether the composer holds text (for typing)
  *   status(state, detail)           'connecting' | 'ready' | 'reconnecting' | 'closed';
  *                                   detail: {retryAt, reason} while reconnecting
@@ -119,6 +122,13 @@ export class RoomClient {
     this.typingTimer = 0;
     this.tokens = BUCKET_SIZE;
     this.tokensAt = 0;
+    this.welcomed = false;  // a welcome came on some connection: filesKey is known
+    this.filesKey = '';     // welcome.files_key: '' when the host keeps no files
+    this.uploads = new UploadQueue({
+      changed: item => this.emit('upload', item),
+      removed: id => this.emit('uploadGone', id),
+      pump: () => { this.save(); this.pump(); },
+    });
     this.onOnline = () => {
       if (this.reason === 'offline') this.reason = '';
       if (this.state === 'reconnecting') this.reconnectNow();
@@ -168,6 +178,7 @@ export class RoomClient {
       .filter(i => i && typeof i.id === 'string' && typeof i.text === 'string')
       .map(i => ({ id: i.id, text: i.text, state: i.state === 'failed' ? 'failed' : 'queued', error: i.error || '' }));
     for (const item of this.outbox) this.emit('outbox', item);
+    this.uploads.restore(stored.uploads);
     this.connect();
   }
 
@@ -183,6 +194,7 @@ export class RoomClient {
         prefix: this.prefix,
         counter: this.counter,
         outbox: this.outbox.map(({ id, text, state, error }) => ({ id, text, state, error })),
+        uploads: this.uploads.persisted(),
       }));
     } catch { /* storage full or off: the page still works until reloaded */ }
   }
@@ -324,6 +336,7 @@ export class RoomClient {
     clearTimeout(this.typingTimer);
     clearTimeout(this.connectTimer);
     this.detach();
+    this.uploads.clear();
     clearSession();
     this.dispose();
     this.emit('ended', reason, sentence);
@@ -361,6 +374,9 @@ export class RoomClient {
         if (typeof frame.name === 'string' && frame.name !== this.name) this.emit('typing', frame.name);
         break;
       case 'error': this.onError(frame); break;
+      case 'upload-ready':
+        if (this.state === 'ready' && typeof frame.id === 'string') this.uploads.ready(frame.id, frame.url);
+        break;
       default: break;
     }
   }
@@ -372,6 +388,8 @@ export class RoomClient {
     this.room = w.room;
     this.session = w.session;
     this.name = w.name;
+    this.welcomed = true;
+    this.filesKey = typeof w.files_key === 'string' && /^[0-9a-f]{16,128}$/i.test(w.files_key) ? w.files_key : '';
     if (!resumed) {
       this.joined = true;
       this.first = null;
@@ -393,6 +411,7 @@ export class RoomClient {
     if (Number.isInteger(w.last_seq) && w.last_seq > this.lastSeq) this.lastSeq = w.last_seq;
     // Whatever was sent on the old connection and not echoed goes again.
     for (const item of this.outbox) if (item.state === 'sent') item.state = 'queued';
+    this.uploads.resumed();
     this.save();
     this.pump();
   }
@@ -405,6 +424,7 @@ export class RoomClient {
         this.outbox.splice(i, 1);
         this.emit('confirmed', ev.id, ev);
       }
+      this.uploads.confirmed(ev.id);
     }
     if (ev.seq <= this.lastSeq) return;   // seen already
     this.lastSeq = ev.seq;
@@ -421,6 +441,8 @@ export class RoomClient {
           item.error = code;
           this.save();
           this.emit('outbox', item);
+        } else {
+          this.uploads.refused(frame);
         }
       }
       return;   // other refusals on a joined connection are not fatal
@@ -459,10 +481,15 @@ export class RoomClient {
     return this.state === 'ready' && this.ws && this.ws.readyState === WebSocket.OPEN;
   }
 
+  /** A new id for a say or an upload: unique in this session. */
+  nextId () {
+    this.counter++;
+    return `${this.prefix}-${this.counter}`;
+  }
+
   /** Queue a message; returns its outbox item. */
   say (text) {
-    this.counter++;
-    const item = { id: `${this.prefix}-${this.counter}`, text, state: 'queued', error: '' };
+    const item = { id: this.nextId(), text, state: 'queued', error: '' };
     this.outbox.push(item);
     this.save();
     this.emit('outbox', item);
@@ -495,7 +522,29 @@ export class RoomClient {
       item.state = 'sent';
       this.emit('outbox', item);
     }
+    const done = this.uploads.pump(frame => {
+      if (!this.isOpen() || !this.takeToken()) return false;
+      this.ws.send(JSON.stringify(frame));
+      return true;
+    });
+    if (!done && this.isOpen()) this.pumpTimer = setTimeout(() => this.pump(), this.msUntilToken());
     this.save();
+  }
+
+  /** Share a file with the room (name: the name to give it); returns its upload item. */
+  upload (file, name = file.name) {
+    const item = this.uploads.add(this.nextId(), file, name);
+    this.save();
+    return item;
+  }
+
+  cancelUpload (id) {
+    this.uploads.cancel(id);
+    this.save();
+  }
+
+  retryUpload (id) {
+    this.uploads.retry(id);
   }
 
   /**
