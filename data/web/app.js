@@ -13,6 +13,13 @@ const room = new RoomView({
   retry: id => client && client.retry(id),
   typing: () => client && client.typing(),
   leave: () => client && client.leave(),
+  upload: (file, name) => client && client.upload(file, name),
+  cancelUpload: id => client && client.cancelUpload(id),
+  retryUpload: id => client && client.retryUpload(id),
+  canSend: () => {
+    if (!client || !client.joined || !client.welcomed) return 'not-ready';
+    return client.filesKey ? '' : 'no-files';
+  },
 });
 room.onRetryNow = () => client && client.reconnectNow();
 
@@ -46,7 +53,7 @@ function start (begin, stored = null) {
         showRoom();
         room.e.input.focus();
       }
-      room.welcome(w, info);
+      room.welcome(w, { ...info, filesKey: c.filesKey });
       setPath(`/r/${w.room}`);
     },
     event (ev, info) { if (c === client) room.event(ev, info); },
@@ -54,6 +61,8 @@ function start (begin, stored = null) {
     hasDraft () { return room.e.input.value.trim() !== ''; },
     outbox (item) { if (c === client) room.outbox(item); },
     confirmed (id) { if (c === client) room.confirmed(id); },
+    upload (item) { if (c === client) room.upload(item); },
+    uploadGone (id) { if (c === client) room.uploadGone(id); },
     status (state, detail) { if (c === client) room.setStatus(state, detail); },
     joinFailed (code, sentence) { if (c === client) home.refused(code, sentence); },
     ended (reason, sentence) {

@@ -1,10 +1,13 @@
-// The room page: the code and invite link, the members, the messages, who is
-// typing, and the composer.
+// The room page: the code and invite link, the members, the messages (and
+// the files shared), who is typing, and the composer.
 
 import { $, el, appendLinkified, timeElement, parseTs, dayKey, dayLabel, avatar } from './dom.js';
 import { formatCode, charCount, textProblem, TEXT_MAX } from './rules.js';
 import { SAY_SENTENCES } from './client.js';
 import { REACH_SENTENCES } from './probe.js';
+import { fileOf, fileContent, uploadNode, updateUploadNode, uploadThumbnail } from './files.js';
+import { Lightbox } from './viewer.js';
+import { Attach } from './attach.js';
 
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const TYPING_SHOWN_MS = 3000;
@@ -13,7 +16,11 @@ const AT_BOTTOM_PX = 48;
 const APP_TITLE = 'Nexus Chat';
 
 export class RoomView {
-  /** actions: {say(text), retry(id), typing(), leave()} */
+  /**
+   * actions: {say(text), retry(id), typing(), leave(),
+   *           upload(file, name), cancelUpload(id), retryUpload(id),
+   *           canSend() → '' | 'no-files' | 'not-ready'}
+   */
   constructor (actions) {
     this.actions = actions;
     this.e = {
@@ -48,6 +55,16 @@ export class RoomView {
       toast: $('toast'),
     };
     this.onRetryNow = null;
+    this.filesKey = '';
+    this.lightbox = new Lightbox();
+    this.attach = new Attach({
+      send: (file, name) => {
+        this.actions.upload(file, name);
+        this.scrollToBottom(true);
+      },
+      canSend: () => this.actions.canSend(),
+      say: sentence => this.showToast(sentence),
+    });
     this.reset();
     this.wire();
   }
@@ -66,6 +83,9 @@ export class RoomView {
     this.unread = 0;
     this.e.events.replaceChildren();
     this.e.pending.replaceChildren();
+    this.filesKey = '';
+    this.lightbox.close();
+    this.attach.reset();
     this.e.memberList.replaceChildren();
     this.e.gap.hidden = true;
     this.e.typing.textContent = '';
@@ -121,8 +141,19 @@ export class RoomView {
     });
     e.statusRetry.addEventListener('click', () => { if (this.onRetryNow) this.onRetryNow(); });
     e.pending.addEventListener('click', ev => {
-      const button = ev.target.closest('button[data-retry]');
-      if (button) this.actions.retry(button.dataset.retry);
+      const button = ev.target.closest('button[data-retry], button[data-upload-retry], button[data-upload-cancel]');
+      if (!button) return;
+      if (button.dataset.retry) this.actions.retry(button.dataset.retry);
+      else if (button.dataset.uploadRetry) this.actions.retryUpload(button.dataset.uploadRetry);
+      else this.actions.cancelUpload(button.dataset.uploadCancel);
+    });
+    // A picture opens in the page; with a modifier key or the middle button,
+    // the browser does what it does with a link.
+    e.events.addEventListener('click', ev => {
+      const link = ev.target.closest('a.thumb-link');
+      if (!link || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+      ev.preventDefault();
+      this.lightbox.show(link);
     });
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden) {
@@ -148,8 +179,10 @@ export class RoomView {
     return `${location.origin}/r/${this.code}`;
   }
 
-  welcome (w, { resumed, gap }) {
+  welcome (w, { resumed, gap, filesKey }) {
     this.setRoom(w.room, w.name);
+    this.filesKey = filesKey || '';
+    this.attach.setEnabled(this.filesKey !== '');
     if (!resumed) this.e.events.replaceChildren();
     if (gap && this.e.events.childElementCount === 0) this.e.gap.hidden = false;
     this.setMembers(Array.isArray(w.members) ? w.members.filter(n => typeof n === 'string') : []);
@@ -293,14 +326,21 @@ export class RoomView {
     this.appendToLog(this.e.events, li, { live, own });
   }
 
-  messageNode (name, text, own, grouped, timeNode) {
-    const textNode = el('p', { class: 'text' });
-    appendLinkified(textNode, text);
+  /** A message: its text, or (file) what a shared file shows. */
+  messageNode (name, text, own, grouped, timeNode, file = null) {
+    let content;
+    if (file) {
+      content = fileContent(file, this.filesKey);
+    } else {
+      content = el('p', { class: 'text' });
+      appendLinkified(content, text);
+    }
+    const kind = file ? (content.classList.contains('thumb-link') ? ' media' : ' file') : '';
     const li = el('li', { class: `msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}` },
       own ? null : (grouped ? el('span', { class: 'avatar-space', 'aria-hidden': 'true' }) : avatar(name)),
       el('div', { class: 'msg-body' },
         el('span', { class: grouped || own ? 'sender visually-hidden' : 'sender', text: own ? 'You' : name }),
-        el('div', { class: 'bubble' }, textNode, timeNode)));
+        el('div', { class: `bubble${kind}` }, content, timeNode)));
     return li;
   }
 
@@ -308,7 +348,7 @@ export class RoomView {
     const last = this.last;
     const grouped = !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
       date - last.time < GROUP_WITHIN_MS;
-    const li = this.messageNode(ev.name, ev.text, own, grouped, timeElement(date, ev.ts));
+    const li = this.messageNode(ev.name, ev.text, own, grouped, timeElement(date, ev.ts), fileOf(ev));
     li.dataset.seq = String(ev.seq);
     li.dataset.name = ev.name;
     if (typeof ev.id === 'string') li.dataset.id = ev.id;
@@ -345,6 +385,29 @@ export class RoomView {
   confirmed (id) {
     const li = this.pendingNode(id);
     if (li) li.remove();
+  }
+
+  // ---- files on their way ----
+
+  upload (item) {
+    let li = this.pendingNode(item.id);
+    if (!li) {
+      li = uploadNode(item, null);
+      this.appendToLog(this.e.pending, li, { live: true, own: true });
+      // A picture shows itself while it goes, once the browser has decoded it.
+      uploadThumbnail(item.file, item.name).then(thumb => {
+        if (!thumb || !li.isConnected) return;
+        const follow = this.atBottom();
+        li.querySelector('.file-card').replaceWith(thumb);
+        li.querySelector('.bubble').classList.add('media');
+        if (follow) this.scrollToBottom();
+      });
+    }
+    updateUploadNode(li, item);
+  }
+
+  uploadGone (id) {
+    this.confirmed(id);
   }
 
   // ---- typing ----
