@@ -11,6 +11,7 @@
 #include "nexus-client-private.h"
 #include "nexus-code.h"
 #include "nexus-server.h"
+#include "nexus-test-scripted-host.h"
 #include "nexus-test-utils.h"
 #include "test-client-failures.h"
 
@@ -513,113 +514,12 @@ test_gap_frames (void)
   g_assert_cmpint (nexus_client_get_last_seq (client), ==, 7);
 }
 
-/* A host that says what the test tells it to, on 127.0.0.1: for what a
- * real server only does by chance of timing. */
-typedef struct {
-  GSocketService          *service;
-  SoupServer              *server;
-  guint                    port;
-  SoupWebsocketConnection *ws;       /* the newest connection */
-  GQueue                   frames;   /* JsonObject, received, oldest first */
-} ScriptedHost;
-
-static void
-scripted_host_on_message (SoupWebsocketConnection *ws,
-                          int                      type,
-                          GBytes                  *message,
-                          ScriptedHost            *host)
-{
-  g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (message, NULL), NULL);
-
-  g_assert_nonnull (node);
-  g_queue_push_tail (&host->frames, json_object_ref (json_node_get_object (node)));
-}
-
-static void
-scripted_host_on_websocket (SoupServer              *server,
-                            SoupServerMessage       *message,
-                            const char              *path,
-                            SoupWebsocketConnection *ws,
-                            gpointer                 user_data)
-{
-  ScriptedHost *host = user_data;
-
-  g_set_object (&host->ws, ws);
-  g_signal_connect (ws, "message", G_CALLBACK (scripted_host_on_message), host);
-}
-
-
-static ScriptedHost *
-scripted_host_new (void)
-{
-  ScriptedHost *host = g_new0 (ScriptedHost, 1);
-  char *protocols[] = { (char *) NEXUS_PROTOCOL_SUBPROTOCOL, NULL };
-
-  host->server = soup_server_new (NULL, NULL);
-  soup_server_add_websocket_handler (host->server, "/ws", NULL, protocols,
-                                     scripted_host_on_websocket, host, NULL);
-  host->service = nexus_test_soup_serve (host->server, &host->port);
-  g_queue_init (&host->frames);
-  return host;
-}
-
-static void
-scripted_host_free (ScriptedHost *host)
-{
-  if (host->ws != NULL)
-    g_signal_handlers_disconnect_by_data (host->ws, host);
-  g_clear_object (&host->ws);
-  g_signal_handlers_disconnect_by_data (host->service, host);
-  g_socket_service_stop (host->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (host->service));
-  g_clear_object (&host->service);
-  soup_server_disconnect (host->server);
-  g_clear_object (&host->server);
-  g_queue_clear_full (&host->frames, (GDestroyNotify) json_object_unref);
-  g_free (host);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScriptedHost, scripted_host_free)
-
-/* The next frame the client sent, which must be of @type. */
-static JsonObject *
-scripted_host_expect (ScriptedHost *host,
-                      const char   *type)
-{
-  JsonObject *frame;
-
-  WAIT_UNTIL (host->frames.length > 0);
-  frame = g_queue_pop_head (&host->frames);
-  g_assert_cmpstr (json_object_get_string_member (frame, "type"), ==, type);
-  return frame;
-}
-
-/* Cuts the connection as a failing network would, then expects the
- * client's resume from @last_seq and answers with @welcome. */
-static void
-scripted_host_resume (ScriptedHost *host,
-                      NexusClient  *client,
-                      gint64        last_seq,
-                      const char   *welcome)
-{
-  g_autoptr(JsonObject) resume = NULL;
-
-  soup_websocket_connection_close (host->ws, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, NULL);
-  WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_RECONNECTING);
-  resume = scripted_host_expect (host, "resume");
-  g_assert_cmpstr (json_object_get_string_member (resume, "room"), ==, "K7QX3M");
-  g_assert_cmpstr (json_object_get_string_member (resume, "session"), ==, "s1");
-  g_assert_cmpint (json_object_get_int_member (resume, "last_seq"), ==, last_seq);
-  soup_websocket_connection_send_text (host->ws, welcome);
-  WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_JOINED);
-}
-
 /* A resume after more was said than the host keeps: the log says where
  * messages are missing, once per hole, and own messages still arrive. */
 static void
 test_resume_with_gap (void)
 {
-  g_autoptr(ScriptedHost) host = scripted_host_new ();
+  g_autoptr(NexusTestHost) host = nexus_test_host_new ();
   g_autoptr(NexusClient) ada = nexus_client_new ("127.0.0.1", host->port);
   g_autoptr(JsonObject) create = NULL;
   g_autoptr(JsonObject) say = NULL;
@@ -647,7 +547,7 @@ test_resume_with_gap (void)
     "\"members\":[\"Ada\"],\"history\":[],\"last_seq\":12,\"resumed\":true,\"gap\":true}";
 
   nexus_client_create (ada, "Ada");
-  create = scripted_host_expect (host, "create");
+  create = nexus_test_host_expect (host, "create");
   soup_websocket_connection_send_text (host->ws, welcome);
   WAIT_UNTIL (nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_JOINED);
   g_assert_cmpuint (g_list_model_get_n_items (events), ==, 3);
@@ -658,7 +558,7 @@ test_resume_with_gap (void)
   said = nexus_client_say (ada, "while away");
   g_assert_nonnull (said);
   {
-    g_autoptr(JsonObject) resume = scripted_host_expect (host, "resume");
+    g_autoptr(JsonObject) resume = nexus_test_host_expect (host, "resume");
 
     g_assert_cmpint (json_object_get_int_member (resume, "last_seq"), ==, 3);
   }
@@ -676,7 +576,7 @@ test_resume_with_gap (void)
   g_assert_cmpint (nexus_client_get_last_seq (ada), ==, 9);
   g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 1);
 
-  say = scripted_host_expect (host, "say");
+  say = nexus_test_host_expect (host, "say");
   g_assert_cmpstr (json_object_get_string_member (say, "text"), ==, "while away");
   echo = g_strdup_printf ("{\"type\":\"message\",\"seq\":10,\"ts\":\"2026-11-24T09:15:40.000Z\","
                           "\"name\":\"Ada\",\"text\":\"while away\",\"id\":\"%s\"}",
@@ -687,10 +587,10 @@ test_resume_with_gap (void)
   g_assert_true (event_at (ada, 6) == said);
 
   /* A hole at the end, then another resume that misses more: one notice. */
-  scripted_host_resume (host, ada, 10, empty_gap_welcome);
+  nexus_test_host_resume (host, ada, 10, empty_gap_welcome);
   g_assert_cmpuint (g_list_model_get_n_items (events), ==, 8);
   g_assert_cmpint (nexus_event_get_kind (last_event (ada)), ==, NEXUS_EVENT_GAP);
-  scripted_host_resume (host, ada, 12, empty_gap_welcome);
+  nexus_test_host_resume (host, ada, 12, empty_gap_welcome);
   g_assert_cmpuint (g_list_model_get_n_items (events), ==, 8);
   g_assert_cmpint (nexus_client_get_last_seq (ada), ==, 12);
 

@@ -34,6 +34,7 @@ event_kind (const NexusServerEvent *event)
     case NEXUS_SERVER_FRAME_WELCOME:
     case NEXUS_SERVER_FRAME_TYPING:
     case NEXUS_SERVER_FRAME_ERROR:
+    case NEXUS_SERVER_FRAME_UPLOAD_READY:
     default:
       return NEXUS_EVENT_MESSAGE;
     }
@@ -102,6 +103,14 @@ apply_event (NexusClient            *self,
   if (kind == NEXUS_EVENT_MESSAGE && is_own_name (self, event->name))
     pending = _nexus_client_outbox_lookup (self, event->id);
 
+  /* An own file as the host made it: its checked type, its URL. */
+  if (pending != NULL && event->file != NULL)
+    {
+      nexus_event_set_file (pending, event->file->name, event->file->size, event->file->type,
+                            event->file->url, event->file->width, event->file->height);
+      nexus_event_set_text (pending, event->text);
+    }
+
   if (event->seq <= self->last_seq)
     {
       /* A replay of an own message sent twice across a drop. */
@@ -119,6 +128,9 @@ apply_event (NexusClient            *self,
 
   added = nexus_event_new (kind, event->seq, event->timestamp, event->name, event->text,
                            event->id);
+  if (event->file != NULL)
+    nexus_event_set_file (added, event->file->name, event->file->size, event->file->type,
+                          event->file->url, event->file->width, event->file->height);
   nexus_event_set_is_own (added, is_own_name (self, event->name));
   nexus_event_log_add_confirmed (self->log, added);
 
@@ -179,6 +191,8 @@ handle_welcome (NexusClient            *self,
 
   _nexus_client_welcomed (self);
   _nexus_client_set_identity (self, frame->room, frame->name, frame->session);
+  g_free (self->files_key);
+  self->files_key = g_strdup (frame->files_key);
   set_members (self, frame->members);
 
   nexus_event_log_begin_batch (self->log);
@@ -196,6 +210,7 @@ handle_welcome (NexusClient            *self,
   _nexus_client_set_error (self, NULL, NULL);
   _nexus_client_set_state (self, NEXUS_CLIENT_STATE_JOINED);
   _nexus_client_outbox_flush (self);
+  _nexus_client_uploads_resume (self);
   return TRUE;
 }
 
@@ -256,6 +271,8 @@ handle_error (NexusClient            *self,
 
       if (event == NULL)
         return FALSE;
+      if (nexus_event_has_file (event))
+        return _nexus_client_upload_refused (self, frame->id, frame->code, frame->message);
       _nexus_client_outbox_refused (self, event, frame->code);
       return TRUE;
     }
@@ -323,6 +340,7 @@ nexus_client_handle_frame (NexusClient *self,
     case NEXUS_SERVER_FRAME_JOINED:
     case NEXUS_SERVER_FRAME_LEFT:
     case NEXUS_SERVER_FRAME_TYPING:
+    case NEXUS_SERVER_FRAME_UPLOAD_READY:
     default:
       break;
     }
@@ -330,6 +348,9 @@ nexus_client_handle_frame (NexusClient *self,
   /* Everything else only makes sense inside a room. */
   if (self->state != NEXUS_CLIENT_STATE_JOINED)
     return FALSE;
+
+  if (frame.type == NEXUS_SERVER_FRAME_UPLOAD_READY)
+    return _nexus_client_upload_ready (self, frame.id, frame.url);
 
   if (frame.type == NEXUS_SERVER_FRAME_TYPING)
     {

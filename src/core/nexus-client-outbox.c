@@ -142,6 +142,7 @@ _nexus_client_outbox_confirm (NexusClient *self,
 {
   g_object_ref (event);
   g_hash_table_remove (self->pending, nexus_event_get_id (event));
+  _nexus_client_upload_done (self, event);
   outbox_remove (self, event);
   nexus_event_log_confirm (self->log, event, seq, timestamp);
   g_object_unref (event);
@@ -207,13 +208,23 @@ nexus_client_say (NexusClient *self,
   return event;
 }
 
-/* Sends a failed own message again, with its original id. */
+/* Sends a failed own message again, with its original id; a failed own
+ * file too. */
 void
 nexus_client_retry (NexusClient *self,
                     NexusEvent  *event)
 {
   g_return_if_fail (NEXUS_IS_CLIENT (self));
   g_return_if_fail (NEXUS_IS_EVENT (event));
+
+  /* A file starts over with a new `upload` of the same id. */
+  if (nexus_event_has_file (event))
+    {
+      if (nexus_event_get_delivery (event) == NEXUS_DELIVERY_FAILED
+          && _nexus_client_is_in_room (self))
+        _nexus_client_upload_retry (self, event);
+      return;
+    }
 
   if (nexus_event_get_delivery (event) != NEXUS_DELIVERY_FAILED
       || g_hash_table_lookup (self->pending, nexus_event_get_id (event)) != event

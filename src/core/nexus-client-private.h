@@ -6,6 +6,8 @@
  * nexus-client-frames.c      the server's frames: welcome, members, events,
  *                            refusals as sentences
  * nexus-client-outbox.c      own messages: say, retry, pacing; typing
+ * nexus-client-upload.c      own files: a slot, the bytes by PUT, the share
+ * nexus-client-download.c    files of the room, to disk
  *
  * Tests may include this header.
  *
@@ -28,6 +30,7 @@ G_BEGIN_DECLS
 #define NEXUS_CLIENT_CONNECT_TIMEOUT_MS (10 * 1000)
 
 typedef struct _NexusConnectAttempt NexusConnectAttempt;
+typedef struct _NexusUpload NexusUpload;
 
 struct _NexusClient
 {
@@ -76,6 +79,11 @@ struct _NexusClient
   gint64 tokens_time;
   guint flush_id;
   gint64 last_typing;
+
+  /* Files */
+  char *files_key;         /* this member's, for downloads; NULL when the host keeps none */
+  SoupSession *files_session;  /* uploads and downloads, apart from the WebSocket's */
+  GHashTable *uploads;     /* id → NexusUpload, own files not yet in the room */
 };
 
 /* Handles one text frame from the server as if it had arrived on the
@@ -133,5 +141,25 @@ void     _nexus_client_outbox_confirm       (NexusClient      *self,
 void     _nexus_client_outbox_refused       (NexusClient      *self,
                                              NexusEvent       *event,
                                              NexusErrorCode    code);
+
+/* nexus-client-upload.c */
+void     _nexus_client_uploads_init         (NexusClient      *self);
+void     _nexus_client_uploads_clear        (NexusClient      *self);
+void     _nexus_client_uploads_resume       (NexusClient      *self);
+void     _nexus_client_uploads_fail         (NexusClient      *self);
+gboolean _nexus_client_upload_ready         (NexusClient      *self,
+                                             const char       *id,
+                                             const char       *url);
+gboolean _nexus_client_upload_refused       (NexusClient      *self,
+                                             const char       *id,
+                                             NexusErrorCode    code,
+                                             const char       *message);
+void     _nexus_client_upload_done          (NexusClient      *self,
+                                             NexusEvent       *event);
+gboolean _nexus_client_upload_retry         (NexusClient      *self,
+                                             NexusEvent       *event);
+/* The http:// address of @path (which starts with /) on the host. */
+char    *_nexus_client_http_uri             (NexusClient      *self,
+                                             const char       *path);
 
 G_END_DECLS

@@ -136,6 +136,7 @@ _nexus_client_fail (NexusClient        *self,
 
   _nexus_client_disconnect (self);
   _nexus_client_outbox_fail (self);
+  _nexus_client_uploads_fail (self);
   _nexus_client_set_error (self, code, message);
   /* Before the state, so whoever watches the state finds it set. */
   if (self->failure != failure)
@@ -155,6 +156,7 @@ _nexus_client_end (NexusClient    *self,
 {
   _nexus_client_disconnect (self);
   _nexus_client_outbox_fail (self);
+  _nexus_client_uploads_fail (self);
   _nexus_client_set_error (self, code, message);
   if (self->end_reason != reason)
     {
@@ -209,10 +211,14 @@ nexus_client_dispose (GObject *object)
 
   _nexus_client_disconnect (self);
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  _nexus_client_uploads_clear (self);
   g_queue_clear_full (&self->outbox, g_object_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->log);
   g_clear_object (&self->session);
+  if (self->files_session != NULL)
+    soup_session_abort (self->files_session);
+  g_clear_object (&self->files_session);
 
   G_OBJECT_CLASS (nexus_client_parent_class)->dispose (object);
 }
@@ -232,6 +238,7 @@ nexus_client_finalize (GObject *object)
   g_clear_pointer (&self->error_code, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->id_prefix, g_free);
+  g_clear_pointer (&self->files_key, g_free);
 
   G_OBJECT_CLASS (nexus_client_parent_class)->finalize (object);
 }
@@ -376,6 +383,12 @@ nexus_client_init (NexusClient *self)
   self->backoff_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
   self->connect_timeout_ms = NEXUS_CLIENT_CONNECT_TIMEOUT_MS;
   self->session = soup_session_new ();
+  /* Files move over HTTP of their own: a large upload never waits behind
+   * pictures being fetched, or they behind it. */
+  self->files_session = soup_session_new_with_options ("max-conns-per-host", 6,
+                                                       "timeout", 60,
+                                                       NULL);
+  _nexus_client_uploads_init (self);
 
   /* Ids only need to be unique per session; the prefix keeps them apart
    * from another client's in logs. */
@@ -506,6 +519,18 @@ nexus_client_get_n_unsent (NexusClient *self)
   g_return_val_if_fail (NEXUS_IS_CLIENT (self), 0);
 
   return self->outbox.length;
+}
+
+/* TRUE when the host keeps files (its welcome gave a files key), or
+ * before the room is open. */
+gboolean
+nexus_client_get_can_share_files (NexusClient *self)
+{
+  g_return_val_if_fail (NEXUS_IS_CLIENT (self), FALSE);
+
+  if (self->state == NEXUS_CLIENT_STATE_JOINED || self->state == NEXUS_CLIENT_STATE_RECONNECTING)
+    return self->files_key != NULL;
+  return _nexus_client_is_in_room (self);
 }
 
 /* A GListModel of NexusEvent: the room's events in order, then own

@@ -77,6 +77,11 @@ NexusEvent       *nexus_client_say               (NexusClient *self,
 void              nexus_client_retry             (NexusClient *self,
                                                   NexusEvent  *event);
 void              nexus_client_typing            (NexusClient *self);
+NexusEvent       *nexus_client_share_file        (NexusClient *self,
+                                                  GFile       *file,
+                                                  const char  *mime);
+gboolean          nexus_client_cancel_upload     (NexusClient *self,
+                                                  NexusEvent  *event);
 void              nexus_client_leave             (NexusClient *self);
 
 const char       *nexus_client_get_host          (NexusClient *self);
@@ -93,5 +98,28 @@ const char * const *nexus_client_get_members     (NexusClient *self);
 guint             nexus_client_get_n_members     (NexusClient *self);
 guint             nexus_client_get_n_unsent      (NexusClient *self);
 GListModel       *nexus_client_get_events        (NexusClient *self);
+gboolean          nexus_client_get_can_share_files (NexusClient *self);
+
+/* Files of the room, to disk */
+
+/* How much of a download is on disk: @received of @total bytes. */
+typedef void (*NexusDownloadProgress) (goffset  received,
+                                       goffset  total,
+                                       gpointer user_data);
+
+char             *nexus_client_get_file_uri      (NexusClient           *self,
+                                                  NexusEvent            *event);
+void              nexus_client_download_async    (NexusClient           *self,
+                                                  NexusEvent            *event,
+                                                  GFile                 *destination,
+                                                  GCancellable          *cancellable,
+                                                  NexusDownloadProgress  progress,
+                                                  gpointer               progress_data,
+                                                  GDestroyNotify         progress_data_free,
+                                                  GAsyncReadyCallback    callback,
+                                                  gpointer               user_data);
+gboolean          nexus_client_download_finish   (NexusClient           *self,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
 
 G_END_DECLS

@@ -233,6 +233,23 @@ nexus_event_log_add_pending (NexusEventLog *self,
   update_continues (self, self->items->len - 1);
 }
 
+/* Takes away an own message that will never be sent (a file whose
+ * upload was cancelled). */
+void
+nexus_event_log_remove_pending (NexusEventLog *self,
+                                NexusEvent    *event)
+{
+  guint position;
+
+  g_return_if_fail (NEXUS_IS_EVENT_LOG (self));
+  g_return_if_fail (NEXUS_IS_EVENT (event));
+
+  if (!g_ptr_array_find (self->items, event, &position) || position < self->n_confirmed)
+    return;
+  remove_item (self, position);
+  update_continues (self, position);
+}
+
 /* The server acknowledged an own message: it takes its place among the
  * room's events, after the ones confirmed before it. */
 void

@@ -22,6 +22,8 @@ void           nexus_event_log_add_confirmed  (NexusEventLog *self,
 void           nexus_event_log_add_gap        (NexusEventLog *self);
 void           nexus_event_log_add_pending    (NexusEventLog *self,
                                                NexusEvent    *event);
+void           nexus_event_log_remove_pending (NexusEventLog *self,
+                                               NexusEvent    *event);
 void           nexus_event_log_confirm        (NexusEventLog *self,
                                                NexusEvent    *event,
                                                gint64         seq,

@@ -21,6 +21,19 @@ struct _NexusEvent
   gboolean is_own;
   NexusDelivery delivery;
   gboolean continues;
+
+  /* A file message */
+  gboolean has_file;
+  char *file_name;
+  gint64 file_size;
+  char *file_type;
+  char *file_url;
+  gint64 file_width;
+  gint64 file_height;
+
+  /* An own file on its way */
+  gint64 bytes_sent;
+  char *failure;
 };
 
 G_DEFINE_FINAL_TYPE (NexusEvent, nexus_event, G_TYPE_OBJECT)
@@ -47,6 +60,14 @@ enum {
   PROP_IS_OWN,
   PROP_DELIVERY,
   PROP_CONTINUES,
+  PROP_FILE_NAME,
+  PROP_FILE_SIZE,
+  PROP_FILE_TYPE,
+  PROP_FILE_URL,
+  PROP_FILE_WIDTH,
+  PROP_FILE_HEIGHT,
+  PROP_BYTES_SENT,
+  PROP_FAILURE,
   N_PROPS
 };
 
@@ -61,6 +82,10 @@ nexus_event_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->file_name, g_free);
+  g_clear_pointer (&self->file_type, g_free);
+  g_clear_pointer (&self->file_url, g_free);
+  g_clear_pointer (&self->failure, g_free);
 
   G_OBJECT_CLASS (nexus_event_parent_class)->finalize (object);
 }
@@ -102,6 +127,30 @@ nexus_event_get_property (GObject    *object,
     case PROP_CONTINUES:
       g_value_set_boolean (value, self->continues);
       break;
+    case PROP_FILE_NAME:
+      g_value_set_string (value, self->file_name);
+      break;
+    case PROP_FILE_SIZE:
+      g_value_set_int64 (value, self->file_size);
+      break;
+    case PROP_FILE_TYPE:
+      g_value_set_string (value, self->file_type);
+      break;
+    case PROP_FILE_URL:
+      g_value_set_string (value, self->file_url);
+      break;
+    case PROP_FILE_WIDTH:
+      g_value_set_int64 (value, self->file_width);
+      break;
+    case PROP_FILE_HEIGHT:
+      g_value_set_int64 (value, self->file_height);
+      break;
+    case PROP_BYTES_SENT:
+      g_value_set_int64 (value, self->bytes_sent);
+      break;
+    case PROP_FAILURE:
+      g_value_set_string (value, self->failure);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -142,6 +191,30 @@ nexus_event_class_init (NexusEventClass *klass)
   properties[PROP_CONTINUES] =
     g_param_spec_boolean ("continues", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_NAME] =
+    g_param_spec_string ("file-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_SIZE] =
+    g_param_spec_int64 ("file-size", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_TYPE] =
+    g_param_spec_string ("file-type", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_URL] =
+    g_param_spec_string ("file-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_WIDTH] =
+    g_param_spec_int64 ("file-width", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE_HEIGHT] =
+    g_param_spec_int64 ("file-height", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_SENT] =
+    g_param_spec_int64 ("bytes-sent", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILURE] =
+    g_param_spec_string ("failure", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -214,6 +287,21 @@ nexus_event_get_text (NexusEvent *self)
   g_return_val_if_fail (NEXUS_IS_EVENT (self), NULL);
 
   return self->text;
+}
+
+/* Only an own file's text changes: once its size is known, and as the
+ * host wrote it once shared. */
+void
+nexus_event_set_text (NexusEvent *self,
+                      const char *text)
+{
+  g_return_if_fail (NEXUS_IS_EVENT (self));
+
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+  g_free (self->text);
+  self->text = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
 
 const char *
@@ -302,4 +390,163 @@ nexus_event_confirm (NexusEvent *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEQ]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMESTAMP]);
   nexus_event_set_delivery (self, NEXUS_DELIVERY_SENT);
+}
+
+/* Files */
+
+gboolean
+nexus_event_has_file (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), FALSE);
+
+  return self->has_file;
+}
+
+static void
+set_string (NexusEvent  *self,
+            char       **field,
+            const char  *value,
+            guint        prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_int64 (NexusEvent *self,
+           gint64     *field,
+           gint64      value,
+           guint       prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* Sets what is known of the file: for an own file, first what this
+ * computer says of it, then what the host made of it once shared. */
+void
+nexus_event_set_file (NexusEvent *self,
+                      const char *name,
+                      gint64      size,
+                      const char *type,
+                      const char *url,
+                      gint64      width,
+                      gint64      height)
+{
+  g_return_if_fail (NEXUS_IS_EVENT (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (size >= 0 && width >= 0 && height >= 0);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->has_file = TRUE;
+  set_string (self, &self->file_name, name, PROP_FILE_NAME);
+  set_int64 (self, &self->file_size, size, PROP_FILE_SIZE);
+  set_string (self, &self->file_type, type, PROP_FILE_TYPE);
+  set_string (self, &self->file_url, url, PROP_FILE_URL);
+  set_int64 (self, &self->file_width, width, PROP_FILE_WIDTH);
+  set_int64 (self, &self->file_height, height, PROP_FILE_HEIGHT);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+const char *
+nexus_event_get_file_name (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), NULL);
+
+  return self->file_name;
+}
+
+gint64
+nexus_event_get_file_size (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), 0);
+
+  return self->file_size;
+}
+
+const char *
+nexus_event_get_file_type (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), NULL);
+
+  return self->file_type;
+}
+
+const char *
+nexus_event_get_file_url (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), NULL);
+
+  return self->file_url;
+}
+
+gint64
+nexus_event_get_file_width (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), 0);
+
+  return self->file_width;
+}
+
+gint64
+nexus_event_get_file_height (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), 0);
+
+  return self->file_height;
+}
+
+gboolean
+nexus_event_is_picture (NexusEvent *self)
+{
+  static const char * const types[] = { "image/png", "image/jpeg", "image/gif", "image/webp" };
+
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), FALSE);
+
+  if (!self->has_file || self->file_url == NULL || self->file_width < 1 || self->file_height < 1)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_strcmp0 (self->file_type, types[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gint64
+nexus_event_get_bytes_sent (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), 0);
+
+  return self->bytes_sent;
+}
+
+void
+nexus_event_set_bytes_sent (NexusEvent *self,
+                            gint64      bytes_sent)
+{
+  g_return_if_fail (NEXUS_IS_EVENT (self));
+  g_return_if_fail (bytes_sent >= 0);
+
+  set_int64 (self, &self->bytes_sent, bytes_sent, PROP_BYTES_SENT);
+}
+
+const char *
+nexus_event_get_failure (NexusEvent *self)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT (self), NULL);
+
+  return self->failure;
+}
+
+void
+nexus_event_set_failure (NexusEvent *self,
+                         const char *failure)
+{
+  g_return_if_fail (NEXUS_IS_EVENT (self));
+
+  set_string (self, &self->failure, failure, PROP_FAILURE);
 }

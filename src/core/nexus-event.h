@@ -17,7 +17,9 @@ typedef enum {
   NEXUS_EVENT_GAP,      /* not a room event: some before it are no longer kept */
 } NexusEventKind;
 
-/* Only own messages are ever SENDING or FAILED. */
+/* Only own messages are ever SENDING or FAILED. An own file is SENDING
+ * from the moment it is chosen until its message is in the room: its slot
+ * asked for, its bytes uploading (bytes-sent of file-size), then shared. */
 typedef enum {
   NEXUS_DELIVERY_SENT,
   NEXUS_DELIVERY_SENDING,
@@ -44,6 +46,8 @@ gint64          nexus_event_get_seq          (NexusEvent     *self);
 GDateTime      *nexus_event_get_timestamp    (NexusEvent     *self);
 const char     *nexus_event_get_name         (NexusEvent     *self);
 const char     *nexus_event_get_text         (NexusEvent     *self);
+void            nexus_event_set_text         (NexusEvent     *self,
+                                              const char     *text);
 const char     *nexus_event_get_id           (NexusEvent     *self);
 gboolean        nexus_event_get_is_own       (NexusEvent     *self);
 void            nexus_event_set_is_own       (NexusEvent     *self,
@@ -58,5 +62,35 @@ void            nexus_event_set_continues    (NexusEvent     *self,
 void            nexus_event_confirm          (NexusEvent     *self,
                                               gint64          seq,
                                               GDateTime      *timestamp);
+
+/* A file message's file (PROTOCOL.md, Files). The url is the host's path,
+ * without its key: nexus_client_get_file_uri() makes the address to
+ * download from. Width and height are those of a picture the host
+ * checked, else 0. */
+gboolean        nexus_event_has_file         (NexusEvent     *self);
+void            nexus_event_set_file         (NexusEvent     *self,
+                                              const char     *name,
+                                              gint64          size,
+                                              const char     *type,
+                                              const char     *url,
+                                              gint64          width,
+                                              gint64          height);
+const char     *nexus_event_get_file_name    (NexusEvent     *self);
+gint64          nexus_event_get_file_size    (NexusEvent     *self);
+const char     *nexus_event_get_file_type    (NexusEvent     *self);
+const char     *nexus_event_get_file_url     (NexusEvent     *self);
+gint64          nexus_event_get_file_width   (NexusEvent     *self);
+gint64          nexus_event_get_file_height  (NexusEvent     *self);
+/* A PNG, JPEG, GIF or WebP the host looked at, with its size known. */
+gboolean        nexus_event_is_picture       (NexusEvent     *self);
+
+/* An own file on its way: the bytes of it sent so far, and why it failed
+ * (a sentence for a person) while it is FAILED. */
+gint64          nexus_event_get_bytes_sent   (NexusEvent     *self);
+void            nexus_event_set_bytes_sent   (NexusEvent     *self,
+                                              gint64          bytes_sent);
+const char     *nexus_event_get_failure      (NexusEvent     *self);
+void            nexus_event_set_failure      (NexusEvent     *self,
+                                              const char     *failure);
 
 G_END_DECLS

@@ -25,6 +25,7 @@ static const struct {
   { "left", NEXUS_SERVER_FRAME_LEFT },
   { "typing", NEXUS_SERVER_FRAME_TYPING },
   { "error", NEXUS_SERVER_FRAME_ERROR },
+  { "upload-ready", NEXUS_SERVER_FRAME_UPLOAD_READY },
 };
 
 /* Members of a JSON object, NULL or FALSE when missing or of another type */
@@ -178,6 +179,7 @@ event_parse (JsonObject       *object,
     case NEXUS_SERVER_FRAME_WELCOME:
     case NEXUS_SERVER_FRAME_TYPING:
     case NEXUS_SERVER_FRAME_ERROR:
+    case NEXUS_SERVER_FRAME_UPLOAD_READY:
     default:
       return FALSE;
     }
@@ -272,6 +274,30 @@ error_parse (JsonObject       *object,
   return TRUE;
 }
 
+/* The path of an upload's slot: the client adds it to the host's address,
+ * so nothing but "/upload/" and a token of URL-safe characters. */
+static gboolean
+upload_ready_parse (JsonObject       *object,
+                    NexusServerFrame *frame)
+{
+  const char *id = get_string (object, "id");
+  const char *url = get_string (object, "url");
+  const char *token;
+
+  if (id == NULL || url == NULL || !g_str_has_prefix (url, "/upload/"))
+    return FALSE;
+  token = url + strlen ("/upload/");
+  if (*token == '\0')
+    return FALSE;
+  for (const char *p = token; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._~", *p) == NULL)
+      return FALSE;
+
+  frame->id = g_strdup (id);
+  frame->url = g_strdup (url);
+  return TRUE;
+}
+
 static gboolean
 object_parse (JsonObject       *object,
               NexusServerFrame *frame)
@@ -292,6 +318,8 @@ object_parse (JsonObject       *object,
       return frame->name != NULL;
     case NEXUS_SERVER_FRAME_ERROR:
       return error_parse (object, frame);
+    case NEXUS_SERVER_FRAME_UPLOAD_READY:
+      return upload_ready_parse (object, frame);
     default:
       return FALSE;
     }
@@ -347,6 +375,7 @@ nexus_server_frame_clear (NexusServerFrame *frame)
   event_clear (&frame->event);
   g_clear_pointer (&frame->message, g_free);
   g_clear_pointer (&frame->id, g_free);
+  g_clear_pointer (&frame->url, g_free);
 }
 
 /* Encoding */

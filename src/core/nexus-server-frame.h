@@ -19,6 +19,7 @@ typedef enum {
   NEXUS_SERVER_FRAME_LEFT,
   NEXUS_SERVER_FRAME_TYPING,
   NEXUS_SERVER_FRAME_ERROR,
+  NEXUS_SERVER_FRAME_UPLOAD_READY,
 } NexusServerFrameType;
 
 /* The file of a file message, as a client reads it. */
@@ -67,6 +68,9 @@ typedef struct {
   NexusErrorCode code;
   char *message;                /* may be NULL */
   char *id;                     /* may be NULL: set when a `say` was refused */
+
+  /* UPLOAD_READY: @id, and where the bytes go */
+  char *url;                    /* "/upload/TOKEN" */
 } NexusServerFrame;
 
 /* Encoding, for the server. */

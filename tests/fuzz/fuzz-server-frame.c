@@ -67,6 +67,9 @@ check_frame (const uint8_t *data,
     case NEXUS_SERVER_FRAME_ERROR:
       g_assert (nexus_error_code_to_string (frame.code) != NULL);
       break;
+    case NEXUS_SERVER_FRAME_UPLOAD_READY:
+      g_assert (frame.id != NULL && g_str_has_prefix (frame.url, "/upload/"));
+      break;
     default:
       g_assert_not_reached ();
     }
