@@ -143,6 +143,17 @@ nexus_token_equal (const char *a,
   return diff == 0;
 }
 
+/* What is kept of a session token where it must outlive the process (the
+ * host's database): its SHA-256, never the token. 128 random bits need no
+ * salt or slow hash: nobody can try them all. */
+char *
+nexus_token_hash (const char *token)
+{
+  g_return_val_if_fail (token != NULL, NULL);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
 char *
 nexus_invite_link_build (const char *host,
                          guint       port,

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define NEXUS_CODE_LENGTH        6
 #define NEXUS_DEFAULT_PORT       47474
 #define NEXUS_SESSION_TOKEN_BITS 128
+/* A token's SHA-256, as 64 lowercase hex digits. */
+#define NEXUS_TOKEN_HASH_LENGTH  64
 
 void      nexus_random_bytes        (void       *buffer,
                                      gsize       length);
@@ -23,6 +25,7 @@ char     *nexus_code_format         (const char *code);
 char     *nexus_session_token_new   (void);
 gboolean  nexus_token_equal         (const char *a,
                                      const char *b);
+char     *nexus_token_hash          (const char *token);
 
 char     *nexus_invite_link_build   (const char *host,
                                      guint       port,

@@ -118,7 +118,7 @@ nexus_file_room_take_upload (NexusFileRoom *room,
 
 /**
  * nexus_file_room_reserve:
- * @owner: who uploads (the server passes the member's session)
+ * @owner: who uploads (the server passes the hash of the member's session)
  * @upload_id: the id of the upload frame, unique per owner
  * @name: the file's name, cleaned
  * @size: its bytes, counted against the room from now on

@@ -26,6 +26,7 @@
 
 #include <string.h>
 
+#include "nexus-frame-hold-private.h"
 #include "nexus-frame-output-stream.h"
 
 #define WS_OPCODE_TEXT      0x1
@@ -49,7 +50,16 @@ struct _NexusFrameOutputStream
   gboolean       queued;          /* in this thread's list of streams to write */
   guint64        n_writes;
   gsize          counted;         /* of the pending bytes, what total_pending has */
+  NexusFrameHold *hold;           /* NULL when frames never wait (nexus-frame-hold.c) */
+  GArray        *marks;           /* FrameMark, oldest first: where waiting frames begin */
+  gboolean       held;            /* in the hold's list of streams */
 };
+
+/* Frames from @offset of the buffer on wait for @epoch to be released. */
+typedef struct {
+  guint64 epoch;
+  gsize   offset;
+} FrameMark;
 
 /* The bytes waiting in every stream of the process: the server bounds
  * what all its peers leave unread together. */
@@ -247,6 +257,62 @@ frame_output_pending (NexusFrameOutputStream *self)
   return self->end - self->start;
 }
 
+/* Where the bytes that may be written now end: at the first frame that
+ * waits for its epoch. */
+static gsize
+frame_output_writable_end (NexusFrameOutputStream *self)
+{
+  if (self->marks != NULL && self->marks->len > 0)
+    return g_array_index (self->marks, FrameMark, 0).offset;
+  return self->end;
+}
+
+static void
+frame_output_shift_marks (NexusFrameOutputStream *self,
+                          gsize                   moved)
+{
+  for (guint i = 0; self->marks != NULL && i < self->marks->len; i++)
+    g_array_index (self->marks, FrameMark, i).offset -= moved;
+}
+
+/* The bytes at @offset are a frame queued now: while the hold holds, they
+ * wait for its epoch. */
+static void
+frame_output_mark (NexusFrameOutputStream *self,
+                   gsize                   offset)
+{
+  NexusFrameHold *hold = self->hold;
+  FrameMark mark;
+
+  if (hold == NULL || hold->epoch <= hold->released)
+    return;
+  if (self->marks == NULL)
+    self->marks = g_array_new (FALSE, FALSE, sizeof (FrameMark));
+  if (self->marks->len > 0
+      && g_array_index (self->marks, FrameMark, self->marks->len - 1).epoch == hold->epoch)
+    return;
+  mark.epoch = hold->epoch;
+  mark.offset = offset;
+  g_array_append_val (self->marks, mark);
+  if (!self->held)
+    {
+      self->held = TRUE;
+      g_ptr_array_add (hold->streams, self);
+    }
+}
+
+static void
+frame_output_unhold (NexusFrameOutputStream *self)
+{
+  if (self->marks != NULL)
+    g_array_set_size (self->marks, 0);
+  if (self->held)
+    {
+      self->held = FALSE;
+      g_ptr_array_remove_fast (self->hold->streams, self);
+    }
+}
+
 /* Brings total_pending up to date with this stream's pending bytes. */
 static void
 frame_output_recount (NexusFrameOutputStream *self)
@@ -277,6 +343,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
       if (self->start > 0)
         {
           memmove (self->buffer, self->buffer + self->start, pending);
+          frame_output_shift_marks (self, self->start);
           self->start = 0;
           self->end = pending;
         }
@@ -292,6 +359,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
     }
 
   at = self->buffer + self->end;
+  frame_output_mark (self, self->end);
   self->end += length;
   frame_output_recount (self);
   return at;
@@ -301,6 +369,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
 static void
 frame_output_release (NexusFrameOutputStream *self)
 {
+  frame_output_unhold (self);
   self->start = self->end = 0;
   g_clear_pointer (&self->buffer, g_free);
   self->buffer_size = 0;
@@ -331,18 +400,19 @@ frame_output_wait_writable (NexusFrameOutputStream *self)
   g_source_attach (self->writable_source, self->context);
 }
 
-/* Writes what the socket takes now; the rest waits for it to take more. */
+/* Writes what the socket takes now; the rest waits for it to take more,
+ * and frames held for their epoch wait for it (nexus-frame-hold.c). */
 static void
 frame_output_write_out (NexusFrameOutputStream *self)
 {
-  while (frame_output_pending (self) > 0 && self->error == NULL)
+  while (frame_output_writable_end (self) > self->start && self->error == NULL)
     {
       g_autoptr(GError) error = NULL;
       gssize written;
 
       written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
                                                             self->buffer + self->start,
-                                                            frame_output_pending (self),
+                                                            frame_output_writable_end (self) - self->start,
                                                             NULL, &error);
       if (written < 0)
         {
@@ -360,7 +430,8 @@ frame_output_write_out (NexusFrameOutputStream *self)
       self->n_writes++;
     }
 
-  frame_output_release (self);
+  if (self->error != NULL || frame_output_pending (self) == 0)
+    frame_output_release (self);
   frame_output_recount (self);
 }
 
@@ -602,19 +673,19 @@ frame_output_close_fn (GOutputStream  *stream,
       g_source_destroy (self->writable_source);
       g_clear_pointer (&self->writable_source, g_source_unref);
     }
-  if (self->error == NULL && frame_output_pending (self) > 0)
+  /* Frames still held for their epoch are dropped: what they tell of
+   * may never reach the disk. */
+  if (self->error == NULL && frame_output_writable_end (self) > self->start)
     {
       g_autoptr(GError) ignored = NULL;
       gssize written = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
                                                                    self->buffer + self->start,
-                                                                   frame_output_pending (self),
+                                                                   frame_output_writable_end (self) - self->start,
                                                                    NULL, &ignored);
       if (written > 0)
         self->n_writes++;
     }
-  self->start = self->end = 0;
-  g_clear_pointer (&self->buffer, g_free);
-  self->buffer_size = 0;
+  frame_output_release (self);
   frame_output_recount (self);
   return TRUE;
 }
@@ -653,6 +724,11 @@ nexus_frame_output_stream_dispose (GObject *object)
       g_source_destroy (self->writable_source);
       g_clear_pointer (&self->writable_source, g_source_unref);
     }
+  if (self->hold != NULL)
+    {
+      frame_output_unhold (self);
+      g_clear_pointer (&self->hold, nexus_frame_hold_unref);
+    }
 
   G_OBJECT_CLASS (nexus_frame_output_stream_parent_class)->dispose (object);
 }
@@ -665,6 +741,7 @@ nexus_frame_output_stream_finalize (GObject *object)
   self->start = self->end = 0;
   frame_output_recount (self);
   g_free (self->buffer);
+  g_clear_pointer (&self->marks, g_array_unref);
   g_clear_error (&self->error);
   g_clear_object (&self->base);
   g_main_context_unref (self->context);
@@ -714,4 +791,42 @@ nexus_frame_output_stream_new (GOutputStream *base,
   self->base = g_object_ref (base);
   self->limit = limit;
   return G_OUTPUT_STREAM (self);
+}
+
+/**
+ * nexus_frame_output_stream_set_hold:
+ * @hold: (nullable): the hold whose epochs the stream's frames wait for
+ *
+ * From now on, frames queued while @hold holds wait for their epoch to
+ * be released (nexus-frame-hold.c).
+ */
+void
+nexus_frame_output_stream_set_hold (NexusFrameOutputStream *self,
+                                    NexusFrameHold         *hold)
+{
+  g_return_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self));
+  g_return_if_fail (self->hold == NULL);
+
+  if (hold != NULL)
+    self->hold = nexus_frame_hold_ref (hold);
+}
+
+gboolean
+_nexus_frame_output_stream_release (NexusFrameOutputStream *self,
+                                    guint64                 released)
+{
+  guint n = 0;
+
+  while (self->marks != NULL && n < self->marks->len
+         && g_array_index (self->marks, FrameMark, n).epoch <= released)
+    n++;
+  if (n > 0)
+    {
+      g_array_remove_range (self->marks, 0, n);
+      frame_output_queue (self);
+    }
+  if (self->marks != NULL && self->marks->len > 0)
+    return TRUE;
+  self->held = FALSE;
+  return FALSE;
 }

@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "nexus-frame-hold.h"
+
 G_BEGIN_DECLS
 
 /* Unwritten bytes a peer may leave behind before it counts as not reading. */
@@ -26,5 +28,7 @@ gboolean       nexus_frame_output_stream_send_ping   (NexusFrameOutputStream *se
 gsize          nexus_frame_output_stream_get_pending (NexusFrameOutputStream *self);
 guint64        nexus_frame_output_stream_get_n_writes (NexusFrameOutputStream *self);
 gsize          nexus_frame_output_stream_get_total_pending (void);
+void           nexus_frame_output_stream_set_hold    (NexusFrameOutputStream *self,
+                                                      NexusFrameHold         *hold);
 
 G_END_DECLS

@@ -16,51 +16,13 @@
 
 #include "nexus-code.h"
 #include "nexus-protocol.h"
-#include "nexus-room.h"
+#include "nexus-room-private.h"
 #include "nexus-server-frame.h"
 
 /* The room's event types are the protocol's event kinds. */
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_MESSAGE == (int) NEXUS_WIRE_EVENT_MESSAGE);
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_JOINED == (int) NEXUS_WIRE_EVENT_JOINED);
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_LEFT == (int) NEXUS_WIRE_EVENT_LEFT);
-
-/* What dedupe needs of a message once said: where it is in the history
- * and when it was said, so that a repeat can be answered even after the
- * history has let it go (see nexus_room_replay_said()). */
-typedef struct {
-  gint64 seq;
-  gint64 said_at;   /* real time, µs */
-} Said;
-
-struct _NexusMember {
-  char       *name;
-  char       *name_key;     /* NFKC, casefolded: for uniqueness */
-  char       *session;
-  char       *files_key;    /* what the member's downloads carry: never its session */
-  gboolean    attached;     /* has a live connection */
-  gint64      detached_at;  /* monotonic µs, when !attached */
-  gint64      last_typing;  /* monotonic µs of the last relayed typing */
-  gpointer    connection;   /* the server's peer, when attached */
-  GHashTable *said;         /* id → Said */
-  GQueue      said_order;   /* ids, oldest first, to bound the table */
-};
-
-struct _NexusRoom {
-  char       *code;
-  GPtrArray  *members;        /* NexusMember, in order of joining */
-  guint       n_detached;
-  gint64      last_seq;
-  /* The history: a ring of the newest events, within both budgets. */
-  NexusRoomEvent **ring;
-  guint       ring_capacity;
-  guint       ring_start;
-  guint       ring_length;
-  gsize       ring_bytes;
-  gsize       history_bytes;
-  /* What the server keeps of the room's files; it ends with the room. */
-  gpointer       files;
-  GDestroyNotify files_free;
-};
 
 NexusRoomEvent *
 nexus_room_event_ref (NexusRoomEvent *event)
@@ -114,12 +76,66 @@ nexus_member_get_name (NexusMember *member)
   return member->name;
 }
 
+/* NULL for a member restored from the host's database, until its
+ * resume: the database keeps only the session's hash. */
 const char *
 nexus_member_get_session (NexusMember *member)
 {
   g_return_val_if_fail (member != NULL, NULL);
 
   return member->session;
+}
+
+/* The SHA-256 of the member's session (64 hex digits), known whether or
+ * not the session is: what its uploads and its stored records are keyed by. */
+const char *
+nexus_member_get_session_hash (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, NULL);
+
+  return member->session_hash;
+}
+
+/* A restored member's session, once a resume has proved it: its welcome
+ * carries it, as a session keeps its token across resumes. */
+void
+nexus_member_set_session (NexusMember *member,
+                          const char  *session)
+{
+  g_autofree char *hash = NULL;
+
+  g_return_if_fail (member != NULL);
+  g_return_if_fail (session != NULL);
+
+  hash = nexus_token_hash (session);
+  g_return_if_fail (nexus_token_equal (hash, member->session_hash));
+  g_free (member->session);
+  member->session = g_strdup (session);
+}
+
+/* Members sort by this in order of joining; it outlives the member's
+ * position, which moves as others leave. */
+gint64
+nexus_member_get_order (NexusMember *member)
+{
+  g_return_val_if_fail (member != NULL, 0);
+
+  return member->order;
+}
+
+/* The seq below which none of the member's say ids is remembered any
+ * more: 0 while it remembers every id it used. */
+gint64
+nexus_member_get_said_floor (NexusMember *member)
+{
+  NexusSaid *oldest;
+
+  g_return_val_if_fail (member != NULL, 0);
+
+  if (member->said_order.length < NEXUS_ROOM_DEDUPE_LIMIT)
+    return 0;
+  oldest = g_hash_table_lookup (member->said, g_queue_peek_head (&member->said_order));
+  return oldest->seq;
 }
 
 gboolean
@@ -148,12 +164,25 @@ nexus_member_get_files_key (NexusMember *member)
   return member->files_key;
 }
 
+NexusMember *
+_nexus_member_new (const char *trimmed_name)
+{
+  NexusMember *member = g_new0 (NexusMember, 1);
+
+  member->name = g_strdup (trimmed_name);
+  member->name_key = nexus_name_key (trimmed_name);
+  member->files_key = nexus_session_token_new ();
+  member->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return member;
+}
+
 static void
 member_free (NexusMember *member)
 {
   g_free (member->name);
   g_free (member->name_key);
   g_free (member->session);
+  g_free (member->session_hash);
   g_free (member->files_key);
   g_hash_table_unref (member->said);
   g_queue_clear (&member->said_order);   /* the ids belong to the table */
@@ -177,6 +206,7 @@ nexus_room_new (const char *code,
 
   room = g_new0 (NexusRoom, 1);
   room->code = g_strdup (code);
+  room->created = g_get_real_time ();
   room->members = g_ptr_array_new_with_free_func ((GDestroyNotify) member_free);
   room->ring_capacity = history_limit;
   room->ring = g_new0 (NexusRoomEvent *, room->ring_capacity);
@@ -237,6 +267,15 @@ nexus_room_get_member (NexusRoom *room,
   return g_ptr_array_index (room->members, position);
 }
 
+/* When the room was made, µs since the epoch. */
+gint64
+nexus_room_get_created (NexusRoom *room)
+{
+  g_return_val_if_fail (room != NULL, 0);
+
+  return room->created;
+}
+
 gint64
 nexus_room_get_last_seq (NexusRoom *room)
 {
@@ -280,6 +319,22 @@ ring_drop_oldest (NexusRoom *room)
   room->ring_length--;
 }
 
+/* Keeps @event (taking it) as the newest of the history. */
+void
+_nexus_room_ring_push (NexusRoom      *room,
+           NexusRoomEvent *event)
+{
+  while (room->ring_length > 0
+         && (room->ring_length == room->ring_capacity
+             || room->ring_bytes + event->json_length > room->history_bytes))
+    ring_drop_oldest (room);
+
+  room->ring[(room->ring_start + room->ring_length) % room->ring_capacity] = event;
+  room->ring_length++;
+  room->ring_bytes += event->json_length;
+  room->last_seq = event->seq;
+}
+
 /* Appends to the history; the returned event is borrowed from the ring. */
 static NexusRoomEvent *
 room_append (NexusRoom           *room,
@@ -290,18 +345,20 @@ room_append (NexusRoom           *room,
              const char          *id,
              const NexusFileInfo *file)
 {
-  NexusRoomEvent *event = room_event_new (type, ++room->last_seq, real_time, name, text, id, file);
+  NexusRoomEvent *event = room_event_new (type, room->last_seq + 1, real_time, name, text, id,
+                                          file);
 
-  while (room->ring_length > 0
-         && (room->ring_length == room->ring_capacity
-             || room->ring_bytes + event->json_length > room->history_bytes))
-    ring_drop_oldest (room);
-
-  room->ring[(room->ring_start + room->ring_length) % room->ring_capacity] = event;
-  room->ring_length++;
-  room->ring_bytes += event->json_length;
-
+  _nexus_room_ring_push (room, event);
   return event;
+}
+
+/* The oldest seq the history still keeps (last_seq + 1 when it is empty). */
+gint64
+nexus_room_get_oldest_kept_seq (NexusRoom *room)
+{
+  g_return_val_if_fail (room != NULL, 0);
+
+  return room->last_seq - room->ring_length + 1;
 }
 
 /* The kept event with @seq, or NULL when the history no longer has it. */
@@ -348,17 +405,15 @@ nexus_room_add_member (NexusRoom       *room,
   g_return_val_if_fail (nexus_name_is_valid (trimmed_name), NULL);
   g_return_val_if_fail (!nexus_room_has_name (room, trimmed_name), NULL);
 
-  member = g_new0 (NexusMember, 1);
-  member->name = g_strdup (trimmed_name);
-  member->name_key = nexus_name_key (trimmed_name);
+  member = _nexus_member_new (trimmed_name);
   member->session = nexus_session_token_new ();
-  member->files_key = nexus_session_token_new ();
+  member->session_hash = nexus_token_hash (member->session);
   member->attached = TRUE;
-  member->said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_ptr_array_add (room->members, member);
 
   event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name, NULL, NULL,
                        NULL);
+  member->order = event->seq;
   if (joined)
     *joined = event;
 
@@ -393,19 +448,22 @@ nexus_room_find_session (NexusRoom  *room,
                          const char *session)
 {
   NexusMember *found = NULL;
+  g_autofree char *hash = NULL;
 
   g_return_val_if_fail (room != NULL, NULL);
 
   if (session == NULL)
     return NULL;
 
-  /* Every member is compared, in constant time each, so neither the
-   * answer's timing nor its position says anything about the tokens. */
+  /* Sessions are compared by their hashes, which is all a restored room
+   * knows of them; every member is compared, in constant time each, so
+   * neither the answer's timing nor its position says anything. */
+  hash = nexus_token_hash (session);
   for (guint i = 0; i < room->members->len; i++)
     {
       NexusMember *member = g_ptr_array_index (room->members, i);
 
-      if (nexus_token_equal (session, member->session))
+      if (nexus_token_equal (hash, member->session_hash))
         found = member;
     }
   return found;
@@ -441,7 +499,7 @@ nexus_room_replay_said (NexusRoom   *room,
                         const char  *id,
                         const char  *text)
 {
-  Said *said;
+  NexusSaid *said;
   NexusRoomEvent *event;
 
   g_return_val_if_fail (room != NULL, NULL);
@@ -468,10 +526,10 @@ room_append_said (NexusRoom           *room,
                   const NexusFileInfo *file)
 {
   NexusRoomEvent *event;
-  Said *said;
+  NexusSaid *said;
   char *key;
 
-  said = g_new (Said, 1);
+  said = g_new (NexusSaid, 1);
   said->said_at = g_get_real_time ();
   event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, said->said_at, member->name, text, id, file);
   said->seq = event->seq;
@@ -680,3 +738,4 @@ nexus_room_expired_members (NexusRoom *room,
     }
   return expired;
 }
+

@@ -42,6 +42,18 @@ typedef struct _NexusMember NexusMember;
 
 const char *nexus_member_get_name       (NexusMember *member);
 const char *nexus_member_get_session    (NexusMember *member);
+const char *nexus_member_get_session_hash (NexusMember *member);
+void        nexus_member_set_session    (NexusMember *member,
+                                         const char  *session);
+gint64      nexus_member_get_order      (NexusMember *member);
+gint64      nexus_member_get_said_floor (NexusMember *member);
+typedef void (*NexusSaidFunc) (const char *id,
+                               gint64      seq,
+                               gint64      said_at,
+                               gpointer    user_data);
+void        nexus_member_foreach_said   (NexusMember   *member,
+                                         NexusSaidFunc  func,
+                                         gpointer       user_data);
 gboolean    nexus_member_is_attached    (NexusMember *member);
 gpointer    nexus_member_get_connection (NexusMember *member);
 const char *nexus_member_get_files_key  (NexusMember *member);
@@ -57,7 +69,9 @@ guint            nexus_room_get_n_members      (NexusRoom       *room);
 guint            nexus_room_get_n_detached     (NexusRoom       *room);
 NexusMember     *nexus_room_get_member         (NexusRoom       *room,
                                                 guint            position);
+gint64           nexus_room_get_created        (NexusRoom       *room);
 gint64           nexus_room_get_last_seq       (NexusRoom       *room);
+gint64           nexus_room_get_oldest_kept_seq (NexusRoom      *room);
 guint            nexus_room_get_history_length (NexusRoom       *room);
 gsize            nexus_room_get_history_bytes  (NexusRoom       *room);
 
@@ -112,5 +126,24 @@ void             nexus_room_attach_member      (NexusRoom       *room,
 GPtrArray       *nexus_room_expired_members    (NexusRoom       *room,
                                                 gint64           now,
                                                 gint64           grace_usec);
+
+void             nexus_room_restore_event      (NexusRoom          *room,
+                                                NexusRoomEventType  type,
+                                                gint64              seq,
+                                                gint64              real_time,
+                                                const char         *json,
+                                                gsize               json_length);
+void             nexus_room_restore_created    (NexusRoom       *room,
+                                                gint64           created);
+NexusMember     *nexus_room_restore_member     (NexusRoom       *room,
+                                                const char      *name,
+                                                const char      *session_hash,
+                                                gint64           order,
+                                                gint64           now);
+void             nexus_room_restore_said       (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id,
+                                                gint64           seq,
+                                                gint64           said_at);
 
 G_END_DECLS

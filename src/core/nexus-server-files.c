@@ -165,7 +165,7 @@ answer_used_id (NexusPeer        *peer,
                 NexusFileRoom    *store_room,
                 NexusClientFrame *frame)
 {
-  const char *owner = nexus_member_get_session (peer->member);
+  const char *owner = nexus_member_get_session_hash (peer->member);
   NexusStoredFile *file = store_room != NULL
                           ? nexus_file_room_lookup_upload (store_room, owner, frame->id) : NULL;
 
@@ -200,7 +200,7 @@ handle_upload (NexusPeer        *peer,
                NexusClientFrame *frame)
 {
   NexusServer *self = peer->server;
-  const char *owner = nexus_member_get_session (peer->member);
+  const char *owner = nexus_member_get_session_hash (peer->member);
   NexusFileRoom *store_room = files_room_for (self, peer->room, FALSE);
   g_autofree char *name = NULL;
   g_autofree char *limit = NULL;
@@ -265,7 +265,7 @@ handle_share (NexusPeer        *peer,
               NexusClientFrame *frame)
 {
   NexusFileRoom *store_room = files_room_for (peer->server, peer->room, FALSE);
-  const char *owner = nexus_member_get_session (peer->member);
+  const char *owner = nexus_member_get_session_hash (peer->member);
   NexusStoredFile *file;
   NexusRoomEvent *event;
   NexusFileInfo info;
@@ -282,6 +282,7 @@ handle_share (NexusPeer        *peer,
 
   nexus_stored_file_get_info (file, &info);
   event = nexus_room_append_file (peer->room, peer->member, frame->id, &info);
+  _nexus_server_persist_said (peer->server, peer->room, peer->member, frame->id, event);
   nexus_stored_file_set_shared (file, event->seq, event->real_time);
   send_to_room (peer->room, event->json, event->json_length);
 }
@@ -322,7 +323,7 @@ _nexus_server_files_member_left (NexusServer *self,
                                  NexusMember *member)
 {
   NexusFileRoom *store_room = self->files.store != NULL ? files_room_for (self, room, FALSE) : NULL;
-  const char *owner = nexus_member_get_session (member);
+  const char *owner = nexus_member_get_session_hash (member);
   g_autoptr(GPtrArray) unshared = NULL;
 
   if (store_room == NULL)

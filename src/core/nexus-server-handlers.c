@@ -45,6 +45,7 @@ server_delete_room_if_empty (NexusServer *self,
 {
   if (nexus_room_get_n_members (room) == 0)
     {
+      _nexus_server_persist_room_gone (self, nexus_room_get_code (room));
       _nexus_server_forget_room (self, nexus_room_get_code (room));
       g_hash_table_remove (self->rooms, nexus_room_get_code (room));
     }
@@ -59,12 +60,15 @@ _nexus_server_remove_member (NexusServer *self,
                              NexusMember *member)
 {
   NexusPeer *peer = nexus_member_get_connection (member);
+  g_autofree char *name = g_strdup (nexus_member_get_name (member));
+  g_autofree char *session_hash = g_strdup (nexus_member_get_session_hash (member));
   NexusRoomEvent *left = NULL;
 
   if (peer != NULL)
     nexus_peer_unlink (peer);
   _nexus_server_files_member_left (self, room, member);
   nexus_room_remove_member (room, member, &left);
+  _nexus_server_persist_left (self, room, name, session_hash, left);
   if (peer != NULL)
     nexus_peer_send (peer, left->json, left->json_length);
   room_broadcast (room, left, NULL);
@@ -239,6 +243,7 @@ handle_create (NexusPeer        *peer,
   NexusServer *self = peer->server;
   g_autofree char *name = NULL;
   g_autofree char *code = NULL;
+  NexusRoomEvent *joined = NULL;
   NexusMember *member;
   NexusRoom *room;
 
@@ -260,7 +265,8 @@ handle_create (NexusPeer        *peer,
 
   room = nexus_room_new (code, (guint) self->limits.history, (gsize) self->limits.history_bytes);
   g_hash_table_insert (self->rooms, g_strdup (code), room);
-  member = nexus_room_add_member (room, name, NULL);
+  member = nexus_room_add_member (room, name, &joined);
+  _nexus_server_persist_room (self, room, member, joined);
   nexus_peer_attach (peer, room, member);
   peer_welcome (peer, 0, FALSE);
   _nexus_server_rooms_changed (self);
@@ -294,6 +300,7 @@ handle_join (NexusPeer        *peer,
     }
 
   member = nexus_room_add_member (room, name, &joined);
+  _nexus_server_persist_member (self, room, member, joined);
   room_broadcast (room, joined, member);
   nexus_peer_attach (peer, room, member);
   peer_welcome (peer, 0, FALSE);
@@ -328,6 +335,10 @@ handle_resume (NexusPeer        *peer,
       return;
     }
 
+  /* A member of a reopened room proves its session here: its welcome
+   * carries it again. */
+  if (nexus_member_get_session (member) == NULL)
+    nexus_member_set_session (member, frame->session);
   old = nexus_member_get_connection (member);
   nexus_peer_attach (peer, room, member);
   if (old != NULL)
@@ -369,6 +380,7 @@ handle_say (NexusPeer        *peer,
     }
 
   event = nexus_room_append_message (peer->room, peer->member, frame->text, frame->id);
+  _nexus_server_persist_said (peer->server, peer->room, peer->member, frame->id, event);
   room_broadcast (peer->room, event, NULL);
 }
 

@@ -82,12 +82,30 @@ _nexus_server_lookup_room (NexusServer *self,
   return NULL;
 }
 
-/* Whether @code is taken, as a room's code or as a public one. */
+/* Whether @code is taken, as a room's code or as a public one, or by a
+ * saved room that may be reopened. */
 gboolean
 _nexus_server_code_in_use (NexusServer *self,
                            const char  *code)
 {
-  return _nexus_server_lookup_room (self, code) != NULL;
+  NexusStateStore *store = nexus_server_get_state_store (self);
+
+  return _nexus_server_lookup_room (self, code) != NULL
+         || (store != NULL && nexus_state_store_has_room (store, code));
+}
+
+/* A reopened room is shown nearby again as it was, with its public code. */
+void
+_nexus_server_nearby_restore (NexusServer *self,
+                              const char  *code,
+                              const char  *nearby_code,
+                              const char  *title)
+{
+  NexusNearbyEntry *entry = g_new0 (NexusNearbyEntry, 1);
+
+  entry->nearby_code = g_strdup (nearby_code);
+  entry->title = g_strdup (title);
+  g_hash_table_replace (self->nearby, g_strdup (code), entry);
 }
 
 void
@@ -172,7 +190,10 @@ nexus_server_set_room_nearby (NexusServer  *self,
   if (title == NULL)
     {
       if (g_hash_table_remove (self->nearby, normal_code))
-        _nexus_server_rooms_changed (self);
+        {
+          _nexus_server_persist_nearby (self, normal_code, NULL, NULL);
+          _nexus_server_rooms_changed (self);
+        }
       return TRUE;
     }
 
@@ -202,6 +223,7 @@ nexus_server_set_room_nearby (NexusServer  *self,
 
   g_free (entry->title);
   entry->title = g_steal_pointer (&normal_title);
+  _nexus_server_persist_nearby (self, normal_code, entry->nearby_code, entry->title);
   _nexus_server_rooms_changed (self);
   return TRUE;
 }

@@ -64,6 +64,8 @@ nexus_peer_new (NexusServer             *server,
   peer->last_pong = now;
   peer->tokens = server->limits.burst;
   peer->tokens_at = now;
+  /* What it is sent waits while the room's changes are written. */
+  nexus_frame_output_stream_set_hold (output, server->persist.hold);
 
   soup_websocket_connection_set_max_incoming_payload_size (ws, NEXUS_PROTOCOL_MAX_FRAME);
   /* libsoup 3.8 can also bound a message of many fragments; before it,

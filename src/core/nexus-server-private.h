@@ -12,6 +12,7 @@
  *   nexus-server-transfer.c  files: a transfer of bytes, how it ends, its deadline
  *   nexus-server-upload.c    files: PUT /upload/TOKEN
  *   nexus-server-download.c  files: GET and HEAD /files/FILEID/NAME
+ *   nexus-server-persist.c   the rooms in the NexusStateStore, and reopening them
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,6 +23,7 @@
 #include <libsoup/soup.h>
 
 #include "nexus-file-store.h"
+#include "nexus-frame-hold.h"
 #include "nexus-frame-output-stream.h"
 #include "nexus-protocol.h"
 #include "nexus-room.h"
@@ -53,6 +55,16 @@ typedef struct {
   gboolean                 ended;       /* a fatal error or a leave: no more frames */
 } NexusPeer;
 
+/* The server's saved rooms (nexus-server-persist.c). */
+typedef struct {
+  NexusStateStore *store;      /* NULL when the rooms are not saved */
+  NexusFrameHold  *hold;       /* frames wait here for their changes' commit */
+  gboolean         failed;     /* writes failed: nothing is recorded until the retry */
+  guint            retry_id;
+  guint            retry_ms;
+  guint64          snapshot_epoch; /* of the last snapshot: failures before it are old news */
+} NexusServerPersist;
+
 /* An accepted TCP connection that has not yet become a WebSocket. */
 typedef struct _NexusPending NexusPending;
 
@@ -82,6 +94,7 @@ struct _NexusServer
   guint              shutdown_timeout_id;
   char              *host_name;      /* this machine's, for the Host check */
   NexusServerFiles   files;          /* nexus-server-files.c */
+  NexusServerPersist persist;        /* nexus-server-persist.c */
 
   /* Listening (nexus-server-listen.c) */
   GPtrArray         *listeners;      /* GSocket */
@@ -133,6 +146,41 @@ NexusRoom    *_nexus_server_lookup_room          (NexusServer     *self,
                                                   const char      *code);
 gboolean      _nexus_server_code_in_use          (NexusServer     *self,
                                                   const char      *code);
+void          _nexus_server_nearby_restore       (NexusServer     *self,
+                                                  const char      *code,
+                                                  const char      *nearby_code,
+                                                  const char      *title);
+
+/* nexus-server-persist.c */
+void          _nexus_server_persist_init         (NexusServer     *self);
+void          _nexus_server_persist_clear        (NexusServer     *self);
+void          _nexus_server_persist_room         (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member,
+                                                  NexusRoomEvent  *joined);
+void          _nexus_server_persist_member       (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member,
+                                                  NexusRoomEvent  *joined);
+void          _nexus_server_persist_left         (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  const char      *name,
+                                                  const char      *session_hash,
+                                                  NexusRoomEvent  *left);
+void          _nexus_server_persist_said         (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  NexusMember     *member,
+                                                  const char      *id,
+                                                  NexusRoomEvent  *event);
+void          _nexus_server_persist_room_gone    (NexusServer     *self,
+                                                  const char      *code);
+void          _nexus_server_persist_nearby       (NexusServer     *self,
+                                                  const char      *code,
+                                                  const char      *nearby_code,
+                                                  const char      *title);
+/* For tests: how long after a failed write the server tries again. */
+void          _nexus_server_set_persist_retry_ms (NexusServer     *self,
+                                                  guint            retry_ms);
 
 /* nexus-server-http.c */
 void          _nexus_server_add_handlers         (NexusServer     *self);

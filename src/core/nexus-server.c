@@ -21,6 +21,14 @@
 
 G_DEFINE_FINAL_TYPE (NexusServer, nexus_server, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_PERSISTENCE_PROBLEM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static gboolean
 server_has_detached (NexusServer *self)
 {
@@ -221,6 +229,7 @@ nexus_server_dispose (GObject *object)
   g_clear_pointer (&self->rooms, g_hash_table_unref);
   /* After the rooms, whose ends let their files go. */
   _nexus_server_files_clear (self);
+  _nexus_server_persist_clear (self);
   _nexus_server_nearby_clear (self);
   g_clear_pointer (&self->failed_joins, g_hash_table_unref);
   if (self->soup != NULL)
@@ -246,6 +255,24 @@ nexus_server_finalize (GObject *object)
 }
 
 static void
+nexus_server_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  NexusServer *self = NEXUS_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PERSISTENCE_PROBLEM:
+      g_value_set_string (value, nexus_server_get_persistence_problem (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 drop_log_message (const char     *log_domain,
                   GLogLevelFlags  log_level,
                   const char     *message,
@@ -260,6 +287,14 @@ nexus_server_class_init (NexusServerClass *klass)
 
   object_class->dispose = nexus_server_dispose;
   object_class->finalize = nexus_server_finalize;
+  object_class->get_property = nexus_server_get_property;
+
+  /* A sentence for the host while its rooms cannot be saved, else NULL:
+   * the window and the headless mode show it (nexus-server-persist.c). */
+  properties[PROP_PERSISTENCE_PROBLEM] =
+    g_param_spec_string ("persistence-problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* libsoup 3.2 logs debug messages for every WebSocket frame it reads
    * or writes. GLib's default handler drops them, but only after reading
@@ -289,6 +324,7 @@ nexus_server_init (NexusServer *self)
   self->host_name = g_ascii_strdown (g_get_host_name (), -1);
   _nexus_server_pending_init (self);
   _nexus_server_files_init (self);
+  _nexus_server_persist_init (self);
 
   self->soup = soup_server_new ("server-header", "nexus-chat/" PACKAGE_VERSION " ", NULL);
   _nexus_server_add_handlers (self);
@@ -478,6 +514,15 @@ nexus_server_shutdown_async (NexusServer         *self,
       nexus_peer_unlink (peer);
       nexus_peer_end (peer, NEXUS_CLOSE_GOING_AWAY, "The host closed the room.");
     }
+  /* The host closed its rooms on purpose: they go from its database too. */
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, self->rooms);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      _nexus_server_persist_room_gone (self, key);
+  }
   g_hash_table_remove_all (self->rooms);
   g_hash_table_remove_all (self->nearby);
   _nexus_server_rooms_changed (self);

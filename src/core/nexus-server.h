@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "nexus-state-store.h"
+
 G_BEGIN_DECLS
 
 /* The largest size a limit may have: JSON numbers are exact up to 2^53. */
@@ -88,6 +90,13 @@ gboolean     nexus_server_set_room_nearby     (NexusServer          *self,
                                                const char           *code,
                                                const char           *title,
                                                GError              **error);
+/* Saved rooms (nexus-server-persist.c) */
+void         nexus_server_set_state_store     (NexusServer          *self,
+                                               NexusStateStore      *store);
+NexusStateStore *nexus_server_get_state_store (NexusServer          *self);
+GStrv        nexus_server_reopen_rooms        (NexusServer          *self,
+                                               const char * const   *codes);
+const char  *nexus_server_get_persistence_problem (NexusServer      *self);
 void         nexus_server_drop_connections    (NexusServer          *self);
 void         nexus_server_shutdown_async      (NexusServer          *self,
                                                GCancellable         *cancellable,

@@ -1,0 +1,97 @@
+/* nexus-state-store-private.h: what the store and its writer thread share
+ *
+ * Copyright 2026 The Nexus Chat authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "nexus-state-store.h"
+
+G_BEGIN_DECLS
+
+/* PRAGMA application_id: "NXCH". A database without it is not ours. */
+#define NEXUS_STATE_STORE_APPLICATION_ID 0x4E584348
+/* PRAGMA user_version: the schema below. */
+#define NEXUS_STATE_STORE_SCHEMA_VERSION 1
+
+typedef enum {
+  NEXUS_STATE_OP_ROOM,          /* code, a = created, b = port */
+  NEXUS_STATE_OP_NEARBY,        /* code, text = nearby code, text2 = title */
+  NEXUS_STATE_OP_EVENT,         /* code, a = seq, b = ts, c = oldest kept, type, text = name, json */
+  NEXUS_STATE_OP_MEMBER,        /* code, hash, text = name, a = order */
+  NEXUS_STATE_OP_MEMBER_GONE,   /* code, hash */
+  NEXUS_STATE_OP_SAID,          /* code, hash, text = id, a = seq, b = ts, c = floor */
+  NEXUS_STATE_OP_ROOM_GONE,     /* code */
+  NEXUS_STATE_OP_WIPE,          /* every room but those of keep */
+} NexusStateOpKind;
+
+/* One change, with copies of everything: the writer thread owns it. */
+typedef struct {
+  NexusStateOpKind  kind;
+  int               type;
+  char             *code;
+  char             *hash;
+  char             *text;
+  char             *text2;
+  char             *json;
+  gsize             json_length;
+  gint64            a;
+  gint64            b;
+  gint64            c;
+  GStrv             keep;
+} NexusStateOp;
+
+/* What one main-loop turn recorded: one transaction. */
+typedef struct {
+  guint64    epoch;
+  GPtrArray *ops;        /* NexusStateOp */
+  gboolean   snapshot;   /* starts with a wipe: written even after a failure */
+  gboolean   close;      /* the last: the thread ends after it */
+} NexusStateBatch;
+
+/* What the writer thread tells the main loop. */
+typedef struct {
+  guint64  epoch;
+  gboolean failed;
+  int      sqlite_code;   /* when failed */
+} NexusStateReport;
+
+typedef struct _NexusStateWriter NexusStateWriter;
+
+/* What opening found in the file. */
+typedef enum {
+  NEXUS_STATE_DB_OK,
+  NEXUS_STATE_DB_UNREADABLE,   /* not a database, or a corrupt one */
+  NEXUS_STATE_DB_FOREIGN,      /* a database of something else */
+  NEXUS_STATE_DB_NEWER,        /* ours, from a newer version */
+  NEXUS_STATE_DB_FAILED,       /* anything else: an error */
+} NexusStateDbVerdict;
+
+/* nexus-state-store-load.c */
+NexusStateDbVerdict _nexus_state_db_prepare (sqlite3     *db,
+                                             GError     **error);
+NexusStateDbVerdict _nexus_state_db_load    (sqlite3     *db,
+                                             GHashTable  *rooms,
+                                             GError     **error);
+
+/* nexus-state-store-writer.c: the thread that owns the connection */
+NexusStateOp     *_nexus_state_op_new        (NexusStateOpKind    kind,
+                                              const char         *code);
+void              _nexus_state_op_free       (NexusStateOp       *op);
+NexusStateWriter *_nexus_state_writer_start  (sqlite3            *db,
+                                              GMainContext       *context,
+                                              GSourceFunc         on_report,
+                                              gpointer            user_data);
+void              _nexus_state_writer_push   (NexusStateWriter   *writer,
+                                              NexusStateBatch    *batch);
+GPtrArray        *_nexus_state_writer_take_reports (NexusStateWriter *writer);
+void              _nexus_state_writer_stop   (NexusStateWriter   *writer);
+void              _nexus_state_batch_free    (NexusStateBatch    *batch);
+gboolean          _nexus_state_exec          (sqlite3            *db,
+                                              const char         *sql,
+                                              GError            **error);
+
+G_END_DECLS
