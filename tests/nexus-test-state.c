@@ -113,6 +113,14 @@ nexus_test_state_dir_contains (const char *dir,
   return FALSE;
 }
 
+guint
+nexus_test_state_n_offered (NexusStateStore *store)
+{
+  g_autoptr(GPtrArray) rooms = nexus_state_store_list_rooms (store);
+
+  return rooms->len;
+}
+
 void
 nexus_test_state_store_epoch (guint64         *epoch,
                               guint64          committed,

@@ -27,6 +27,8 @@ gint64     nexus_test_state_query_int    (sqlite3     *db,
 /* Whether any file of @dir holds @needle anywhere in its bytes. */
 gboolean   nexus_test_state_dir_contains (const char  *dir,
                                           const char  *needle);
+/* How many rooms @store offers to reopen. */
+guint      nexus_test_state_n_offered    (NexusStateStore *store);
 /* A "committed" handler: keeps the newest epoch in *@epoch. */
 void       nexus_test_state_store_epoch  (guint64         *epoch,
                                           guint64          committed,

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "nexus-code.h"
+#include "nexus-protocol.h"
+#include "nexus-test-files.h"
 #include "nexus-test-state.h"
 #include "nexus-test-utils.h"
 
@@ -111,7 +113,7 @@ test_reopen (void)
   g_assert_cmpstr (reopened[0], ==, code);
   g_assert_true (nexus_server_has_room (server, code));
   g_assert_cmpuint (nexus_server_get_n_members (server), ==, 3);
-  g_assert_cmpuint (nexus_state_store_list_rooms (store)->len, ==, 0);
+  g_assert_cmpuint (nexus_test_state_n_offered (store), ==, 0);
 
   /* Ada resumes with her old session: her welcome carries it again, and
    * what she missed after seq 5. */
@@ -365,6 +367,71 @@ test_nearby_kept (void)
   nexus_test_state_dir_remove (dir);
 }
 
+/* Files do not survive a crash, their messages do: a share repeated
+ * across the restart gets its message again, its link 404, and the
+ * member a new files key. */
+static void
+test_files_after_crash (void)
+{
+  g_autofree char *dir = nexus_test_state_dir ();
+  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(JsonObject) welcome = NULL;
+  g_autoptr(JsonObject) message = NULL;
+  g_autoptr(JsonObject) resumed = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(NexusTestClient) ada = NULL;
+  g_autofree char *path = NULL;
+  g_auto(GStrv) reopened = NULL;
+  NexusServerLimits limits;
+  NexusServer *server;
+
+  limits_for_reopen (&limits);
+  server = nexus_test_state_server_new (store, &limits, 0);
+  ada = nexus_test_start_room_full (nexus_server_get_port (server), &welcome, NULL);
+  message = nexus_test_share_bytes (nexus_server_get_port (server), ada, "f1", "notes.txt",
+                                    "some notes", 10);
+  path = nexus_test_file_path (message, welcome);
+  g_assert_cmpuint (nexus_test_request (nexus_server_get_port (server), "GET", path, NULL, NULL,
+                                        NULL, NULL), ==, 200);
+  nexus_test_client_cut (ada);
+  g_clear_pointer (&ada, nexus_test_client_free);
+  crash (server, store);
+  g_clear_object (&store);
+
+  store = reopen_store (dir);
+  server = nexus_test_state_server_new (store, &limits, 0);
+  reopened = nexus_server_reopen_rooms (server, NULL);
+  g_assert_cmpuint (g_strv_length (reopened), ==, 1);
+  ada = nexus_test_client_new_resumed (nexus_server_get_port (server), welcome,
+                                       nexus_test_int (message, "seq"), &resumed);
+  g_assert_cmpstr (nexus_test_str (resumed, "files_key"), !=, nexus_test_str (welcome, "files_key"));
+
+  {
+    g_autofree char *share = nexus_frame_encode_share ("f1");
+
+    nexus_test_client_send (ada, share);
+  }
+  again = nexus_test_client_expect (ada, "message");
+  g_assert_cmpint (nexus_test_int (again, "seq"), ==, nexus_test_int (message, "seq"));
+  g_assert_true (json_object_has_member (again, "file"));
+  g_free (path);
+  path = nexus_test_file_path (message, resumed);
+  g_assert_cmpuint (nexus_test_request (nexus_server_get_port (server), "GET", path, NULL, NULL,
+                                        NULL, NULL), ==, 404);
+  /* A say's id is still no file's. */
+  nexus_test_client_say_n (ada, 1, "words", "w");
+  {
+    g_autofree char *share = nexus_frame_encode_share ("w0");
+
+    nexus_test_client_send (ada, share);
+    nexus_test_client_expect_error_id (ada, "bad-request", "w0");
+  }
+
+  nexus_test_client_cut (ada);
+  crash (server, store);
+  nexus_test_state_dir_remove (dir);
+}
+
 /* The disk fills up mid-conversation */
 
 typedef struct {
@@ -517,5 +584,6 @@ nexus_test_state_add_server_tests (void)
   g_test_add_func ("/state-store/server/closed-rooms-go", test_closed_rooms_go);
   g_test_add_func ("/state-store/server/frames-wait-for-disk", test_frames_wait_for_disk);
   g_test_add_func ("/state-store/server/nearby-kept", test_nearby_kept);
+  g_test_add_func ("/state-store/server/files-after-crash", test_files_after_crash);
   g_test_add_func ("/state-store/server/full-disk", test_full_disk);
 }

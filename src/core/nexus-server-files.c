@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "nexus-json.h"
 #include "nexus-server-private.h"
 
 #define WATCH_INTERVAL_MS 250
@@ -157,6 +158,20 @@ replay_shared (NexusPeer       *peer,
   nexus_peer_send (peer, json->str, json->len);
 }
 
+static gboolean
+event_is_file_message (NexusRoomEvent *event)
+{
+  static const char * const names[] = { "file" };
+  NexusJsonMember members[G_N_ELEMENTS (names)] = { { 0, }, };
+  gboolean file;
+
+  file = nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
+                                 members)
+         && members[0].kind == NEXUS_JSON_OTHER;
+  nexus_json_members_clear (members, G_N_ELEMENTS (members));
+  return file;
+}
+
 /* An id the member has used before: a file's is answered with its
  * message, as a repeated say is; a say's cannot name an upload. TRUE when
  * the frame has had its answer. */
@@ -176,6 +191,16 @@ answer_used_id (NexusPeer        *peer,
     }
   if (nexus_room_has_said (peer->room, peer->member, frame->id))
     {
+      g_autoptr(NexusRoomEvent) said = nexus_room_replay_said (peer->room, peer->member,
+                                                               frame->id, "");
+
+      /* A room reopened after a crash has no files, but still its file
+       * messages: a share repeated across the restart gets its own. */
+      if (event_is_file_message (said))
+        {
+          nexus_peer_send (peer, said->json, said->json_length);
+          return TRUE;
+        }
       nexus_peer_send_error (peer, NEXUS_ERROR_BAD_REQUEST,
                              "That id belongs to a message already. Give each upload an id "
                              "of its own.", frame->id);
