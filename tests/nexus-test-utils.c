@@ -611,6 +611,11 @@ nexus_test_headless_new (const char * const *args,
   g_ptr_array_add (argv, "--headless");
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
+  /* Servers of tests that run at the same time must not reopen each
+   * other's rooms: they keep none unless the test gives them a place. */
+  if (args == NULL || (!g_strv_contains (args, "--state-dir")
+                       && !g_strv_contains (args, "--no-persistence")))
+    g_ptr_array_add (argv, "--no-persistence");
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_child_setup (launcher, child_setup,

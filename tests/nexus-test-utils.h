@@ -190,7 +190,8 @@ guint nexus_test_http (guint               port,
 
 /* Starts `nexus-chat --headless @args` (NEXUS_CHAT_BIN), a child that
  * ends with the test, a failed one too. @max_descriptors, when not 0, is
- * its limit of open descriptors, soft and hard. */
+ * its limit of open descriptors, soft and hard. It keeps its rooms in
+ * memory only (--no-persistence) unless @args give --state-dir. */
 GSubprocess *nexus_test_headless_new   (const char * const *args,
                                         GSubprocessFlags     flags,
                                         guint                max_descriptors);
