@@ -1,6 +1,7 @@
 /* test-frame-stream.c: NexusFrameOutputStream and NexusFrameIOStream over
  * a socket pair: frames gathered into one write, exact framing, libsoup's
- * own frames kept whole, the unread limit, closing and a vanished peer
+ * own frames kept whole, the unread limit, closing and a vanished peer,
+ * frames held until their epoch is released
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -437,6 +438,65 @@ test_input_bounds_fragments (Pair          *pair,
   g_assert_false (pass_frame (pair, client_frame (0x00, 500)));      /* 16500: refused */
 }
 
+/* Frames queued while a hold holds wait for their epoch, in their place;
+ * those queued before go at once; closing drops what still waits. */
+static void
+test_hold_until_released (Pair          *pair,
+                          gconstpointer  data)
+{
+  g_autoptr(NexusFrameHold) hold = nexus_frame_hold_new ();
+  g_autoptr(GByteArray) bytes = NULL;
+  gsize offset = 0;
+
+  nexus_frame_output_stream_set_hold (pair->output, hold);
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "before", 6));
+  nexus_frame_hold_begin (hold, 1);
+  g_assert_true (nexus_frame_hold_is_holding (hold));
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "one", 3));
+  nexus_frame_hold_begin (hold, 2);
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "two", 3));
+  g_assert_cmpuint (nexus_frame_hold_get_n_streams (hold), ==, 1);
+
+  nexus_test_spin (30);
+  bytes = pair_read_all (pair);
+  expect_frame (bytes, &offset, 0x1, "before", 6);
+  g_assert_cmpuint (offset, ==, bytes->len);
+  g_assert_cmpuint (nexus_frame_output_stream_get_pending (pair->output), >, 0);
+
+  /* Epoch 1 is on disk: its frame goes, epoch 2's still waits. */
+  nexus_frame_hold_release (hold, 1);
+  nexus_test_spin (30);
+  g_byte_array_unref (bytes);
+  bytes = pair_read_all (pair);
+  offset = 0;
+  expect_frame (bytes, &offset, 0x1, "one", 3);
+  g_assert_cmpuint (offset, ==, bytes->len);
+
+  nexus_frame_hold_release (hold, 2);
+  g_assert_false (nexus_frame_hold_is_holding (hold));
+  pair_wait_written (pair);
+  g_byte_array_unref (bytes);
+  bytes = pair_read_all (pair);
+  offset = 0;
+  expect_frame (bytes, &offset, 0x1, "two", 3);
+  g_assert_cmpuint (nexus_frame_hold_get_n_streams (hold), ==, 0);
+
+  /* Nothing waits once everything is released. */
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "after", 5));
+  pair_wait_written (pair);
+
+  /* A frame still held when the stream closes never goes. */
+  nexus_frame_hold_begin (hold, 3);
+  g_assert_true (nexus_frame_output_stream_send_text (pair->output, "never", 5));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (pair->output), NULL, NULL));
+  g_byte_array_unref (bytes);
+  bytes = pair_read_all (pair);
+  offset = 0;
+  expect_frame (bytes, &offset, 0x1, "after", 5);
+  g_assert_cmpuint (offset, ==, bytes->len);
+  g_assert_cmpuint (nexus_frame_hold_get_n_streams (hold), ==, 0);
+}
+
 /* A test on a fresh pair whose unread limit is @limit, or the default for 0. */
 #define PAIR_ADD(path, func, limit) \
   g_test_add (path, Pair, GSIZE_TO_POINTER (limit), pair_setup, func, pair_teardown)
@@ -456,6 +516,7 @@ main (int   argc,
   PAIR_ADD ("/frame-stream/peer-gone", test_peer_gone, 0);
   PAIR_ADD ("/frame-stream/input-passes-through", test_input_passes_through, 0);
   PAIR_ADD ("/frame-stream/input-bounds-fragments", test_input_bounds_fragments, 0);
+  PAIR_ADD ("/frame-stream/hold-until-released", test_hold_until_released, 0);
 
   return g_test_run ();
 }
