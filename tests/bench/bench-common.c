@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -221,11 +222,57 @@ bench_node_available (Bench *bench)
   return TRUE;
 }
 
+char *
+bench_state_dir_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("nexus-bench-state-XXXXXX", &error);
+
+  if (dir == NULL)
+    g_error ("nexus-bench: %s", error->message);
+  return dir;
+}
+
+void
+bench_state_dir_remove (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* Whether the server binary knows --no-persistence (--server-bin may be
+ * an older one). */
+static gboolean
+server_knows_persistence (Bench *bench)
+{
+  static int knows = -1;
+
+  if (knows < 0)
+    {
+      const char *argv[] = { bench_server_bin (bench), "--headless", "--help", NULL };
+      g_autofree char *out = NULL;
+
+      knows = g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                            &out, NULL, NULL, NULL)
+              && out != NULL && strstr (out, "--no-persistence") != NULL;
+    }
+  return knows;
+}
+
 ChildServer *
 nexus_server_start (Bench      *bench,
                     const char *wrapper,
                     ...)
 {
+  ChildServer *server;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   va_list args;
   const char *arg;
@@ -244,13 +291,26 @@ nexus_server_start (Bench      *bench,
   g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
   g_ptr_array_add (argv, g_strdup ("--port"));
   g_ptr_array_add (argv, g_strdup ("0"));
+  if (bench->state_dir != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--state-dir"));
+      g_ptr_array_add (argv, g_strdup (bench->state_dir));
+    }
+  else if (server_knows_persistence (bench))
+    g_ptr_array_add (argv, g_strdup ("--no-persistence"));
   va_start (args, wrapper);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, g_strdup (arg));
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  return child_server_start ((const char * const *) argv->pdata, "nexus");
+  server = child_server_start ((const char * const *) argv->pdata, "nexus");
+  if (server != NULL && bench->state_dir != NULL)
+    {
+      g_free (server->label);
+      server->label = g_strdup ("nexus+db");
+    }
+  return server;
 }
 
 ChildServer *

@@ -30,6 +30,9 @@ typedef struct {
   int          mainloop_seconds;
   int          mainloop_members;
   int          files_mib;
+  gboolean     persistence_off;   /* --persistence: run fan-out and main loop without ... */
+  gboolean     persistence_on;    /* ... and with the rooms kept in a database */
+  char        *state_dir;         /* while a run keeps its rooms: where, else NULL */
   JsonBuilder *results;
 } Bench;
 
@@ -74,6 +77,11 @@ long   bench_process_rss_kib     (GPid pid);
 void   bench_raise_fd_limit      (void);
 guint  bench_fd_limit            (void);
 
+/* Saved rooms: a state directory of a run's own, made and removed */
+
+char *bench_state_dir_new    (void);
+void  bench_state_dir_remove (const char *dir);
+
 /* A server in a child process */
 
 typedef struct {
@@ -86,7 +94,8 @@ typedef struct {
 void         child_server_stop    (ChildServer *server);
 /* Starts the headless server, behind @wrapper (a command and its flags,
  * separated by spaces) unless it is NULL, with @... more flags
- * (NULL-terminated). */
+ * (NULL-terminated). It keeps its rooms in bench->state_dir when that is
+ * set, else in memory. */
 ChildServer *nexus_server_start   (Bench      *bench,
                                    const char *wrapper,
                                    ...) G_GNUC_NULL_TERMINATED;

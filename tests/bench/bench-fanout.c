@@ -95,6 +95,7 @@ fanout_report (Bench              *bench,
   bench_result_double (bench, "server_cpu_seconds", r->server_cpu_seconds);
   bench_result_double (bench, "server_cpu_us_per_delivery", r->cpu_us_per_delivery);
   bench_result_int (bench, "error_frames", r->errors);
+  bench_result_boolean (bench, "persistence", r->persistence);
   bench_result_end (bench);
 }
 
@@ -173,19 +174,34 @@ bench_fanout (Bench    *bench,
   guint n;
 
   fanout_loads_get (bench, &loads, &n);
-  fanout_print_header ("fan-out: C clients in one room, each sends M messages at R/s");
+  fanout_print_header (node_ws || !bench->persistence_on
+                       ? "fan-out: C clients in one room, each sends M messages at R/s"
+                       : "fan-out: C clients in one room, each sends M messages at R/s; "
+                         "nexus+db keeps its rooms in a database");
   for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(ChildServer) server = NULL;
-      FanoutResult r;
+    for (guint with_db = 0; with_db < 2; with_db++)
+      {
+        g_autoptr(ChildServer) server = NULL;
+        FanoutResult r;
 
-      if (node_ws)
-        server = node_ws_server_start (bench);
-      else
-        server = nexus_server_start (bench, NULL, "--rate", "0", NULL);
-      if (server == NULL)
-        return;
-      fanout_run (server, &loads[i], &r);
-      fanout_report (bench, &r);
-    }
+        if (node_ws ? with_db : with_db ? !bench->persistence_on : !bench->persistence_off)
+          continue;
+        if (with_db)
+          bench->state_dir = bench_state_dir_new ();
+        if (node_ws)
+          server = node_ws_server_start (bench);
+        else
+          server = nexus_server_start (bench, NULL, "--rate", "0", NULL);
+        if (server != NULL)
+          {
+            fanout_run (server, &loads[i], &r);
+            r.persistence = with_db;
+            fanout_report (bench, &r);
+          }
+        /* The server writes its last batch as it stops. */
+        g_clear_pointer (&server, child_server_stop);
+        if (bench->state_dir != NULL)
+          bench_state_dir_remove (bench->state_dir);
+        g_clear_pointer (&bench->state_dir, g_free);
+      }
 }

@@ -35,6 +35,7 @@ typedef struct {
   double      server_cpu_seconds;
   double      cpu_us_per_delivery;
   guint       errors;
+  gboolean    persistence;   /* the server kept its rooms in a database */
 } FanoutResult;
 
 /* The loads the command line chose: one of its own, the quick ones or

@@ -4,7 +4,8 @@
  * clock at GTK's redraw priority share the default main context; the
  * members run in another thread with their own context, at a lower
  * priority. How late each tick runs is what a person would see as a
- * stutter.
+ * stutter. With --persistence the server keeps its rooms in a
+ * NexusStateStore in a directory of the run's own, as the window will.
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -151,22 +152,28 @@ mainloop_report (Bench             *bench,
                  const LoopClients *lc,
                  FrameClock        *clock,
                  double             cpu,
-                 gint64             wall)
+                 gint64             wall,
+                 gboolean           persistence)
 {
   double max_ms, work_max_ms;
 
   bench_samples_sort (clock->delays);
   bench_samples_sort (clock->work);
+  bench_samples_sort (lc->latencies);
   max_ms = bench_max_ms (clock->delays);
   work_max_ms = bench_max_ms (clock->work);
 
-  g_print ("%7u %10" G_GUINT64_FORMAT " %8u %10.2f %10.2f %10.2f %8s %12.2f %9.0f %8u\n",
-           lc->welcomed, lc->delivered, clock->delays->len,
+  g_print ("%7u %3s %10" G_GUINT64_FORMAT " %8u %10.2f %10.2f %10.2f %8s %12.2f %9.0f %8.2f "
+           "%8.2f %8u\n",
+           lc->welcomed, persistence ? "on" : "off", lc->delivered, clock->delays->len,
            bench_percentile_ms (clock->delays, 50), bench_percentile_ms (clock->delays, 99),
            max_ms, max_ms < 16 ? "yes" : "NO",
-           work_max_ms, 100 * cpu * G_USEC_PER_SEC / wall, lc->errors);
+           work_max_ms, 100 * cpu * G_USEC_PER_SEC / wall,
+           bench_percentile_ms (lc->latencies, 50), bench_percentile_ms (lc->latencies, 99),
+           lc->errors);
 
   bench_result_begin (bench, "mainloop");
+  bench_result_boolean (bench, "persistence", persistence);
   bench_result_int (bench, "members", lc->welcomed);
   bench_result_double (bench, "rate_each", lc->rate);
   bench_result_int (bench, "seconds", lc->seconds);
@@ -181,6 +188,8 @@ mainloop_report (Bench             *bench,
   bench_result_boolean (bench, "under_16_ms", max_ms < 16);
   bench_result_double (bench, "loop_thread_cpu_seconds", cpu);
   bench_result_double (bench, "wall_seconds", (double) wall / G_USEC_PER_SEC);
+  bench_result_double (bench, "latency_p50_ms", bench_percentile_ms (lc->latencies, 50));
+  bench_result_double (bench, "latency_p99_ms", bench_percentile_ms (lc->latencies, 99));
   bench_result_int (bench, "error_frames", lc->errors);
   bench_result_end (bench);
 }
@@ -192,11 +201,14 @@ mainloop_seconds (Bench *bench)
 }
 
 static void
-mainloop_run (Bench *bench,
-              guint  members)
+mainloop_run (Bench    *bench,
+              guint     members,
+              gboolean  persistence)
 {
   NexusServerLimits limits;
   g_autoptr(NexusServer) server = NULL;
+  g_autoptr(NexusStateStore) store = NULL;
+  g_autofree char *state_dir = NULL;
   g_autoptr(GError) error = NULL;
   LoopClients lc = { 0, };
   GThread *thread;
@@ -207,6 +219,17 @@ mainloop_run (Bench *bench,
 
   nexus_server_limits_init_default (&limits);   /* the default rate limit: 5/s, burst 20 */
   server = nexus_server_new (&limits);
+  if (persistence)
+    {
+      state_dir = bench_state_dir_new ();
+      if ((store = nexus_state_store_open (state_dir, &error)) == NULL)
+        {
+          g_printerr ("nexus-bench: %s\n", error->message);
+          bench_state_dir_remove (state_dir);
+          return;
+        }
+      nexus_server_set_state_store (server, store);
+    }
   if (!nexus_server_listen (server, "127.0.0.1", 0, &error))
     {
       g_printerr ("nexus-bench: %s\n", error->message);
@@ -218,6 +241,7 @@ mainloop_run (Bench *bench,
   lc.n = members;
   lc.rate = limits.rate;
   lc.seconds = mainloop_seconds (bench);
+  lc.latencies = g_array_new (FALSE, FALSE, sizeof (guint32));
   thread = g_thread_new ("clients", bench_loop_clients_thread, &lc);
   SPIN_UNTIL (context, g_atomic_int_get (&lc.ready), 120);
 
@@ -232,9 +256,16 @@ mainloop_run (Bench *bench,
   g_thread_join (thread);
 
   mainloop_report (bench, &lc, clock,
-                   rusage_cpu_seconds (&after) - rusage_cpu_seconds (&before), wall);
+                   rusage_cpu_seconds (&after) - rusage_cpu_seconds (&before), wall, persistence);
   g_source_destroy ((GSource *) clock);
   g_source_unref ((GSource *) clock);
+  g_array_unref (lc.latencies);
+  g_clear_object (&server);
+  if (store != NULL)
+    {
+      nexus_state_store_close (store);
+      bench_state_dir_remove (state_dir);
+    }
 }
 
 /* The host's case at growing sizes: 200 members at 5/s is 200 000
@@ -255,9 +286,16 @@ bench_mainloop (Bench *bench)
     }
 
   g_print ("\n== main loop: server + 60 Hz tick in one loop, members sending at 5/s each "
-           "(the default limit), %d s ==\n", mainloop_seconds (bench));
-  g_print ("%7s %10s %8s %10s %10s %10s %8s %12s %9s %8s\n", "members", "delivered", "ticks",
-           "p50 ms", "p99 ms", "max ms", "< 16 ms", "max work ms", "loop cpu%", "refused");
+           "(the default limit), %d s; db: rooms kept in a database ==\n",
+           mainloop_seconds (bench));
+  g_print ("%7s %3s %10s %8s %10s %10s %10s %8s %12s %9s %8s %8s %8s\n", "members", "db",
+           "delivered", "ticks", "p50 ms", "p99 ms", "max ms", "< 16 ms", "max work ms",
+           "loop cpu%", "lat p50", "lat p99", "refused");
   for (guint i = 0; i < n; i++)
-    mainloop_run (bench, sizes[i]);
+    {
+      if (bench->persistence_off)
+        mainloop_run (bench, sizes[i], FALSE);
+      if (bench->persistence_on)
+        mainloop_run (bench, sizes[i], TRUE);
+    }
 }

@@ -39,6 +39,7 @@ static gboolean opt_mainloop = FALSE;
 static gboolean opt_cost = FALSE;
 static gboolean opt_files = FALSE;
 static char    *opt_json = NULL;
+static char    *opt_persistence = NULL;
 
 static GOptionEntry entries[] = {
   { "all", 'a', 0, G_OPTION_ARG_NONE, &opt_all,
@@ -75,6 +76,9 @@ static GOptionEntry entries[] = {
     "Main loop: only this many members (default 50, 100 and 200)", "N" },
   { "files-mib", 0, 0, G_OPTION_ARG_INT, &bench.files_mib,
     "Files: the file's size in MiB (default 1024)", "N" },
+  { "persistence", 0, 0, G_OPTION_ARG_STRING, &opt_persistence,
+    "Fan-out and main loop: keep the rooms in a database (on), not (off, the default), "
+    "or run each load both ways (both)", "off|on|both" },
   { "quick", 'q', 0, G_OPTION_ARG_NONE, &bench.quick,
     "Smaller loads, for a quick look", NULL },
   { "server-bin", 0, 0, G_OPTION_ARG_FILENAME, &bench.server_bin,
@@ -159,6 +163,18 @@ main (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("nexus-bench: %s\n", error->message);
+      return 2;
+    }
+
+  if (opt_persistence == NULL || g_str_equal (opt_persistence, "off"))
+    bench.persistence_off = TRUE;
+  else if (g_str_equal (opt_persistence, "on"))
+    bench.persistence_on = TRUE;
+  else if (g_str_equal (opt_persistence, "both"))
+    bench.persistence_off = bench.persistence_on = TRUE;
+  else
+    {
+      g_printerr ("nexus-bench: --persistence is off, on or both\n");
       return 2;
     }
 
