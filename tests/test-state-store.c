@@ -371,6 +371,19 @@ test_foreign_set_aside (void)
   sqlite3_close (db);
   assert_set_aside (dir, NULL, 0, "newer version");
   nexus_test_state_dir_remove (dir);
+
+  /* Ours by its ids, but with tables of its own. */
+  dir = (g_free (dir), nexus_test_state_dir ());
+  g_free (path);
+  path = g_build_filename (dir, NEXUS_STATE_STORE_FILE_NAME, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA application_id = 1314407240; "
+                                     "PRAGMA user_version = 1; CREATE TABLE rooms (x)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  assert_set_aside (dir, NULL, 0, "could not be read");
+  nexus_test_state_dir_remove (dir);
 }
 
 /* Rows that do not hang together are never offered, and go. */

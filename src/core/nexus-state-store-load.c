@@ -459,7 +459,8 @@ _nexus_state_db_load (sqlite3     *db,
 
 failed:
   g_hash_table_remove_all (rooms);
-  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+  /* SQLITE_ERROR here is a table or column that is not there. */
+  if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_ERROR || rc == SQLITE_MISMATCH)
     return NEXUS_STATE_DB_UNREADABLE;
   set_sqlite_error (error, db, rc);
   return NEXUS_STATE_DB_FAILED;

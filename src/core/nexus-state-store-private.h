@@ -77,7 +77,8 @@ NexusStateDbVerdict _nexus_state_db_load    (sqlite3     *db,
                                              GHashTable  *rooms,
                                              GError     **error);
 
-/* nexus-state-store-writer.c: the thread that owns the connection */
+/* nexus-state-store-writer.c: the thread that owns the connection; NULL
+ * when its statements do not compile on @db (the tables are not ours) */
 NexusStateOp     *_nexus_state_op_new        (NexusStateOpKind    kind,
                                               const char         *code);
 void              _nexus_state_op_free       (NexusStateOp       *op);

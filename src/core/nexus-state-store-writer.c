@@ -452,13 +452,18 @@ _nexus_state_writer_start (sqlite3      *db,
   NexusStateWriter *writer = g_new0 (NexusStateWriter, 1);
 
   writer->db = db;
-  /* Checkpoints are the thread's own, after each report (writer_thread()). */
-  sqlite3_wal_hook (db, on_wal_commit, writer);
   for (guint i = 0; i < N_STMTS; i++)
     if (sqlite3_prepare_v3 (db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &writer->stmts[i],
                             NULL) != SQLITE_OK)
-      g_error ("The state store's statement “%s” does not compile: %s", stmt_sql[i],
-               sqlite3_errmsg (db));
+      {
+        /* Tables that are not ours after all: the caller sets the file aside. */
+        for (guint j = 0; j < i; j++)
+          sqlite3_finalize (writer->stmts[j]);
+        g_free (writer);
+        return NULL;
+      }
+  /* Checkpoints are the thread's own, after each report (writer_thread()). */
+  sqlite3_wal_hook (db, on_wal_commit, writer);
   writer->queue = g_async_queue_new_full ((GDestroyNotify) _nexus_state_batch_free);
   writer->reports = g_ptr_array_new_with_free_func (g_free);
   g_mutex_init (&writer->lock);

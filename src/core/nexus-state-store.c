@@ -232,8 +232,16 @@ store_open (NexusStateStore  *self,
       verdict = _nexus_state_db_prepare (self->db, error);
       if (verdict == NEXUS_STATE_DB_OK)
         verdict = _nexus_state_db_load (self->db, self->offered, error);
+      if (verdict == NEXUS_STATE_DB_OK
+          && (self->writer = _nexus_state_writer_start (self->db, self->context, on_reports,
+                                                        self)) == NULL)
+        verdict = NEXUS_STATE_DB_UNREADABLE;
       if (verdict == NEXUS_STATE_DB_OK)
-        break;
+        {
+          self->db = NULL;   /* the writer's now */
+          break;
+        }
+      g_hash_table_remove_all (self->offered);
       g_clear_pointer (&self->db, sqlite3_close);
       if (verdict == NEXUS_STATE_DB_FAILED || attempt > 0)
         break;
@@ -247,9 +255,6 @@ store_open (NexusStateStore  *self,
                      _("The saved rooms in %s cannot be read."), self->path);
       return FALSE;
     }
-
-  self->writer = _nexus_state_writer_start (g_steal_pointer (&self->db), self->context,
-                                            on_reports, self);
   return TRUE;
 }
 
