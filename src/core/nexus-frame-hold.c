@@ -111,3 +111,99 @@ nexus_frame_hold_get_n_streams (NexusFrameHold *hold)
 
   return hold->streams->len;
 }
+
+/* A stream's marks */
+
+/* Frames from @offset of a stream's buffer on wait for @epoch. */
+typedef struct {
+  guint64 epoch;
+  gsize   offset;
+} NexusFrameMark;
+
+/* The bytes at @offset of @stream's buffer are a frame queued now: while
+ * the hold holds, they wait for its epoch. */
+void
+_nexus_frame_marks_add (NexusFrameMarks *marks,
+                        gpointer         stream,
+                        gsize            offset)
+{
+  NexusFrameHold *hold = marks->hold;
+  NexusFrameMark mark;
+
+  if (hold == NULL || hold->epoch <= hold->released)
+    return;
+  if (marks->marks == NULL)
+    marks->marks = g_array_new (FALSE, FALSE, sizeof (NexusFrameMark));
+  if (marks->marks->len > 0
+      && g_array_index (marks->marks, NexusFrameMark, marks->marks->len - 1).epoch == hold->epoch)
+    return;
+  mark.epoch = hold->epoch;
+  mark.offset = offset;
+  g_array_append_val (marks->marks, mark);
+  if (!marks->held)
+    {
+      marks->held = TRUE;
+      g_ptr_array_add (hold->streams, stream);
+    }
+}
+
+/* Where the bytes that may be written end: at the first frame that
+ * waits, else at @end. */
+gsize
+_nexus_frame_marks_limit (NexusFrameMarks *marks,
+                          gsize            end)
+{
+  if (marks->marks != NULL && marks->marks->len > 0)
+    return g_array_index (marks->marks, NexusFrameMark, 0).offset;
+  return end;
+}
+
+/* The buffer's bytes moved @moved towards its start. */
+void
+_nexus_frame_marks_shift (NexusFrameMarks *marks,
+                          gsize            moved)
+{
+  for (guint i = 0; marks->marks != NULL && i < marks->marks->len; i++)
+    g_array_index (marks->marks, NexusFrameMark, i).offset -= moved;
+}
+
+/* Forgets the marks of epochs up to @released; TRUE when some went. */
+gboolean
+_nexus_frame_marks_release (NexusFrameMarks *marks,
+                            guint64          released)
+{
+  guint n = 0;
+
+  while (marks->marks != NULL && n < marks->marks->len
+         && g_array_index (marks->marks, NexusFrameMark, n).epoch <= released)
+    n++;
+  if (n > 0)
+    g_array_remove_range (marks->marks, 0, n);
+  if (marks->marks == NULL || marks->marks->len == 0)
+    marks->held = FALSE;
+  return n > 0;
+}
+
+/* The stream's buffer is empty, or dropped: nothing of it waits. */
+void
+_nexus_frame_marks_clear (NexusFrameMarks *marks,
+                          gpointer         stream)
+{
+  if (marks->marks != NULL)
+    g_array_set_size (marks->marks, 0);
+  if (marks->held)
+    {
+      marks->held = FALSE;
+      g_ptr_array_remove_fast (marks->hold->streams, stream);
+    }
+}
+
+/* The stream goes. */
+void
+_nexus_frame_marks_finish (NexusFrameMarks *marks,
+                           gpointer         stream)
+{
+  _nexus_frame_marks_clear (marks, stream);
+  g_clear_pointer (&marks->marks, g_array_unref);
+  g_clear_pointer (&marks->hold, nexus_frame_hold_unref);
+}

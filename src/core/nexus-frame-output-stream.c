@@ -50,16 +50,8 @@ struct _NexusFrameOutputStream
   gboolean       queued;          /* in this thread's list of streams to write */
   guint64        n_writes;
   gsize          counted;         /* of the pending bytes, what total_pending has */
-  NexusFrameHold *hold;           /* NULL when frames never wait (nexus-frame-hold.c) */
-  GArray        *marks;           /* FrameMark, oldest first: where waiting frames begin */
-  gboolean       held;            /* in the hold's list of streams */
+  NexusFrameMarks marks;          /* where frames that wait for the disk begin (nexus-frame-hold.c) */
 };
-
-/* Frames from @offset of the buffer on wait for @epoch to be released. */
-typedef struct {
-  guint64 epoch;
-  gsize   offset;
-} FrameMark;
 
 /* The bytes waiting in every stream of the process: the server bounds
  * what all its peers leave unread together. */
@@ -262,55 +254,7 @@ frame_output_pending (NexusFrameOutputStream *self)
 static gsize
 frame_output_writable_end (NexusFrameOutputStream *self)
 {
-  if (self->marks != NULL && self->marks->len > 0)
-    return g_array_index (self->marks, FrameMark, 0).offset;
-  return self->end;
-}
-
-static void
-frame_output_shift_marks (NexusFrameOutputStream *self,
-                          gsize                   moved)
-{
-  for (guint i = 0; self->marks != NULL && i < self->marks->len; i++)
-    g_array_index (self->marks, FrameMark, i).offset -= moved;
-}
-
-/* The bytes at @offset are a frame queued now: while the hold holds, they
- * wait for its epoch. */
-static void
-frame_output_mark (NexusFrameOutputStream *self,
-                   gsize                   offset)
-{
-  NexusFrameHold *hold = self->hold;
-  FrameMark mark;
-
-  if (hold == NULL || hold->epoch <= hold->released)
-    return;
-  if (self->marks == NULL)
-    self->marks = g_array_new (FALSE, FALSE, sizeof (FrameMark));
-  if (self->marks->len > 0
-      && g_array_index (self->marks, FrameMark, self->marks->len - 1).epoch == hold->epoch)
-    return;
-  mark.epoch = hold->epoch;
-  mark.offset = offset;
-  g_array_append_val (self->marks, mark);
-  if (!self->held)
-    {
-      self->held = TRUE;
-      g_ptr_array_add (hold->streams, self);
-    }
-}
-
-static void
-frame_output_unhold (NexusFrameOutputStream *self)
-{
-  if (self->marks != NULL)
-    g_array_set_size (self->marks, 0);
-  if (self->held)
-    {
-      self->held = FALSE;
-      g_ptr_array_remove_fast (self->hold->streams, self);
-    }
+  return _nexus_frame_marks_limit (&self->marks, self->end);
 }
 
 /* Brings total_pending up to date with this stream's pending bytes. */
@@ -343,7 +287,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
       if (self->start > 0)
         {
           memmove (self->buffer, self->buffer + self->start, pending);
-          frame_output_shift_marks (self, self->start);
+          _nexus_frame_marks_shift (&self->marks, self->start);
           self->start = 0;
           self->end = pending;
         }
@@ -359,7 +303,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
     }
 
   at = self->buffer + self->end;
-  frame_output_mark (self, self->end);
+  _nexus_frame_marks_add (&self->marks, self, self->end);
   self->end += length;
   frame_output_recount (self);
   return at;
@@ -369,7 +313,7 @@ frame_output_reserve (NexusFrameOutputStream *self,
 static void
 frame_output_release (NexusFrameOutputStream *self)
 {
-  frame_output_unhold (self);
+  _nexus_frame_marks_clear (&self->marks, self);
   self->start = self->end = 0;
   g_clear_pointer (&self->buffer, g_free);
   self->buffer_size = 0;
@@ -724,11 +668,7 @@ nexus_frame_output_stream_dispose (GObject *object)
       g_source_destroy (self->writable_source);
       g_clear_pointer (&self->writable_source, g_source_unref);
     }
-  if (self->hold != NULL)
-    {
-      frame_output_unhold (self);
-      g_clear_pointer (&self->hold, nexus_frame_hold_unref);
-    }
+  _nexus_frame_marks_finish (&self->marks, self);
 
   G_OBJECT_CLASS (nexus_frame_output_stream_parent_class)->dispose (object);
 }
@@ -741,7 +681,6 @@ nexus_frame_output_stream_finalize (GObject *object)
   self->start = self->end = 0;
   frame_output_recount (self);
   g_free (self->buffer);
-  g_clear_pointer (&self->marks, g_array_unref);
   g_clear_error (&self->error);
   g_clear_object (&self->base);
   g_main_context_unref (self->context);
@@ -805,28 +744,17 @@ nexus_frame_output_stream_set_hold (NexusFrameOutputStream *self,
                                     NexusFrameHold         *hold)
 {
   g_return_if_fail (NEXUS_IS_FRAME_OUTPUT_STREAM (self));
-  g_return_if_fail (self->hold == NULL);
+  g_return_if_fail (self->marks.hold == NULL);
 
   if (hold != NULL)
-    self->hold = nexus_frame_hold_ref (hold);
+    self->marks.hold = nexus_frame_hold_ref (hold);
 }
 
 gboolean
 _nexus_frame_output_stream_release (NexusFrameOutputStream *self,
                                     guint64                 released)
 {
-  guint n = 0;
-
-  while (self->marks != NULL && n < self->marks->len
-         && g_array_index (self->marks, FrameMark, n).epoch <= released)
-    n++;
-  if (n > 0)
-    {
-      g_array_remove_range (self->marks, 0, n);
-      frame_output_queue (self);
-    }
-  if (self->marks != NULL && self->marks->len > 0)
-    return TRUE;
-  self->held = FALSE;
-  return FALSE;
+  if (_nexus_frame_marks_release (&self->marks, released))
+    frame_output_queue (self);
+  return self->marks.held;
 }
