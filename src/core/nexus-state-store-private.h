@@ -70,6 +70,34 @@ typedef enum {
   NEXUS_STATE_DB_FAILED,       /* anything else: an error */
 } NexusStateDbVerdict;
 
+/* The store's instance, shared by nexus-state-store.c and
+ * nexus-state-store-record.c. */
+struct _NexusStateStore
+{
+  GObject           parent_instance;
+
+  char             *directory;
+  char             *path;
+  int               lock_fd;
+  char             *set_aside;     /* a sentence, when a bad file was set aside at open */
+  char             *problem;       /* a sentence, while writes fail */
+  GMainContext     *context;
+  sqlite3          *db;            /* until the writer takes it */
+  NexusStateWriter *writer;
+  GHashTable       *offered;       /* code → NexusStoredRoom, waiting to be reopened */
+  NexusStateBatch  *batch;         /* this turn's changes, or NULL */
+  guint64           epoch;         /* of the batch being recorded */
+  GSource          *flush_source;
+  gboolean          closed;
+};
+
+/* nexus-state-store-record.c */
+NexusStateOp     *_nexus_state_store_op      (NexusStateStore  *self,
+                                              NexusStateOpKind  kind,
+                                              const char       *code);
+void              _nexus_state_store_flush   (NexusStateStore  *self);
+GSource          *_nexus_state_store_flush_source_new (NexusStateStore *self);
+
 /* nexus-state-store-load.c */
 NexusStateDbVerdict _nexus_state_db_prepare (sqlite3     *db,
                                              GError     **error);
