@@ -35,7 +35,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
  * Returns {port, origin, proc, output(), stop(), signal(name), exited}.
  */
 export function startServer (extraArgs = []) {
-  const args = ['--headless', '--bind', '127.0.0.1', '--port', '0', ...extraArgs];
+  // Nothing is saved unless a test asks for a state directory: servers of
+  // tests that run one after the other must not reopen each other's rooms.
+  const keep = extraArgs.includes('--state-dir') ? [] : ['--no-persistence'];
+  const args = ['--headless', '--bind', '127.0.0.1', '--port', '0', ...keep, ...extraArgs];
   const proc = spawn(SERVER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let out = '';
