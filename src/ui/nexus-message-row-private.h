@@ -6,10 +6,12 @@
 
 #pragma once
 
+#include "nexus-file-view-private.h"
 #include "nexus-message-row.h"
 
 G_BEGIN_DECLS
 
-NexusEvent *nexus_message_row_get_event (NexusMessageRow *self);
+NexusEvent    *nexus_message_row_get_event     (NexusMessageRow *self);
+NexusFileView *nexus_message_row_get_file_view (NexusMessageRow *self);
 
 G_END_DECLS

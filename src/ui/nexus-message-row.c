@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nexus-file-view.h"
 #include "nexus-message-row-private.h"
 #include "nexus-ui-utils.h"
 
@@ -27,6 +28,7 @@ struct _NexusMessageRow
   GtkLabel *sender;
   GtkLabel *time;
   GtkLabel *text;
+  NexusFileView *file_view;
   GtkWidget *status_box;
   GtkLabel *status;
   GtkWidget *retry_button;
@@ -122,8 +124,10 @@ update_delivery (NexusMessageRow *self)
   NexusDelivery delivery = nexus_event_get_delivery (self->event);
   gboolean sending = delivery == NEXUS_DELIVERY_SENDING;
   gboolean failed = delivery == NEXUS_DELIVERY_FAILED;
+  /* A file on its way shows its own progress, and why it failed. */
+  gboolean file = nexus_event_has_file (self->event);
 
-  gtk_widget_set_visible (self->status_box, sending || failed);
+  gtk_widget_set_visible (self->status_box, !file && (sending || failed));
   gtk_widget_set_visible (self->retry_button, failed);
   if (sending || failed)
     gtk_label_set_label (self->status, failed ? _("Not sent") : _("Sending…"));
@@ -162,7 +166,10 @@ update (NexusMessageRow *self)
   nexus_message_row_style_name (GTK_WIDGET (self->sender), NULL);
 
   if (event == NULL)
-    return;
+    {
+      nexus_file_view_set_event (self->file_view, NULL);
+      return;
+    }
 
   own = nexus_event_get_is_own (event);
 
@@ -193,6 +200,7 @@ update (NexusMessageRow *self)
          * is their name, the second the time, like “Bob left · 09:15” */
         notice = g_strdup_printf (_("%s left · %s"), nexus_event_get_name (event), time);
 
+      nexus_file_view_set_event (self->file_view, NULL);
       gtk_label_set_label (self->notice, notice);
       gtk_widget_set_visible (GTK_WIDGET (self->notice), TRUE);
       gtk_widget_set_visible (self->bubble, FALSE);
@@ -202,12 +210,19 @@ update (NexusMessageRow *self)
     }
 
   {
-    g_autofree char *markup = nexus_message_row_linkify (nexus_event_get_text (event));
+    gboolean file = nexus_event_has_file (event);
+    g_autofree char *markup = file ? NULL
+                                   : nexus_message_row_linkify (nexus_event_get_text (event));
 
     nexus_message_row_style_name (GTK_WIDGET (self->sender), nexus_event_get_name (event));
     gtk_label_set_label (self->sender, nexus_event_get_name (event));
-    gtk_label_set_markup (self->text, markup);
+    gtk_label_set_markup (self->text, markup ? markup : "");
+    /* A file's text is the line for clients that know no files. */
+    gtk_widget_set_visible (GTK_WIDGET (self->text), !file);
+    gtk_widget_set_visible (GTK_WIDGET (self->file_view), file);
+    nexus_widget_set_css_class (self->bubble, "file", file);
   }
+  nexus_file_view_set_event (self->file_view, nexus_event_has_file (event) ? event : NULL);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self), "notice");
   gtk_widget_set_visible (GTK_WIDGET (self->notice), FALSE);
@@ -246,6 +261,7 @@ nexus_message_row_class_init (NexusMessageRowClass *klass)
 
   object_class->dispose = nexus_message_row_dispose;
 
+  g_type_ensure (NEXUS_TYPE_FILE_VIEW);
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/nexuschat/NexusChat/nexus-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, notice);
@@ -254,6 +270,7 @@ nexus_message_row_class_init (NexusMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, sender);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, time);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, text);
+  gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, file_view);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status_box);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, status);
   gtk_widget_class_bind_template_child (widget_class, NexusMessageRow, retry_button);
@@ -296,6 +313,24 @@ nexus_message_row_set_event (NexusMessageRow *self,
                                G_CONNECT_SWAPPED);
     }
   update (self);
+}
+
+/* The room's files, for the pictures and files of messages. */
+void
+nexus_message_row_set_file_cache (NexusMessageRow *self,
+                                  NexusFileCache  *cache)
+{
+  g_return_if_fail (NEXUS_IS_MESSAGE_ROW (self));
+
+  nexus_file_view_set_cache (self->file_view, cache);
+}
+
+NexusFileView *
+nexus_message_row_get_file_view (NexusMessageRow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_MESSAGE_ROW (self), NULL);
+
+  return self->file_view;
 }
 
 NexusEvent *

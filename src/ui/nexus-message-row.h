@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "nexus-event.h"
+#include "nexus-file-cache.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,8 @@ G_DECLARE_FINAL_TYPE (NexusMessageRow, nexus_message_row, NEXUS, MESSAGE_ROW, Gt
 GtkWidget  *nexus_message_row_new          (void);
 void        nexus_message_row_set_event    (NexusMessageRow *self,
                                             NexusEvent      *event);
+void        nexus_message_row_set_file_cache (NexusMessageRow *self,
+                                              NexusFileCache  *cache);
 /* Markup for @text with its web links made clickable. */
 char       *nexus_message_row_linkify      (const char      *text);
 /* One of a few colours, always the same for a name. */
