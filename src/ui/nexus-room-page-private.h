@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "nexus-attach.h"
 #include "nexus-room-page.h"
 #include "nexus-share-popover.h"
 
@@ -22,5 +23,8 @@ const char        *nexus_room_page_get_subtitle        (NexusRoomPage *self);
 const char        *nexus_room_page_get_banner          (NexusRoomPage *self);
 const char        *nexus_room_page_get_typing          (NexusRoomPage *self);
 GtkWidget         *nexus_room_page_get_jump_button     (NexusRoomPage *self);
+NexusAttach       *nexus_room_page_get_attach          (NexusRoomPage *self);
+GtkWidget         *nexus_room_page_get_attach_button   (NexusRoomPage *self);
+GtkRevealer       *nexus_room_page_get_drop_hint       (NexusRoomPage *self);
 
 G_END_DECLS

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "nexus-attach.h"
 #include "nexus-code.h"
+#include "nexus-file-cache.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
 #include "nexus-room-page-private.h"
@@ -24,6 +26,8 @@ struct _NexusRoomPage
 
   /* Owned state */
   NexusClient *client;
+  NexusFileCache *file_cache;
+  NexusAttach *attach;
   GListModel *events;
   GHashTable *typing;         /* name → gint64* until when it shows */
   guint typing_timeout_id;
@@ -46,6 +50,8 @@ struct _NexusRoomPage
   GtkSpinner *banner_spinner;
   GtkLabel *banner_label;
   GtkWidget *banner_button;
+  GtkWidget *log_overlay;
+  GtkRevealer *drop_revealer;
   GtkScrolledWindow *scrolled_window;
   GtkListView *list_view;
   GtkRevealer *jump_revealer;
@@ -53,6 +59,7 @@ struct _NexusRoomPage
   GtkRevealer *typing_revealer;
   GtkLabel *typing_label;
   GtkWidget *composer_bar;
+  GtkWidget *attach_button;
   GtkTextView *composer;
   GtkWidget *placeholder;
   GtkWidget *send_button;
@@ -318,6 +325,8 @@ update_state (NexusRoomPage *self)
 
   gtk_widget_set_sensitive (self->composer_bar, can_write);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.retry", can_write);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.attach",
+                                 can_write && nexus_client_get_can_share_files (self->client));
   gtk_widget_set_sensitive (GTK_WIDGET (self->share_button), !ended);
   gtk_widget_set_sensitive (GTK_WIDGET (self->members_button), !ended);
   if (ended)
@@ -443,6 +452,24 @@ on_buffer_changed (NexusRoomPage *self,
     nexus_client_typing (self->client);
 }
 
+/* Files */
+
+static void
+attach_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  nexus_attach_choose (NEXUS_ROOM_PAGE (widget)->attach);
+}
+
+static void
+scroll_to_bottom_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  scroll_to_bottom (NEXUS_ROOM_PAGE (widget));
+}
+
 /* The list */
 
 static void
@@ -460,6 +487,10 @@ bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           gpointer                  user_data)
 {
+  NexusRoomPage *self = user_data;
+
+  nexus_message_row_set_file_cache (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                    self->file_cache);
   nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                gtk_list_item_get_item (item));
 }
@@ -485,6 +516,7 @@ nexus_room_page_dispose (GObject *object)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->list_view), self->scroll_tick_id);
   self->scroll_tick_id = 0;
   g_clear_pointer (&self->typing, g_hash_table_unref);
+  g_clear_object (&self->attach);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_ROOM_PAGE);
 
   G_OBJECT_CLASS (nexus_room_page_parent_class)->dispose (object);
@@ -513,6 +545,8 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_spinner);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, log_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, drop_revealer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, jump_revealer);
@@ -520,6 +554,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_revealer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_label);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer_bar);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, attach_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, placeholder);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, send_button);
@@ -527,6 +562,9 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "room.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "room.retry", "s", retry_action);
+  gtk_widget_class_install_action (widget_class, "room.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "room.scroll-to-bottom", NULL,
+                                   scroll_to_bottom_action);
 }
 
 static void
@@ -543,7 +581,7 @@ nexus_room_page_init (NexusRoomPage *self)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
@@ -564,6 +602,11 @@ nexus_room_page_init (NexusRoomPage *self)
   gtk_widget_add_controller (GTK_WIDGET (self->composer), keys);
   g_signal_connect_object (gtk_text_view_get_buffer (self->composer), "changed",
                            G_CALLBACK (on_buffer_changed), self, G_CONNECT_SWAPPED);
+
+  /* Files: dropped on the log, pasted into the composer. */
+  self->attach = nexus_attach_new (GTK_WIDGET (self));
+  nexus_attach_watch (self->attach, self->log_overlay, self->drop_revealer, self->composer,
+                      self->attach_button);
 }
 
 /* Shows @client's room; NULL empties the page. @links are the invite
@@ -585,6 +628,11 @@ nexus_room_page_set_client (NexusRoomPage      *self,
     }
   g_clear_object (&self->events);
   g_set_object (&self->client, client);
+  g_clear_object (&self->file_cache);
+  if (client != NULL)
+    self->file_cache = nexus_file_cache_new (client);
+  if (self->attach != NULL)
+    nexus_attach_set_client (self->attach, client, self->file_cache);
   if (self->typing != NULL)
     g_hash_table_remove_all (self->typing);
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
@@ -619,6 +667,31 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer), "", 0);
 
   scroll_to_bottom (self);
+}
+
+NexusAttach *
+nexus_room_page_get_attach (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->attach;
+}
+
+/* What shows while files are dragged over the log. */
+GtkRevealer *
+nexus_room_page_get_drop_hint (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->drop_revealer;
+}
+
+GtkWidget *
+nexus_room_page_get_attach_button (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->attach_button;
 }
 
 NexusClient *
