@@ -256,6 +256,21 @@ ui_screenshot (const char *name,
   g_test_message ("screenshot: %s", path);
 }
 
+/* Saves what another window shows: a dialog, a viewer. */
+void
+ui_screenshot_window (const char *name,
+                      GtkWidget  *window)
+{
+  g_autofree char *path = ui_screenshot_path (name);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  ui_settle ();
+  g_assert_cmpint (gtk_widget_get_width (window), >, 0);
+  texture = render_widget (window, gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
 /* Narrows the window to a phone's width for a screenshot, then widens it. */
 void
 ui_screenshot_narrow (const char *name)

@@ -53,6 +53,8 @@ char            *ui_screenshot_path    (const char *name);
 void             ui_screenshot         (const char *name,
                                         GtkWidget  *popover);
 void             ui_screenshot_narrow  (const char *name);
+void             ui_screenshot_window  (const char *name,
+                                        GtkWidget  *window);
 
 GtkLabel        *ui_find_label         (GtkWidget  *widget,
                                         const char *text,

@@ -27,6 +27,13 @@ void test_reconnect     (void);
 /* The second process itself: its own app, joining by @link. */
 int  test_run_child     (const char *link);
 
+/* test-ui-files.c: files and pictures in the room */
+void test_files_attach_button (void);
+void test_files_progress (void);
+void test_files_preview (void);
+void test_files_drop    (void);
+void test_files_from_bob (void);
+
 /* test-ui-share.c: looking at the room, sharing it, and its end */
 void test_dark          (void);
 void test_narrow        (void);

@@ -6,8 +6,8 @@
  * Runs under `xvfb-run -a dbus-run-session --`. The steps build on each
  * other, like a person's afternoon: look at Home, make mistakes, create a
  * room, let Bob (a raw WebSocket client) and Cy (a second process with its
- * own window, joining by `--join LINK`) in, lose the connection, share the
- * room, and close it. Screenshots land in --screenshots DIR.
+ * own window, joining by `--join LINK`) in, lose the connection, share
+ * files and pictures, share the room, and close it. Screenshots land in --screenshots DIR.
  *
  * With --lang de the window speaks German (the catalogue from
  * $NEXUS_LOCALEDIR): the labels are checked in that language, and the
@@ -42,6 +42,11 @@ static const struct
   { "/ui/reconnect", test_reconnect, FALSE },
   { "/ui/dark", test_dark, FALSE },
   { "/ui/narrow", test_narrow, FALSE },
+  { "/ui/files-attach-button", test_files_attach_button, TRUE },
+  { "/ui/files-progress", test_files_progress, FALSE },
+  { "/ui/files-preview", test_files_preview, FALSE },
+  { "/ui/files-drop", test_files_drop, FALSE },
+  { "/ui/files-from-bob", test_files_from_bob, FALSE },
   { "/ui/share", test_share, TRUE },
   { "/ui/nearby-host", test_nearby_host, TRUE },
   { "/ui/close-room", test_close_room, FALSE },
