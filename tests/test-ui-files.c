@@ -223,17 +223,25 @@ test_files_progress (void)
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (seen, "file"),
                                                "size"), ==, 12 * MB);
 
-  /* Cancelled halfway: the row goes, and the host keeps nothing of it. */
+  /* Cancelled halfway: the row goes, and the host keeps nothing of it.
+   * Larger than loopback's socket buffers together, so that the body
+   * cannot already be all on its way when Cancel is pressed (a sparse
+   * file: nothing of it is held in memory). */
   {
-    g_autoptr(GFile) draft = write_file ("draft.pdf", minutes);
+    g_autofree char *draft_path = g_build_filename (files_dir, "draft.pdf", NULL);
+    g_autoptr(GFile) draft = g_file_new_for_path (draft_path);
+    int draft_fd = open (draft_path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
 
+    g_assert_cmpint (draft_fd, >=, 0);
+    g_assert_cmpint (ftruncate (draft_fd, (off_t) (64 * MB)), ==, 0);
+    close (draft_fd);
     nexus_attach_add_file (attach, draft);
-    WAIT_UNTIL ((row = find_file_row ("draft.pdf", 12 * MB)) != NULL);
+    WAIT_UNTIL ((row = find_file_row ("draft.pdf", 64 * MB)) != NULL);
     view = nexus_message_row_get_file_view (row);
     WAIT_UNTIL (hold_upload ());
     WAIT_UNTIL (nexus_file_view_get_cancel_button (view) != NULL);
     gtk_widget_activate (GTK_WIDGET (nexus_file_view_get_cancel_button (view)));
-    WAIT_UNTIL (find_file_row ("draft.pdf", 12 * MB) == NULL);
+    WAIT_UNTIL (find_file_row ("draft.pdf", 64 * MB) == NULL);
     /* Reading again, the host finds the connection gone. */
     release_upload ();
     WAIT_UNTIL (nexus_server_get_n_transfers (server) == 0);

@@ -134,6 +134,40 @@ typedef struct {
   char *code;
 } OtherHost;
 
+/* Whether the fake Avahi publishes, for the service on @port, a TXT
+ * record that lists a room (its `codes` are not empty). */
+static gboolean
+announces_a_room (guint port)
+{
+  g_auto(GStrv) names = nexus_fake_avahi_dup_service_names (ui_fake_avahi);
+
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) txt = NULL;
+      GVariantIter iter;
+      GVariant *item;
+
+      if (nexus_fake_avahi_get_port (ui_fake_avahi, names[i]) != port)
+        continue;
+      txt = nexus_fake_avahi_dup_txt (ui_fake_avahi, names[i]);
+      if (txt == NULL)
+        continue;
+      g_variant_iter_init (&iter, txt);
+      while ((item = g_variant_iter_next_value (&iter)) != NULL)
+        {
+          gsize length = 0;
+          const char *bytes = g_variant_get_fixed_array (item, &length, 1);
+          gboolean listed = length > strlen ("codes=")
+                            && strncmp (bytes, "codes=", strlen ("codes=")) == 0;
+
+          g_variant_unref (item);
+          if (listed)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static void
 other_host_start (OtherHost *host)
 {
@@ -147,6 +181,9 @@ other_host_start (OtherHost *host)
   host->dee = nexus_test_client_new (nexus_server_get_port (host->server), NULL);
   welcome = nexus_test_client_create (host->dee, "Dee");
   host->code = g_strdup (json_object_get_string_member (welcome, "room"));
+  /* The announcement follows a new room within a second: a guest that
+   * looks before then rightly finds nothing. */
+  WAIT_UNTIL (announces_a_room (nexus_server_get_port (host->server)));
 }
 
 static void
