@@ -233,6 +233,8 @@ ui_screenshot (const char *name,
       GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (popover));
       GtkSnapshot *snapshot = gtk_snapshot_new ();
       g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GskRenderNode) window_node = NULL;
+      g_autoptr(GskRenderNode) popover_node = NULL;
       int x = gdk_popup_get_position_x (GDK_POPUP (surface));
       int y = gdk_popup_get_position_y (GDK_POPUP (surface));
       int popover_width = gdk_surface_get_width (surface);
@@ -241,11 +243,31 @@ ui_screenshot (const char *name,
       /* The popover is a surface of its own, and may reach past the window. */
       width = MAX (width, x + popover_width);
       height = MAX (height, y + popover_height);
-      gdk_paintable_snapshot (window_paintable, snapshot,
-                              gtk_widget_get_width (window), gtk_widget_get_height (window));
+      /* Either may be in the middle of a relayout, drawing nothing until
+       * its next frame (slow under the sanitizers): wait for both. */
+      for (guint attempt = 0;
+           (window_node == NULL || popover_node == NULL) && attempt < 50; attempt++)
+        {
+          GtkSnapshot *part;
+
+          if (attempt > 0)
+            ui_settle ();
+          g_clear_pointer (&window_node, gsk_render_node_unref);
+          g_clear_pointer (&popover_node, gsk_render_node_unref);
+          part = gtk_snapshot_new ();
+          gdk_paintable_snapshot (window_paintable, part,
+                                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+          window_node = gtk_snapshot_free_to_node (part);
+          part = gtk_snapshot_new ();
+          gdk_paintable_snapshot (popover_paintable, part, popover_width, popover_height);
+          popover_node = gtk_snapshot_free_to_node (part);
+        }
+      g_assert_nonnull (window_node);
+      g_assert_nonnull (popover_node);
+      gtk_snapshot_append_node (snapshot, window_node);
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-      gdk_paintable_snapshot (popover_paintable, snapshot, popover_width, popover_height);
+      gtk_snapshot_append_node (snapshot, popover_node);
       gtk_snapshot_restore (snapshot);
       node = gtk_snapshot_free_to_node (snapshot);
       texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
