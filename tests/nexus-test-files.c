@@ -462,7 +462,7 @@ nexus_test_stream_wait (NexusTestStream *stream,
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
   gint64 largest = nexus_test_rss_kib ();
-  guint wake = g_timeout_add (10, nexus_test_wake, NULL);
+  guint wake = g_timeout_add_full (G_PRIORITY_LOW, 10, nexus_test_wake, NULL, NULL);
   guint turns = 0;
 
   while (!nexus_test_stream_done (stream))

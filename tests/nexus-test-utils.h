@@ -17,11 +17,15 @@
 G_BEGIN_DECLS
 
 /* Spins the default main context until @cond holds. The deadline is a
- * safety net against a hang, not a timing assertion. */
+ * safety net against a hang, not a timing assertion. The timer that wakes
+ * the loop to look again runs below every other source: on a slow machine
+ * it must not starve the work being waited for (file transfers run at idle
+ * priority). */
 #define WAIT_UNTIL(cond)                                                    \
   G_STMT_START {                                                            \
     gint64 _deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;       \
-    guint _wake = g_timeout_add (10, nexus_test_wake, NULL);                \
+    guint _wake = g_timeout_add_full (G_PRIORITY_LOW, 10, nexus_test_wake,  \
+                                      NULL, NULL);                          \
     while (!(cond))                                                         \
       {                                                                     \
         if (g_get_monotonic_time () > _deadline)                            \
