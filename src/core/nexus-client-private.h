@@ -158,6 +158,9 @@ void     _nexus_client_upload_done          (NexusClient      *self,
                                              NexusEvent       *event);
 gboolean _nexus_client_upload_retry         (NexusClient      *self,
                                              NexusEvent       *event);
+/* For tests: where the upload of @id stands, in words; NULL if none. */
+char    *_nexus_client_upload_describe      (NexusClient      *self,
+                                             const char       *id);
 /* The http:// address of @path (which starts with /) on the host. */
 char    *_nexus_client_http_uri             (NexusClient      *self,
                                              const char       *path);

@@ -657,6 +657,30 @@ _nexus_client_upload_retry (NexusClient *self,
   return TRUE;
 }
 
+char *
+_nexus_client_upload_describe (NexusClient *self,
+                               const char  *id)
+{
+  static const char * const phases[] = {
+    "OPENING", "ASKING", "PUTTING", "SHARING", "PROBING", "PAUSED", "FAILED",
+  };
+  NexusUpload *upload = lookup (self, id);
+
+  if (upload == NULL)
+    return NULL;
+  return g_strdup_printf ("phase=%s share_sent=%d size=%" G_GINT64_FORMAT
+                          " bytes_sent=%" G_GINT64_FORMAT " url=%s used_url=%s"
+                          " put_failures=%u probes=%u pause=%s put=%s stream=%s",
+                          phases[upload->phase], upload->share_sent, upload->size,
+                          nexus_event_get_bytes_sent (upload->event),
+                          upload->url ? upload->url : "-",
+                          upload->used_url ? upload->used_url : "-",
+                          upload->n_put_failures, upload->n_probes,
+                          upload->pause_id != 0 ? "yes" : "no",
+                          upload->message != NULL ? "yes" : "no",
+                          upload->stream != NULL ? "yes" : "no");
+}
+
 void
 _nexus_client_uploads_init (NexusClient *self)
 {

@@ -18,6 +18,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/socket.h>
+
 #include "nexus-server-private.h"
 
 #define HOST_REFUSED_TEXT \
@@ -114,8 +117,25 @@ _nexus_transfer_answer (NexusTransfer *transfer,
     }
 }
 
+/* Ends the connection with a reset when libsoup closes it. A shutdown's
+ * FIN alone does not reach an uploader whose bytes wait for a window the
+ * host shut while it was not reading (a paused upload): the kernel opens
+ * no window once reading is shut down, so the uploader only probes the
+ * shut window, never writes again, never meets the closed socket, and
+ * waits for as long as the host's kernel keeps it (a minute). A reset
+ * ends its request at once, as on any other cut. */
+static void
+abort_on_close (GSocket *socket)
+{
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+
+  if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
+    g_debug ("files: no reset for a cut transfer: %s", g_strerror (errno));
+}
+
 /* Ends the transfer like a lost network: the socket is shut down, and
- * libsoup, let go on, finds it so and finishes the message. */
+ * libsoup, let go on, finds it so, finishes the message and closes the
+ * socket, with a reset for the peer. */
 void
 _nexus_transfer_cut (NexusTransfer *transfer)
 {
@@ -125,7 +145,12 @@ _nexus_transfer_cut (NexusTransfer *transfer)
   g_clear_handle_id (&transfer->turn_id, g_source_remove);
   g_cancellable_cancel (transfer->cancellable);
   if (transfer->connection != NULL)
-    g_socket_shutdown (g_socket_connection_get_socket (transfer->connection), TRUE, TRUE, NULL);
+    {
+      GSocket *socket = g_socket_connection_get_socket (transfer->connection);
+
+      abort_on_close (socket);
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
   _nexus_transfer_discard_upload (transfer);
   _nexus_transfer_release_streams (transfer);
   if (!transfer->upload)
@@ -141,6 +166,8 @@ static void
 on_transfer_finished (SoupServerMessage *msg,
                       NexusTransfer     *transfer)
 {
+  g_debug ("files: a%s finished (cut %d, status %u)", transfer->upload ? "n upload" : " download",
+           transfer->cut, soup_server_message_get_status (msg));
   transfer->finished = TRUE;
   g_clear_handle_id (&transfer->turn_id, g_source_remove);
   g_object_set_data (G_OBJECT (msg), "nexus-transfer", NULL);
