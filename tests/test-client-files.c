@@ -11,11 +11,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <linux/tcp.h>
-#include <netinet/in.h>
-#include <stddef.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "nexus-client-private.h"
 #include "nexus-server.h"
@@ -23,10 +19,7 @@
 #include "nexus-test-utils.h"
 #include "test-client-files.h"
 
-typedef NexusTestServer Fixture;
-
 #define BIG_SIZE   (50 * 1000 * 1000 + 7)
-#define MIB        (1024 * 1024)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -120,8 +113,8 @@ test_files_sha256 (GFile *file)
 
 /* Cuts every upload and download of the host, as a failing network
  * would. */
-static void
-cut_transfers (NexusServer *server)
+void
+test_files_cut_transfers (NexusServer *server)
 {
   GList *transfers = g_hash_table_get_keys (server->files.transfers);
 
@@ -140,8 +133,8 @@ cut_transfers (NexusServer *server)
 
 /* Clients */
 
-static NexusClient *
-create_room (Fixture    *fixture,
+NexusClient *
+test_files_create_room (Fixture    *fixture,
              const char *name)
 {
   NexusClient *client = nexus_client_new ("127.0.0.1", fixture->port);
@@ -153,8 +146,8 @@ create_room (Fixture    *fixture,
   return client;
 }
 
-static NexusClient *
-join_room (Fixture     *fixture,
+NexusClient *
+test_files_join_room (Fixture     *fixture,
            NexusClient *host,
            const char  *name)
 {
@@ -169,8 +162,8 @@ join_room (Fixture     *fixture,
 }
 
 /* The events of @client's log with @id: at most one may be there. */
-static NexusEvent *
-find_event (NexusClient *client,
+NexusEvent *
+test_files_find_event (NexusClient *client,
             const char  *id)
 {
   GListModel *events = nexus_client_get_events (client);
@@ -189,19 +182,10 @@ find_event (NexusClient *client,
   return found;
 }
 
-/* Progress as the event tells it: never back, except to 0 when a PUT
- * starts over. */
-typedef struct {
-  gint64 last;
-  guint  n_changes;
-  guint  n_restarts;
-  gint64 max_rss_kib;    /* of this process, sampled every MiB */
-} Progress;
-
-static void
-on_bytes_sent (NexusEvent *event,
+void
+test_files_on_bytes_sent (NexusEvent *event,
                GParamSpec *pspec,
-               Progress   *progress)
+               TestFilesProgress   *progress)
 {
   gint64 sent = nexus_event_get_bytes_sent (event);
 
@@ -243,7 +227,7 @@ on_download_progress (goffset  received,
   if (download->cut_at > 0 && received >= download->cut_at)
     {
       download->cut_at = 0;
-      cut_transfers (download->server);
+      test_files_cut_transfers (download->server);
     }
   if (download->cancel != NULL && download->cancel_at > 0 && received >= download->cancel_at)
     {
@@ -272,8 +256,8 @@ download_full (NexusClient *client,
   return error;
 }
 
-static void
-download_whole (NexusClient *client,
+void
+test_files_download_whole (NexusClient *client,
                 NexusEvent  *event,
                 GFile       *dest,
                 const char  *sha256)
@@ -297,8 +281,8 @@ static void
 test_share_and_download (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
-  g_autoptr(NexusClient) bob = join_room (fixture, ada, "Bob");
+  g_autoptr(NexusClient) ada = test_files_create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = test_files_join_room (fixture, ada, "Bob");
   g_autofree char *dir = test_files_make_dir ();
   const gsize sizes[] = { 0, 1, BIG_SIZE };
 
@@ -312,7 +296,7 @@ test_share_and_download (Fixture       *fixture,
       g_autofree char *sha256 = test_files_sha256 (file);
       g_autofree char *size_text = nexus_file_size_format (sizes[i]);
       g_autofree char *text = g_strdup_printf ("\xf0\x9f\x93\x8e %s (%s)", name, size_text);
-      Progress progress = { 0 };
+      TestFilesProgress progress = { 0 };
       gint64 rss_before = nexus_test_rss_kib ();
       NexusEvent *event = nexus_client_share_file (ada, file, NULL);
       NexusEvent *seen;
@@ -323,7 +307,7 @@ test_share_and_download (Fixture       *fixture,
       g_assert_cmpint (nexus_event_get_delivery (event), ==, NEXUS_DELIVERY_SENDING);
       g_assert_cmpstr (nexus_event_get_file_name (event), ==, name);
       g_assert_null (nexus_event_get_file_url (event));
-      g_signal_connect (event, "notify::bytes-sent", G_CALLBACK (on_bytes_sent), &progress);
+      g_signal_connect (event, "notify::bytes-sent", G_CALLBACK (test_files_on_bytes_sent), &progress);
 
       WAIT_UNTIL (nexus_event_get_delivery (event) != NEXUS_DELIVERY_SENDING);
       g_signal_handlers_disconnect_by_data (event, &progress);
@@ -347,11 +331,11 @@ test_share_and_download (Fixture       *fixture,
       g_assert_true (g_str_has_prefix (nexus_event_get_file_url (event), "/files/"));
       g_assert_cmpstr (nexus_event_get_text (event), ==, text);
       g_assert_false (nexus_event_is_picture (event));
-      g_assert_true (find_event (ada, nexus_event_get_id (event)) == event);
+      g_assert_true (test_files_find_event (ada, nexus_event_get_id (event)) == event);
 
       /* Bob sees it once, as Ada's file. */
       WAIT_UNTIL (nexus_client_get_last_seq (bob) == nexus_event_get_seq (event));
-      seen = find_event (bob, nexus_event_get_id (event));
+      seen = test_files_find_event (bob, nexus_event_get_id (event));
       g_assert_nonnull (seen);
       g_assert_false (nexus_event_get_is_own (seen));
       g_assert_cmpstr (nexus_event_get_name (seen), ==, "Ada");
@@ -360,7 +344,7 @@ test_share_and_download (Fixture       *fixture,
       g_assert_cmpstr (nexus_event_get_file_url (seen), ==, nexus_event_get_file_url (event));
       g_assert_cmpstr (nexus_event_get_text (seen), ==, text);
 
-      download_whole (bob, seen, dest, sha256);
+      test_files_download_whole (bob, seen, dest, sha256);
       {
         g_autofree char *part_path = g_strconcat (copy_path, ".part", NULL);
 
@@ -378,7 +362,7 @@ test_share_and_download (Fixture       *fixture,
     event = nexus_client_share_file (ada, file, "image/png");
     WAIT_UNTIL (nexus_event_get_delivery (event) == NEXUS_DELIVERY_SENT);
     WAIT_UNTIL (nexus_client_get_last_seq (bob) == nexus_event_get_seq (event));
-    seen = find_event (bob, nexus_event_get_id (event));
+    seen = test_files_find_event (bob, nexus_event_get_id (event));
     g_assert_true (nexus_event_is_picture (seen));
     g_assert_true (nexus_event_is_picture (event));
     g_assert_cmpstr (nexus_event_get_file_type (seen), ==, "image/png");
@@ -399,8 +383,8 @@ static void
 test_download_resumes (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
-  g_autoptr(NexusClient) bob = join_room (fixture, ada, "Bob");
+  g_autoptr(NexusClient) ada = test_files_create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = test_files_join_room (fixture, ada, "Bob");
   g_autofree char *dir = test_files_make_dir ();
   g_autoptr(GFile) file = test_files_write (dir, "film.bin", 12 * MIB + 3, 7);
   g_autofree char *sha256 = test_files_sha256 (file);
@@ -417,7 +401,7 @@ test_download_resumes (Fixture       *fixture,
   goffset kept;
 
   WAIT_UNTIL (nexus_event_get_delivery (event) == NEXUS_DELIVERY_SENT);
-  WAIT_UNTIL ((seen = find_event (bob, nexus_event_get_id (event))) != NULL);
+  WAIT_UNTIL ((seen = test_files_find_event (bob, nexus_event_get_id (event))) != NULL);
 
   /* The host's side of the download is cut after 3 MiB. */
   download.cut_at = 3 * MIB;
@@ -464,7 +448,7 @@ test_download_resumes (Fixture       *fixture,
     WAIT_UNTIL (nexus_event_get_delivery (tiny) == NEXUS_DELIVERY_SENT);
     g_free (sha256);
     sha256 = test_files_sha256 (small);
-    download_whole (ada, tiny, dest, sha256);
+    test_files_download_whole (ada, tiny, dest, sha256);
   }
 
   nexus_client_leave (ada);
@@ -478,8 +462,8 @@ static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
-  g_autoptr(NexusClient) bob = join_room (fixture, ada, "Bob");
+  g_autoptr(NexusClient) ada = test_files_create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = test_files_join_room (fixture, ada, "Bob");
   g_autofree char *dir = test_files_make_dir ();
   g_autoptr(GFile) file = test_files_write (dir, "big.bin", BIG_SIZE, 3);
   GListModel *events = nexus_client_get_events (ada);
@@ -508,8 +492,8 @@ test_cancel (Fixture       *fixture,
   /* Nothing more was said in the room. */
   nexus_client_say (ada, "after");
   WAIT_UNTIL (nexus_client_get_last_seq (bob) == seq_before + 1);
-  g_assert_null (find_event (bob, id));
-  g_assert_null (find_event (ada, id));
+  g_assert_null (test_files_find_event (bob, id));
+  g_assert_null (test_files_find_event (ada, id));
   g_assert_cmpuint (nexus_client_get_n_unsent (ada), ==, 0);
 
   nexus_client_leave (ada);
@@ -529,7 +513,7 @@ static void
 test_too_large (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
+  g_autoptr(NexusClient) ada = test_files_create_room (fixture, "Ada");
   g_autofree char *dir = test_files_make_dir ();
   g_autoptr(GFile) big = test_files_write (dir, "big.bin", 2000, 1);
   NexusEvent *event = nexus_client_share_file (ada, big, NULL);
@@ -582,236 +566,10 @@ test_too_large (Fixture       *fixture,
     g_autofree char *id = g_strdup (nexus_event_get_id (full));
 
     g_assert_true (nexus_client_cancel_upload (ada, full));
-    g_assert_null (find_event (ada, id));
+    g_assert_null (test_files_find_event (ada, id));
   }
   nexus_client_leave (ada);
   test_files_remove_dir (dir);
-}
-
-/* What the drops test saw last, told when a wait of it runs out: the
- * debug messages of the client and the host (the newest DEBUG_KEPT). */
-#define DEBUG_KEPT 200
-static GQueue drops_debug = G_QUEUE_INIT;
-
-static gboolean drops_recording;
-
-/* Structured logging passes every message here; debug messages of the
- * drops test are kept, the rest goes on as usual. */
-static GLogWriterOutput
-drops_writer (GLogLevelFlags   level,
-              const GLogField *fields,
-              gsize            n_fields,
-              gpointer         user_data)
-{
-  if (drops_recording && (level & G_LOG_LEVEL_DEBUG))
-    {
-      /* Nexus Chat's own, not GLib's or libsoup's. */
-      for (gsize i = 0; i < n_fields; i++)
-        if (strcmp (fields[i].key, "GLIB_DOMAIN") == 0)
-          return G_LOG_WRITER_HANDLED;
-      for (gsize i = 0; i < n_fields; i++)
-        if (strcmp (fields[i].key, "MESSAGE") == 0)
-          {
-            g_queue_push_tail (&drops_debug,
-                               g_strdup_printf ("%.3f %s", g_get_monotonic_time () / 1e6,
-                                                (const char *) fields[i].value));
-            if (drops_debug.length > DEBUG_KEPT)
-              g_free (g_queue_pop_head (&drops_debug));
-          }
-      return G_LOG_WRITER_HANDLED;
-    }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-/* Everything known of an upload that is still SENDING: the client's step,
- * its connection, and each transfer of the host. */
-static void
-explain_upload (Fixture     *fixture,
-                NexusClient *client,
-                NexusEvent  *event)
-{
-  g_autofree char *upload = _nexus_client_upload_describe (client, nexus_event_get_id (event));
-  GHashTableIter iter;
-  gpointer key;
-
-  g_printerr ("# upload %s: %s\n", nexus_event_get_id (event), upload ? upload : "(none)");
-  g_printerr ("# client state %d, last seq %" G_GINT64_FORMAT ", delivery %d\n",
-              nexus_client_get_state (client), nexus_client_get_last_seq (client),
-              nexus_event_get_delivery (event));
-  g_printerr ("# host: %u slots, %u transfers\n",
-              nexus_file_store_get_n_slots (fixture->server->files.store),
-              g_hash_table_size (fixture->server->files.transfers));
-  g_hash_table_iter_init (&iter, fixture->server->files.transfers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      NexusTransfer *t = key;
-
-      g_printerr ("#   %s finished=%d cut=%d paused=%d body_done=%d creating=%d writing=%d "
-                  "finishing=%d queued=%" G_GSIZE_FORMAT " turn=%u file=%s state=%d\n",
-                  t->upload ? "upload" : "download", t->finished, t->cut, t->paused,
-                  t->body_done, t->creating, t->writing, t->finishing, t->queued, t->turn_id,
-                  t->file ? nexus_stored_file_get_id (t->file) : "-",
-                  t->file ? (int) nexus_stored_file_get_state (t->file) : -1);
-    }
-  g_printerr ("# host: %u pending connections\n", _nexus_server_get_n_pending (fixture->server));
-  for (GList *l = drops_debug.head; l != NULL; l = l->next)
-    g_printerr ("# %s\n", (char *) l->data);
-  {
-    g_autofree char *command = g_strdup_printf ("ss -tanoi '( sport = :%u or dport = :%u )'",
-                                                fixture->port, fixture->port);
-    g_autofree char *out = NULL;
-
-    if (g_spawn_command_line_sync (command, &out, NULL, NULL, NULL))
-      g_printerr ("%s", out);
-  }
-}
-
-/* WAIT_UNTIL the upload of @event is no longer SENDING, or explain it. */
-static void
-wait_upload_settled (Fixture     *fixture,
-                     NexusClient *client,
-                     NexusEvent  *event)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  guint wake = g_timeout_add_full (G_PRIORITY_LOW, 10, nexus_test_wake, NULL, NULL);
-
-  while (nexus_event_get_delivery (event) == NEXUS_DELIVERY_SENDING)
-    {
-      if (g_get_monotonic_time () > deadline)
-        {
-          explain_upload (fixture, client, event);
-          g_error ("timed out waiting for the upload to be shared");
-        }
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (wake);
-}
-
-/* The upload under way on the host, once its request has come. */
-static NexusTransfer *
-find_upload (NexusServer *server)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, server->files.transfers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (((NexusTransfer *) key)->upload && !((NexusTransfer *) key)->finished)
-      return key;
-  return NULL;
-}
-
-/* The uploader's end of @transfer's connection: both ends are in this
- * process, so it is the descriptor whose address is the host's peer. */
-static int
-uploader_socket (NexusTransfer *transfer)
-{
-  int host_fd = g_socket_get_fd (g_socket_connection_get_socket (transfer->connection));
-  struct sockaddr_in peer, mine;
-  socklen_t length = sizeof peer;
-
-  g_assert_cmpint (getpeername (host_fd, (struct sockaddr *) &peer, &length), ==, 0);
-  for (int fd = 3; fd < 4096; fd++)
-    {
-      length = sizeof mine;
-      if (fd != host_fd && getsockname (fd, (struct sockaddr *) &mine, &length) == 0
-          && mine.sin_family == AF_INET && mine.sin_port == peer.sin_port
-          && mine.sin_addr.s_addr == peer.sin_addr.s_addr)
-        return fd;
-    }
-  g_assert_not_reached ();
-}
-
-/* The host has told the uploader it takes no more bytes for now. */
-static gboolean
-window_closed (int fd)
-{
-  struct tcp_info info = { 0 };
-  socklen_t length = sizeof info;
-
-  g_assert_cmpint (getsockopt (fd, IPPROTO_TCP, TCP_INFO, &info, &length), ==, 0);
-  g_assert_cmpuint (length, >=, offsetof (struct tcp_info, tcpi_snd_wnd) + sizeof info.tcpi_snd_wnd);
-  return info.tcpi_snd_wnd == 0;
-}
-
-/* The host stops reading an upload, as when its disk does not keep up
- * (its queue for the disk is full), until the uploader's bytes wait in
- * the kernel's buffers for a window that stays shut. */
-static void
-stall_upload (NexusServer *server)
-{
-  NexusTransfer *transfer;
-  int fd;
-
-  WAIT_UNTIL ((transfer = find_upload (server)) != NULL);
-  fd = uploader_socket (transfer);
-  transfer->queued += G_MAXSSIZE;
-  WAIT_UNTIL (transfer->paused && window_closed (fd));
-}
-
-/* The network drops while the bytes go: the WebSocket alone, the PUT
- * alone, and both; and the PUT is cut while the host is not reading it,
- * so the uploader is waiting for a shut window, not writing. Each file
- * is in the room once. */
-static void
-test_drops (Fixture       *fixture,
-            gconstpointer  data)
-{
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
-  g_autoptr(NexusClient) bob = join_room (fixture, ada, "Bob");
-  g_autofree char *dir = test_files_make_dir ();
-  g_autoptr(GFile) file = test_files_write (dir, "big.bin", 30 * MIB, 5);
-  g_autofree char *sha256 = test_files_sha256 (file);
-
-  drops_recording = TRUE;
-
-  for (guint round = 0; round < 4; round++)
-    {
-      gboolean drop_socket = round == 0 || round == 2;
-      gboolean cut_put = round != 0;
-      gboolean stalled = round == 3;
-      Progress progress = { 0 };
-      NexusEvent *event = nexus_client_share_file (ada, file, NULL);
-      NexusEvent *seen;
-      g_autofree char *copy = g_strdup_printf ("copy%u.bin", round);
-      g_autofree char *copy_path = g_build_filename (dir, copy, NULL);
-      g_autoptr(GFile) dest = g_file_new_for_path (copy_path);
-
-      g_signal_connect (event, "notify::bytes-sent", G_CALLBACK (on_bytes_sent), &progress);
-      WAIT_UNTIL (nexus_event_get_bytes_sent (event) > MIB);
-      g_assert_cmpint (nexus_event_get_delivery (event), ==, NEXUS_DELIVERY_SENDING);
-      if (stalled)
-        stall_upload (fixture->server);
-      if (cut_put)
-        cut_transfers (fixture->server);
-      if (drop_socket)
-        {
-          nexus_server_drop_connections (fixture->server);
-          WAIT_UNTIL (nexus_client_get_state (ada) == NEXUS_CLIENT_STATE_RECONNECTING);
-        }
-
-      wait_upload_settled (fixture, ada, event);
-      g_signal_handlers_disconnect_by_data (event, &progress);
-      g_assert_cmpint (nexus_event_get_delivery (event), ==, NEXUS_DELIVERY_SENT);
-      g_assert_cmpuint (progress.n_restarts, ==, cut_put ? 1 : 0);
-      WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_JOINED);
-      WAIT_UNTIL (nexus_client_get_last_seq (bob) == nexus_event_get_seq (event));
-      g_assert_true (find_event (ada, nexus_event_get_id (event)) == event);
-      seen = find_event (bob, nexus_event_get_id (event));
-      g_assert_nonnull (seen);
-      download_whole (bob, seen, dest, sha256);
-    }
-
-  /* One file each, and no upload half there. */
-  nexus_test_assert_store_holds (fixture->server, 4);
-  g_assert_cmpuint (nexus_client_get_n_members (ada), ==, 2);
-  nexus_test_assert_log_clean (ada);
-  nexus_test_assert_log_clean (bob);
-  nexus_client_leave (ada);
-  nexus_client_leave (bob);
-  test_files_remove_dir (dir);
-  drops_recording = FALSE;
-  g_queue_clear_full (&drops_debug, g_free);
 }
 
 /* Files are in the history: of a late joiner, and of a member that
@@ -820,8 +578,8 @@ static void
 test_history (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(NexusClient) ada = create_room (fixture, "Ada");
-  g_autoptr(NexusClient) bob = join_room (fixture, ada, "Bob");
+  g_autoptr(NexusClient) ada = test_files_create_room (fixture, "Ada");
+  g_autoptr(NexusClient) bob = test_files_join_room (fixture, ada, "Bob");
   g_autoptr(NexusClient) carol = NULL;
   g_autofree char *dir = test_files_make_dir ();
   g_autofree char *png_path = g_build_filename (dir, "dot.png", NULL);
@@ -844,23 +602,23 @@ test_history (Fixture       *fixture,
               && nexus_event_get_delivery (picture) == NEXUS_DELIVERY_SENT);
   g_assert_cmpint (nexus_client_get_state (bob), ==, NEXUS_CLIENT_STATE_RECONNECTING);
   WAIT_UNTIL (nexus_client_get_state (bob) == NEXUS_CLIENT_STATE_JOINED);
-  seen = find_event (bob, nexus_event_get_id (picture));
+  seen = test_files_find_event (bob, nexus_event_get_id (picture));
   g_assert_nonnull (seen);
   g_assert_true (nexus_event_is_picture (seen));
-  g_assert_nonnull (find_event (bob, nexus_event_get_id (notes)));
+  g_assert_nonnull (test_files_find_event (bob, nexus_event_get_id (notes)));
   nexus_test_assert_log_clean (bob);
 
   /* Carol joins later and sees them; her key fetches them. */
-  carol = join_room (fixture, ada, "Carol");
-  seen = find_event (carol, nexus_event_get_id (picture));
+  carol = test_files_join_room (fixture, ada, "Carol");
+  seen = test_files_find_event (carol, nexus_event_get_id (picture));
   g_assert_nonnull (seen);
   g_assert_true (nexus_event_is_picture (seen));
   g_assert_cmpint (nexus_event_get_file_width (seen), ==, 37);
-  seen = find_event (carol, nexus_event_get_id (notes));
+  seen = test_files_find_event (carol, nexus_event_get_id (notes));
   g_assert_nonnull (seen);
   g_assert_cmpstr (nexus_event_get_file_name (seen), ==, "notes.txt");
   g_assert_cmpint (nexus_event_get_file_size (seen), ==, 100000);
-  download_whole (carol, seen, dest, sha256);
+  test_files_download_whole (carol, seen, dest, sha256);
 
   /* Each member's key is its own. */
   {
@@ -884,15 +642,14 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_log_set_writer_func (drops_writer, NULL, NULL);
 
   test_client_files_add_scripted ();
+  test_client_files_add_drops ();
   NEXUS_TEST_ADD_SERVER ("/client-files/share-and-download", test_share_and_download,
                          nexus_test_limits_no_rate);
   NEXUS_TEST_ADD_SERVER ("/client-files/download-resumes", test_download_resumes, NULL);
   NEXUS_TEST_ADD_SERVER ("/client-files/cancel", test_cancel, NULL);
   NEXUS_TEST_ADD_SERVER ("/client-files/too-large", test_too_large, limits_for_sizes);
-  NEXUS_TEST_ADD_SERVER ("/client-files/drops", test_drops, NULL);
   NEXUS_TEST_ADD_SERVER ("/client-files/history", test_history, NULL);
 
   return g_test_run ();
