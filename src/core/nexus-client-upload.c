@@ -666,6 +666,7 @@ _nexus_client_upload_describe (NexusClient *self,
   };
   NexusUpload *upload = lookup (self, id);
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (phases) == PHASE_FAILED + 1);
   if (upload == NULL)
     return NULL;
   return g_strdup_printf ("phase=%s share_sent=%d size=%" G_GINT64_FORMAT

@@ -360,8 +360,7 @@ handle_upload_early (SoupServer        *soup,
   /* The token is used up: a second request with it finds nothing. */
   nexus_stored_file_begin (file);
   transfer = _nexus_transfer_new (self, msg, TRUE);
-  g_debug ("files: the upload of %s begins (connection %p)", nexus_stored_file_get_id (file),
-           (void *) transfer->connection);
+  g_debug ("files: an upload begins");
   transfer->file = file;
   transfer->path = g_object_ref (nexus_stored_file_get_file (file));
   transfer->store_room = nexus_stored_file_get_room (file);
