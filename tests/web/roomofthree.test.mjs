@@ -80,10 +80,13 @@ function startPeer () {
     });
   }
 
+  const ready = waitFor(e => e.event === 'ready' || e.event === 'error', 'ready line', 20000);
+  // Told to the test when it awaits it, not as an unhandled rejection before.
+  ready.catch(() => {});
   return {
     events,
     waitFor,
-    ready: waitFor(e => e.event === 'ready' || e.event === 'error', 'ready line', 20000),
+    ready,
     send: line => proc.stdin.write(`${line}\n`),
     async stop () {
       if (proc.exitCode !== null || proc.signalCode !== null) return exited;
