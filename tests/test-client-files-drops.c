@@ -141,10 +141,12 @@ find_upload (NexusServer *server)
 static int
 uploader_socket (NexusTransfer *transfer)
 {
-  int host_fd = g_socket_get_fd (g_socket_connection_get_socket (transfer->connection));
+  int host_fd;
   struct sockaddr_in peer, mine;
   socklen_t length = sizeof peer;
 
+  g_assert_nonnull (transfer->connection);
+  host_fd = g_socket_get_fd (g_socket_connection_get_socket (transfer->connection));
   g_assert_cmpint (getpeername (host_fd, (struct sockaddr *) &peer, &length), ==, 0);
   for (int fd = 3; fd < 4096; fd++)
     {

@@ -1,7 +1,8 @@
 /* test-client-files.c: NexusClient sharing and downloading files, through
  * a real NexusServer on 127.0.0.1
  *
- * The exact order of frames across drops, which a real server gives only
+ * Drops of the network while a file goes are in test-client-files-drops.c;
+ * the exact order of frames across drops, which a real server gives only
  * by chance of timing, is in test-client-files-scripted.c.
  *
  * Copyright 2026 The Nexus Chat authors
