@@ -132,14 +132,20 @@ pending_count_address (NexusServer *self,
 }
 
 /* Forgets the connection; with @close, ends it too. libsoup sees the
- * end of the stream, lets its side go and closes the descriptor. */
+ * end of the stream, lets its side go and closes the descriptor, with a
+ * reset, so that a peer that was sending (an upload) hears of it at once. */
 static void
 pending_remove (NexusServer  *self,
                 NexusPending *pending,
                 gboolean      close)
 {
   if (close)
-    g_socket_shutdown (g_socket_connection_get_socket (pending->connection), TRUE, TRUE, NULL);
+    {
+      GSocket *socket = g_socket_connection_get_socket (pending->connection);
+
+      _nexus_socket_reset_on_close (socket);
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
   g_queue_delete_link (&self->pending_order, pending->link);
   g_hash_table_remove (self->pending, pending->key);
 }

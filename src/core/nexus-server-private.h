@@ -265,6 +265,7 @@ NexusTransfer *_nexus_transfer_new               (NexusServer       *server,
 NexusTransfer *_nexus_transfer_ref               (NexusTransfer     *transfer);
 void          _nexus_transfer_unref              (NexusTransfer     *transfer);
 void          _nexus_transfer_cut                (NexusTransfer     *transfer);
+void          _nexus_socket_reset_on_close       (GSocket           *socket);
 void          _nexus_transfer_answer             (NexusTransfer     *transfer,
                                                   guint              status,
                                                   const char        *text);

@@ -124,13 +124,13 @@ _nexus_transfer_answer (NexusTransfer *transfer,
  * shut window, never writes again, never meets the closed socket, and
  * waits for as long as the host's kernel keeps it (a minute). A reset
  * ends its request at once, as on any other cut. */
-static void
-abort_on_close (GSocket *socket)
+void
+_nexus_socket_reset_on_close (GSocket *socket)
 {
   struct linger linger = { .l_onoff = 1, .l_linger = 0 };
 
   if (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
-    g_debug ("files: no reset for a cut transfer: %s", g_strerror (errno));
+    g_debug ("server: no reset for a cut connection: %s", g_strerror (errno));
 }
 
 /* Ends the transfer like a lost network: the socket is shut down, and
@@ -148,7 +148,7 @@ _nexus_transfer_cut (NexusTransfer *transfer)
     {
       GSocket *socket = g_socket_connection_get_socket (transfer->connection);
 
-      abort_on_close (socket);
+      _nexus_socket_reset_on_close (socket);
       g_socket_shutdown (socket, TRUE, TRUE, NULL);
     }
   _nexus_transfer_discard_upload (transfer);
