@@ -364,6 +364,29 @@ _nexus_server_files_member_left (NexusServer *self,
   nexus_file_room_forget_owner (store_room, owner);
 }
 
+/* A file message of @room was deleted: its file's bytes go at once (its
+ * URL, /files/FILEID/NAME, answers 404 from now on). A room reopened
+ * after a crash has no files: then there is nothing to remove. */
+void
+_nexus_server_files_delete (NexusServer *self,
+                            NexusRoom   *room,
+                            const char  *url)
+{
+  g_autofree char *id = NULL;
+  const char *end;
+  NexusStoredFile *file;
+
+  if (self->files.store == NULL || !g_str_has_prefix (url, "/files/"))
+    return;
+  url += strlen ("/files/");
+  end = strchr (url, '/');
+  id = end != NULL ? g_strndup (url, (gsize) (end - url)) : g_strdup (url);
+  file = nexus_file_store_lookup_file (self->files.store, id);
+  if (file == NULL || nexus_file_room_get_user_data (nexus_stored_file_get_room (file)) != room)
+    return;
+  nexus_file_store_delete_bytes (self->files.store, file);
+}
+
 /* What the member's welcome carries as files_key: none when the host
  * keeps no files. */
 const char *

@@ -33,7 +33,7 @@ static const char schema_sql[] =
   "CREATE TABLE events ("
   "  room  TEXT NOT NULL,"
   "  seq   INTEGER NOT NULL,"
-  "  type  INTEGER NOT NULL,"           /* 0 message, 1 joined, 2 left */
+  "  type  INTEGER NOT NULL,"           /* 0 message, 1 joined, 2 left, 3 edited, 4 deleted, 5 reacted */
   "  ts    INTEGER NOT NULL,"
   "  name  TEXT NOT NULL,"
   "  json  TEXT NOT NULL,"              /* the frame as the server sent it */
@@ -213,7 +213,7 @@ event_is_valid (NexusStoredEvent *event)
   NexusJsonMember members[G_N_ELEMENTS (names)] = { { 0, }, };
   gboolean valid;
 
-  if (event->type < 0 || event->type > 2
+  if (event->type < 0 || event->type > 5
       || !g_utf8_validate (event->json, (gssize) event->json_length, NULL)
       || !nexus_json_check (event->json, event->json_length, FALSE)
       || !nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
