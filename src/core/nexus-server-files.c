@@ -158,16 +158,18 @@ replay_shared (NexusPeer       *peer,
   nexus_peer_send (peer, json->str, json->len);
 }
 
+/* A file message, or a message deleted since (which may have been one). */
 static gboolean
 event_is_file_message (NexusRoomEvent *event)
 {
-  static const char * const names[] = { "file" };
+  static const char * const names[] = { "file", "deleted" };
   NexusJsonMember members[G_N_ELEMENTS (names)] = { { 0, }, };
   gboolean file;
 
-  file = nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
-                                 members)
-         && members[0].kind == NEXUS_JSON_OTHER;
+  file = event->type == NEXUS_ROOM_EVENT_MESSAGE
+         && nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
+                                    members)
+         && (members[0].kind == NEXUS_JSON_OTHER || members[1].kind == NEXUS_JSON_BOOLEAN);
   nexus_json_members_clear (members, G_N_ELEMENTS (members));
   return file;
 }
