@@ -111,7 +111,7 @@ parse_reactions (NexusMessage *message,
 {
   for (int i = 0; reactions != NULL && i < NEXUS_N_REACTIONS; i++)
     {
-      JsonNode *node = json_object_get_member (reactions, nexus_reaction_emoji (i));
+      JsonNode *node = json_object_get_member (reactions, nexus_protocol_reaction (i));
       JsonArray *names;
 
       if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -259,7 +259,7 @@ room_append_change (NexusRoom          *room,
                                  nexus_frame_encode_change ((NexusWireEvent) type, seq, now,
                                                             member->name, id, target, text,
                                                             emoji >= 0
-                                                            ? nexus_reaction_emoji (emoji) : NULL,
+                                                            ? nexus_protocol_reaction (emoji) : NULL,
                                                             on));
   _nexus_room_ring_push (room, event);
   _nexus_member_remember (member, id, seq, now);
@@ -376,7 +376,7 @@ nexus_room_append_delete (NexusRoom    *room,
 
 /**
  * nexus_room_append_react:
- * @emoji: the reaction's index (nexus_reaction_emoji())
+ * @emoji: the reaction's index (nexus_protocol_reaction())
  * @on: TRUE to add @member's reaction, FALSE to take it away
  * @changed: (nullable): gets a reference to the target's new event, when
  *   the reaction was not already so
@@ -487,7 +487,7 @@ nexus_room_replay_frame (NexusRoom              *room,
                                                            said->said_at, member->name, frame->id,
                                                            frame->target, frame->text,
                                                            type == NEXUS_ROOM_EVENT_REACTED
-                                                           ? nexus_reaction_emoji (frame->emoji)
+                                                           ? nexus_protocol_reaction (frame->emoji)
                                                            : NULL,
                                                            frame->on));
 }
