@@ -430,7 +430,8 @@ frame_from_members (NexusJsonMember   *members,
         return bad_request (error, frame->type == NEXUS_CLIENT_FRAME_SAY
                                    ? "A message needs a string “text”."
                                    : "An “edit” needs a string “text”.");
-      if (frame->type == NEXUS_CLIENT_FRAME_SAY && members[MEMBER_REPLY_TO].kind != NEXUS_JSON_ABSENT)
+      if (frame->type == NEXUS_CLIENT_FRAME_SAY
+          && members[MEMBER_REPLY_TO].kind != NEXUS_JSON_ABSENT)
         {
           if (members[MEMBER_REPLY_TO].kind != NEXUS_JSON_INT)
             return bad_request (error, "“reply_to” is the seq of a message: a whole number.");

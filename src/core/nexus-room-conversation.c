@@ -191,6 +191,63 @@ _nexus_message_parse (NexusRoomEvent *event)
   return message;
 }
 
+/* Replies, and messages made again */
+
+/**
+ * nexus_room_append_reply:
+ * @reply_to: the seq of the message it answers (nexus_room_check_target()
+ *   said yes), or 0
+ *
+ * A message that carries a quote of the one it answers, as that one
+ * reads now.
+ *
+ * Returns: (transfer none): the event, borrowed from the history
+ */
+NexusRoomEvent *
+nexus_room_append_reply (NexusRoom   *room,
+                         NexusMember *member,
+                         const char  *text,
+                         const char  *id,
+                         gint64       reply_to)
+{
+  NexusMessage *reply = NULL;
+
+  g_return_val_if_fail (room != NULL, NULL);
+  g_return_val_if_fail (member != NULL, NULL);
+  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
+  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
+
+  if (reply_to != 0)
+    {
+      reply = g_hash_table_lookup (room->messages, &reply_to);
+      g_return_val_if_fail (reply != NULL && !reply->deleted, NULL);
+    }
+  return _nexus_room_append_said (room, member, text, id, NULL, reply);
+}
+
+/* @message changed: its event in the history is made again from it, in
+ * the old one's place. Returns the new event, borrowed from the ring. */
+NexusRoomEvent *
+_nexus_room_replace_message (NexusRoom    *room,
+                             NexusMessage *message)
+{
+  gint64 oldest_kept = room->last_seq - room->ring_length + 1;
+  guint slot;
+  NexusRoomEvent *old, *event;
+
+  g_assert (message->seq >= oldest_kept && message->seq <= room->last_seq);
+  slot = (room->ring_start + (guint) (message->seq - oldest_kept)) % room->ring_capacity;
+  old = room->ring[slot];
+  g_assert (old->seq == message->seq && old->type == NEXUS_ROOM_EVENT_MESSAGE);
+
+  event = _nexus_room_event_new (NEXUS_ROOM_EVENT_MESSAGE, message->seq, message->real_time,
+                                 _nexus_message_encode (message));
+  room->ring_bytes = room->ring_bytes - old->json_length + event->json_length;
+  room->ring[slot] = event;
+  nexus_room_event_unref (old);
+  return event;
+}
+
 /* Checks */
 
 /**
@@ -253,14 +310,13 @@ room_append_change (NexusRoom          *room,
 {
   gint64 seq = room->last_seq + 1;
   gint64 now = g_get_real_time ();
+  const char *emoji_text = emoji >= 0 ? nexus_protocol_reaction (emoji) : NULL;
   NexusRoomEvent *event;
 
   event = _nexus_room_event_new (type, seq, now,
                                  nexus_frame_encode_change ((NexusWireEvent) type, seq, now,
                                                             member->name, id, target, text,
-                                                            emoji >= 0
-                                                            ? nexus_protocol_reaction (emoji) : NULL,
-                                                            on));
+                                                            emoji_text, on));
   _nexus_room_ring_push (room, event);
   _nexus_member_remember (member, id, seq, now);
   return event;

@@ -77,6 +77,12 @@ NexusRoomEvent *_nexus_room_event_new (NexusRoomEventType  type,
                                        gint64              seq,
                                        gint64              real_time,
                                        GString            *json);
+NexusRoomEvent *_nexus_room_append_said     (NexusRoom           *room,
+                                             NexusMember         *member,
+                                             const char          *text,
+                                             const char          *id,
+                                             const NexusFileInfo *file,
+                                             NexusMessage        *reply);
 NexusRoomEvent *_nexus_room_replace_message (NexusRoom    *room,
                                              NexusMessage *message);
 void         _nexus_member_remember (NexusMember    *member,

@@ -524,7 +524,8 @@ nexus_room_replay_said (NexusRoom   *room,
   event = room_get_event (room, said->seq);
   if (event != NULL)
     return nexus_room_event_ref (event);
-  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text, id);
+  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text,
+                         id);
 }
 
 /* Remembers that @member used @id for the event @seq, within the bound. */
@@ -546,14 +547,14 @@ _nexus_member_remember (NexusMember *member,
 }
 
 /* A message said by @member: kept as an event and as its current state.
- * @reply: the message it answers, or NULL. */
-static NexusRoomEvent *
-room_append_said (NexusRoom           *room,
-                  NexusMember         *member,
-                  const char          *text,
-                  const char          *id,
-                  const NexusFileInfo *file,
-                  NexusMessage        *reply)
+ * @reply: the message it answers, or NULL. The event is borrowed. */
+NexusRoomEvent *
+_nexus_room_append_said (NexusRoom           *room,
+                         NexusMember         *member,
+                         const char          *text,
+                         const char          *id,
+                         const NexusFileInfo *file,
+                         NexusMessage        *reply)
 {
   NexusMessage *message = g_new0 (NexusMessage, 1);
   NexusRoomEvent *event;
@@ -600,62 +601,7 @@ nexus_room_append_message (NexusRoom   *room,
   g_return_val_if_fail (nexus_id_is_valid (id), NULL);
   g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
 
-  return room_append_said (room, member, text, id, NULL, NULL);
-}
-
-/**
- * nexus_room_append_reply:
- * @reply_to: the seq of the message it answers (nexus_room_check_target()
- *   said yes), or 0
- *
- * A message that carries a quote of the one it answers, as that one
- * reads now.
- *
- * Returns: (transfer none): the event, borrowed from the history
- */
-NexusRoomEvent *
-nexus_room_append_reply (NexusRoom   *room,
-                         NexusMember *member,
-                         const char  *text,
-                         const char  *id,
-                         gint64       reply_to)
-{
-  NexusMessage *reply = NULL;
-
-  g_return_val_if_fail (room != NULL, NULL);
-  g_return_val_if_fail (member != NULL, NULL);
-  g_return_val_if_fail (nexus_id_is_valid (id), NULL);
-  g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
-
-  if (reply_to != 0)
-    {
-      reply = g_hash_table_lookup (room->messages, &reply_to);
-      g_return_val_if_fail (reply != NULL && !reply->deleted, NULL);
-    }
-  return room_append_said (room, member, text, id, NULL, reply);
-}
-
-/* @message changed: its event in the history is made again from it, in
- * the old one's place. Returns the new event, borrowed from the ring. */
-NexusRoomEvent *
-_nexus_room_replace_message (NexusRoom    *room,
-                             NexusMessage *message)
-{
-  gint64 oldest_kept = room->last_seq - room->ring_length + 1;
-  guint slot;
-  NexusRoomEvent *old, *event;
-
-  g_assert (message->seq >= oldest_kept && message->seq <= room->last_seq);
-  slot = (room->ring_start + (guint) (message->seq - oldest_kept)) % room->ring_capacity;
-  old = room->ring[slot];
-  g_assert (old->seq == message->seq && old->type == NEXUS_ROOM_EVENT_MESSAGE);
-
-  event = _nexus_room_event_new (NEXUS_ROOM_EVENT_MESSAGE, message->seq, message->real_time,
-                                 _nexus_message_encode (message));
-  room->ring_bytes = room->ring_bytes - old->json_length + event->json_length;
-  room->ring[slot] = event;
-  nexus_room_event_unref (old);
-  return event;
+  return _nexus_room_append_said (room, member, text, id, NULL, NULL);
 }
 
 /**
@@ -683,7 +629,7 @@ nexus_room_append_file (NexusRoom           *room,
   g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
 
   text = nexus_file_fallback_text (file->name, file->size);
-  return room_append_said (room, member, text, id, file, NULL);
+  return _nexus_room_append_said (room, member, text, id, file, NULL);
 }
 
 /* The kept event with @seq, or NULL when the history no longer has it. */
