@@ -355,8 +355,10 @@ test_left_and_back (NexusTestServer *fixture,
   g_autoptr(JsonObject) reacted = NULL;
   gint64 seq = nexus_test_int (original, "seq");
 
+  json_object_unref (nexus_test_client_expect (ada, "message"));
   nexus_test_client_send (bob, "{\"type\":\"leave\"}");
   nexus_test_client_wait_closed (bob);
+  json_object_unref (nexus_test_client_expect (ada, "left"));
   welcome = nexus_test_client_join (again, nexus_test_str (ada_welcome, "room"), "Bob");
   nexus_test_conv_send_edit (again, "b2", seq, "still mine?");
   nexus_test_client_expect_error_id (again, "not-allowed", "b2");
