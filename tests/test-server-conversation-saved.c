@@ -202,6 +202,8 @@ test_saved_rooms (void)
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
   g_clear_object (&store);
+  /* A deleted text is not left in the host's files. */
+  g_assert_false (nexus_test_state_dir_contains (dir, "gone soon"));
 
   store = open_store (dir);
   server = nexus_test_state_server_new (store, &limits, 0);
