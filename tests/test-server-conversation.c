@@ -328,6 +328,20 @@ test_edit (NexusTestServer *fixture,
   g_assert_cmpstr (nexus_test_str (message, "type"), ==, "edited");
   g_assert_cmpint (nexus_test_int (welcome, "last_seq"), ==, seq + 2);   /* Cy's joined */
 
+  /* An edit obeys the text rules: 4000 characters, not one more. */
+  {
+    g_autofree char *longest = g_strnfill (4000, 'z');
+    g_autofree char *too_long = g_strnfill (4001, 'z');
+    g_autoptr(JsonObject) event = NULL;
+
+    nexus_test_conv_send_edit (ada, "e9", seq, too_long);
+    nexus_test_client_expect_error_id (ada, "text-invalid", "e9");
+    nexus_test_conv_send_edit (ada, "e9", seq, longest);
+    event = nexus_test_conv_expect_change (ada, "edited", "Ada", "e9", seq);
+    g_assert_cmpstr (nexus_test_str (event, "text"), ==, longest);
+    json_object_unref (nexus_test_conv_expect_change (bob, "edited", "Ada", "e9", seq));
+  }
+
   /* Edited twice: the newest text. */
   g_clear_pointer (&edited, json_object_unref);
   nexus_test_conv_send_edit (ada, "e2", seq, "hello, Bob");
@@ -632,6 +646,10 @@ test_exactly_once (NexusTestServer *fixture,
   nexus_test_assert_quiet (50, bob, NULL);
   /* The message is gone from the history too: nothing can change it. */
   nexus_test_conv_send_react (bob, "b1", seq, PARTY, TRUE);
+  nexus_test_client_expect_error_id (bob, "target-not-found", "b1");
+  nexus_test_conv_send_edit (ada, "e2", seq, "too late");
+  nexus_test_client_expect_error_id (ada, "target-not-found", "e2");
+  nexus_test_conv_send_reply (bob, "too late", "b1", seq);
   nexus_test_client_expect_error_id (bob, "target-not-found", "b1");
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
