@@ -375,8 +375,8 @@ test_conversation_frames (void)
       g_auto(NexusClientFrame) frame = { 0, };
       g_autofree char *json = nexus_frame_encode_react ("r1", 5, emoji[i], i % 2 == 0);
 
-      g_assert_cmpstr (nexus_protocol_reaction (i), ==, emoji[i]);
-      g_assert_cmpint (nexus_protocol_reaction_index (emoji[i]), ==, i);
+      g_assert_cmpstr (nexus_reaction_emoji (i), ==, emoji[i]);
+      g_assert_cmpint (nexus_reaction_index (emoji[i]), ==, i);
       assert_parses (json, &frame);
       g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_REACT);
       g_assert_cmpint (frame.emoji, ==, i);
@@ -425,8 +425,8 @@ test_conversation_frames (void)
                   "\"on\":0}", NEXUS_CLIENT_FRAME_REACT, "r1");
   assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"on\":true}",
                   NEXUS_CLIENT_FRAME_REACT, "r1");
-  g_assert_cmpint (nexus_protocol_reaction_index ("\xe2\x9d\xa4"), ==, -1);
-  g_assert_cmpint (nexus_protocol_reaction_index (NULL), ==, -1);
+  g_assert_cmpint (nexus_reaction_index ("\xe2\x9d\xa4"), ==, -1);
+  g_assert_cmpint (nexus_reaction_index (NULL), ==, -1);
 }
 
 static void

@@ -247,7 +247,7 @@ static const char * const reaction_emoji[NEXUS_N_REACTIONS] = {
 };
 
 const char *
-nexus_protocol_reaction (int index)
+nexus_reaction_emoji (int index)
 {
   g_return_val_if_fail (index >= 0 && index < NEXUS_N_REACTIONS, NULL);
 
@@ -257,7 +257,7 @@ nexus_protocol_reaction (int index)
 /* Exactly one of the six strings: a bare ❤ without its variation
  * selector, or with another, is not one of them. */
 int
-nexus_protocol_reaction_index (const char *emoji)
+nexus_reaction_index (const char *emoji)
 {
   if (emoji == NULL)
     return -1;
@@ -450,7 +450,7 @@ frame_from_members (NexusJsonMember   *members,
         {
           if (members[MEMBER_EMOJI].kind != NEXUS_JSON_STRING
               || (gsize) members[MEMBER_EMOJI].length != strlen (members[MEMBER_EMOJI].string)
-              || (frame->emoji = nexus_protocol_reaction_index (members[MEMBER_EMOJI].string)) < 0)
+              || (frame->emoji = nexus_reaction_index (members[MEMBER_EMOJI].string)) < 0)
             return bad_request (error, "A reaction’s “emoji” is one of 👍 ❤️ 😂 😮 😢 🎉.");
           if (members[MEMBER_ON].kind != NEXUS_JSON_BOOLEAN)
             return bad_request (error, "A reaction’s “on” is true or false.");

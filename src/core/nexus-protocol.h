@@ -22,7 +22,7 @@ G_BEGIN_DECLS
 /* A reply's quote: the first line of what it answers, cut to this. */
 #define NEXUS_QUOTE_MAX_CHARS         100
 /* The reactions there are: 👍 ❤️ 😂 😮 😢 🎉, in this order. */
-#define NEXUS_N_REACTIONS 6
+#define NEXUS_N_REACTIONS             6
 
 /* The error codes of the protocol; the order is the table's, with those
  * of later additions at the end. */
@@ -82,7 +82,7 @@ typedef struct {
   gint64 target;   /* edit, delete, react: the seq of a message (not yet looked up);
                     * say: its reply_to, 0 when it answers nothing */
   gboolean has_target; /* say: it carried a reply_to; edit, delete, react: always */
-  int emoji;       /* react: which of the reactions (nexus_protocol_reaction()) */
+  int emoji;       /* react: which of the reactions (nexus_reaction_emoji()) */
   gboolean on;     /* react: added (TRUE) or removed */
 } NexusClientFrame;
 
@@ -109,8 +109,8 @@ gboolean nexus_id_is_valid    (const char *id);
 char    *nexus_file_name_clean (const char *name);
 /* The reactions: index 0 … NEXUS_N_REACTIONS - 1 to its emoji, and back
  * (-1 for anything but one of the six strings exactly). */
-const char *nexus_protocol_reaction       (int         index);
-int         nexus_protocol_reaction_index (const char *emoji);
+const char *nexus_reaction_emoji (int         index);
+int         nexus_reaction_index (const char *emoji);
 /* A reply's quote of @text: its first line, cut to NEXUS_QUOTE_MAX_CHARS. */
 char    *nexus_quote_text     (const char *text);
 

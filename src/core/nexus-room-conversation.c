@@ -111,7 +111,7 @@ parse_reactions (NexusMessage *message,
 {
   for (int i = 0; reactions != NULL && i < NEXUS_N_REACTIONS; i++)
     {
-      JsonNode *node = json_object_get_member (reactions, nexus_protocol_reaction (i));
+      JsonNode *node = json_object_get_member (reactions, nexus_reaction_emoji (i));
       JsonArray *names;
 
       if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -310,7 +310,7 @@ room_append_change (NexusRoom          *room,
 {
   gint64 seq = room->last_seq + 1;
   gint64 now = g_get_real_time ();
-  const char *emoji_text = emoji >= 0 ? nexus_protocol_reaction (emoji) : NULL;
+  const char *emoji_text = emoji >= 0 ? nexus_reaction_emoji (emoji) : NULL;
   NexusRoomEvent *event;
 
   event = _nexus_room_event_new (type, seq, now,
@@ -432,7 +432,7 @@ nexus_room_append_delete (NexusRoom    *room,
 
 /**
  * nexus_room_append_react:
- * @emoji: the reaction's index (nexus_protocol_reaction())
+ * @emoji: the reaction's index (nexus_reaction_emoji())
  * @on: TRUE to add @member's reaction, FALSE to take it away
  * @changed: (nullable): gets a reference to the target's new event, when
  *   the reaction was not already so
@@ -543,7 +543,7 @@ nexus_room_replay_frame (NexusRoom              *room,
                                                            said->said_at, member->name, frame->id,
                                                            frame->target, frame->text,
                                                            type == NEXUS_ROOM_EVENT_REACTED
-                                                           ? nexus_protocol_reaction (frame->emoji)
+                                                           ? nexus_reaction_emoji (frame->emoji)
                                                            : NULL,
                                                            frame->on));
 }

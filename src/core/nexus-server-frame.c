@@ -491,7 +491,7 @@ nexus_frame_encode_message (const NexusMessageFrame *message)
         continue;
       g_string_append (out, any ? "," : ",\"reactions\":{");
       any = TRUE;
-      nexus_json_append_string (out, nexus_protocol_reaction ((int) i));
+      nexus_json_append_string (out, nexus_reaction_emoji ((int) i));
       g_string_append (out, ":[");
       for (guint j = 0; j < names->len; j++)
         {
