@@ -2,7 +2,9 @@
  *
  * The checks come in the order PROTOCOL.md gives ("Order of checks"):
  * every frame takes a token first; a say is not-joined, then its shape,
- * then the rate limit, then dedupe, then its text; create, join and
+ * then the rate limit, then dedupe, then its text (an edit, a delete, a
+ * react and a say's reply_to the same, with their target before the
+ * text: PROTOCOL.md, "Conversation"); create, join and
  * resume their shape, then the limits, the room, the name; anything else
  * meets the rate limit before it is looked at.
  *
