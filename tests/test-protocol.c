@@ -283,7 +283,7 @@ test_json_depth (void)
 static void
 test_error_codes (void)
 {
-  for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_FILES_UNAVAILABLE; code++)
+  for (int code = NEXUS_ERROR_BAD_REQUEST; code <= NEXUS_ERROR_NOT_ALLOWED; code++)
     {
       NexusErrorCode back;
 
@@ -301,6 +301,159 @@ test_error_codes (void)
                    "upload-not-found");
   g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_FILES_UNAVAILABLE), ==,
                    "files-unavailable");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_TARGET_NOT_FOUND), ==,
+                   "target-not-found");
+  g_assert_cmpstr (nexus_error_code_to_string (NEXUS_ERROR_NOT_ALLOWED), ==, "not-allowed");
+}
+
+static void
+assert_parses (const char       *json,
+               NexusClientFrame *frame)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_message ("good: %s", json);
+  g_assert_true (nexus_client_frame_parse (json, strlen (json), frame, &error));
+  g_assert_no_error (error);
+}
+
+/* A refusal, bad-request, with the frame's type, and its id when valid. */
+static void
+assert_refused (const char           *json,
+                NexusClientFrameType  type,
+                const char           *id)
+{
+  g_auto(NexusClientFrame) frame = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  g_test_message ("bad: %s", json);
+  g_assert_false (nexus_client_frame_parse (json, strlen (json), &frame, &error));
+  g_assert_error (error, NEXUS_PROTOCOL_ERROR, NEXUS_ERROR_BAD_REQUEST);
+  g_assert_cmpint (frame.type, ==, type);
+  g_assert_cmpstr (frame.id, ==, id);
+}
+
+static void
+test_conversation_frames (void)
+{
+  const char *emoji[] = { "\xf0\x9f\x91\x8d", "\xe2\x9d\xa4\xef\xb8\x8f", "\xf0\x9f\x98\x82",
+                          "\xf0\x9f\x98\xae", "\xf0\x9f\x98\xa2", "\xf0\x9f\x8e\x89" };
+
+  {
+    g_auto(NexusClientFrame) frame = { 0, };
+
+    assert_parses ("{\"type\":\"say\",\"text\":\"hi\",\"id\":\"s1\",\"reply_to\":7}", &frame);
+    g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_SAY);
+    g_assert_true (frame.has_target);
+    g_assert_cmpint (frame.target, ==, 7);
+  }
+  {
+    g_auto(NexusClientFrame) frame = { 0, };
+
+    assert_parses ("{\"type\":\"say\",\"text\":\"hi\",\"id\":\"s1\"}", &frame);
+    g_assert_false (frame.has_target);
+  }
+  {
+    g_auto(NexusClientFrame) frame = { 0, };
+
+    assert_parses ("{\"target\":12,\"text\":\"new\",\"type\":\"edit\",\"id\":\"e1\",\"x\":[1]}",
+                   &frame);
+    g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_EDIT);
+    g_assert_cmpint (frame.target, ==, 12);
+    g_assert_cmpstr (frame.text, ==, "new");
+    g_assert_cmpstr (frame.id, ==, "e1");
+  }
+  {
+    g_auto(NexusClientFrame) frame = { 0, };
+
+    assert_parses ("{\"type\":\"delete\",\"id\":\"d1\",\"target\":3}", &frame);
+    g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_DELETE);
+    g_assert_cmpint (frame.target, ==, 3);
+  }
+  for (int i = 0; i < NEXUS_N_REACTIONS; i++)
+    {
+      g_auto(NexusClientFrame) frame = { 0, };
+      g_autofree char *json = nexus_frame_encode_react ("r1", 5, emoji[i], i % 2 == 0);
+
+      g_assert_cmpstr (nexus_reaction_emoji (i), ==, emoji[i]);
+      g_assert_cmpint (nexus_reaction_index (emoji[i]), ==, i);
+      assert_parses (json, &frame);
+      g_assert_cmpint (frame.type, ==, NEXUS_CLIENT_FRAME_REACT);
+      g_assert_cmpint (frame.emoji, ==, i);
+      g_assert_true (frame.on == (i % 2 == 0));
+      g_assert_cmpint (frame.target, ==, 5);
+    }
+
+  /* Encoded as the protocol writes them. */
+  {
+    g_autofree char *reply = nexus_frame_encode_reply ("a\"b", "s1", 4);
+    g_autofree char *plain = nexus_frame_encode_reply ("a", "s1", 0);
+    g_autofree char *edit = nexus_frame_encode_edit ("e1", 4, "x");
+    g_autofree char *delete = nexus_frame_encode_delete ("d1", 4);
+    g_autofree char *react = nexus_frame_encode_react ("r1", 4, emoji[0], FALSE);
+
+    g_assert_cmpstr (reply, ==, "{\"type\":\"say\",\"text\":\"a\\\"b\",\"id\":\"s1\",\"reply_to\":4}");
+    g_assert_cmpstr (plain, ==, "{\"type\":\"say\",\"text\":\"a\",\"id\":\"s1\"}");
+    g_assert_cmpstr (edit, ==, "{\"type\":\"edit\",\"id\":\"e1\",\"target\":4,\"text\":\"x\"}");
+    g_assert_cmpstr (delete, ==, "{\"type\":\"delete\",\"id\":\"d1\",\"target\":4}");
+    g_assert_cmpstr (react, ==, "{\"type\":\"react\",\"id\":\"r1\",\"target\":4,\"emoji\":\""
+                     "\xf0\x9f\x91\x8d\",\"on\":false}");
+  }
+
+  /* Wrong or missing members; the id kept when it is valid. */
+  assert_refused ("{\"type\":\"say\",\"text\":\"hi\",\"id\":\"s1\",\"reply_to\":\"7\"}",
+                  NEXUS_CLIENT_FRAME_SAY, "s1");
+  assert_refused ("{\"type\":\"say\",\"text\":\"hi\",\"id\":\"s1\",\"reply_to\":7.5}",
+                  NEXUS_CLIENT_FRAME_SAY, "s1");
+  assert_refused ("{\"type\":\"say\",\"text\":\"hi\",\"id\":\"s1\",\"reply_to\":null}",
+                  NEXUS_CLIENT_FRAME_SAY, "s1");
+  assert_refused ("{\"type\":\"edit\",\"id\":\"e1\",\"target\":3}", NEXUS_CLIENT_FRAME_EDIT, "e1");
+  assert_refused ("{\"type\":\"edit\",\"id\":\"e1\",\"text\":\"x\"}", NEXUS_CLIENT_FRAME_EDIT, "e1");
+  assert_refused ("{\"type\":\"edit\",\"id\":\"e1\",\"target\":true,\"text\":\"x\"}",
+                  NEXUS_CLIENT_FRAME_EDIT, "e1");
+  assert_refused ("{\"type\":\"edit\",\"target\":3,\"text\":\"x\"}", NEXUS_CLIENT_FRAME_EDIT, NULL);
+  assert_refused ("{\"type\":\"delete\",\"id\":\"\",\"target\":3}", NEXUS_CLIENT_FRAME_DELETE, NULL);
+  assert_refused ("{\"type\":\"delete\",\"id\":\"d1\",\"target\":[3]}", NEXUS_CLIENT_FRAME_DELETE,
+                  "d1");
+  assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"emoji\":\"\xe2\x9d\xa4\","
+                  "\"on\":true}", NEXUS_CLIENT_FRAME_REACT, "r1");
+  assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"emoji\":\"\xf0\x9f\x91\x8d\\u0000\","
+                  "\"on\":true}", NEXUS_CLIENT_FRAME_REACT, "r1");
+  assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"emoji\":\"\xf0\x9f\x91\x8d\","
+                  "\"on\":null}", NEXUS_CLIENT_FRAME_REACT, "r1");
+  assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"emoji\":\"\xf0\x9f\x91\x8d\","
+                  "\"on\":0}", NEXUS_CLIENT_FRAME_REACT, "r1");
+  assert_refused ("{\"type\":\"react\",\"id\":\"r1\",\"target\":3,\"on\":true}",
+                  NEXUS_CLIENT_FRAME_REACT, "r1");
+  g_assert_cmpint (nexus_reaction_index ("\xe2\x9d\xa4"), ==, -1);
+  g_assert_cmpint (nexus_reaction_index (NULL), ==, -1);
+}
+
+static void
+test_quote (void)
+{
+  g_autofree char *long_line = g_strnfill (150, 'a');
+  g_autofree char *wide = NULL;
+  g_autofree char *quote = NULL;
+  GString *umlauts = g_string_new (NULL);
+
+  for (guint i = 0; i < 120; i++)
+    g_string_append (umlauts, "\xc3\xbc");
+  wide = g_string_free (umlauts, FALSE);
+
+  quote = nexus_quote_text ("first\nsecond");
+  g_assert_cmpstr (quote, ==, "first");
+  g_free (quote);
+  quote = nexus_quote_text ("\nsecond");
+  g_assert_cmpstr (quote, ==, "");
+  g_free (quote);
+  quote = nexus_quote_text (long_line);
+  g_assert_cmpuint (strlen (quote), ==, NEXUS_QUOTE_MAX_CHARS);
+  g_free (quote);
+  /* Characters, not bytes: never half of one. */
+  quote = nexus_quote_text (wide);
+  g_assert_cmpint (g_utf8_strlen (quote, -1), ==, NEXUS_QUOTE_MAX_CHARS);
+  g_assert_true (g_utf8_validate (quote, -1, NULL));
 }
 
 static void
@@ -473,6 +626,8 @@ main (int   argc,
   g_test_add_func ("/protocol/file-frames", test_file_frames);
   g_test_add_func ("/protocol/file-names", test_file_names);
   g_test_add_func ("/protocol/timestamp", test_timestamp);
+  g_test_add_func ("/protocol/conversation-frames", test_conversation_frames);
+  g_test_add_func ("/protocol/quote", test_quote);
 
   return g_test_run ();
 }

@@ -335,6 +335,210 @@ test_files (void)
   g_assert_cmpuint (freed, ==, 2);
 }
 
+#define THUMBS "\xf0\x9f\x91\x8d"
+#define PARTY  "\xf0\x9f\x8e\x89"
+
+/* The sum of the kept events' bytes, as the room counts them. */
+static gsize
+history_bytes (NexusRoom *room)
+{
+  gboolean gap;
+  g_autoptr(GPtrArray) events = nexus_room_history_since (room, 0, &gap);
+  gsize bytes = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    bytes += ((NexusRoomEvent *) events->pdata[i])->json_length;
+  return bytes;
+}
+
+static gboolean
+may (NexusRoom            *room,
+     NexusMember          *member,
+     NexusClientFrameType  type,
+     gint64                target,
+     NexusErrorCode        expected)
+{
+  NexusErrorCode code = NEXUS_ERROR_BAD_REQUEST;
+
+  if (nexus_room_check_target (room, member, type, target, &code))
+    return TRUE;
+  g_assert_cmpint (code, ==, expected);
+  return FALSE;
+}
+
+static void
+test_conversation (void)
+{
+  NexusMember *ada, *bob;
+  NexusRoom *room = room_with_ada (100, 1024 * 1024, &ada, &bob);
+  NexusFileInfo file = { "a.png", 10, "image/png", "/files/0123/a.png", 2, 3 };
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func ((GDestroyNotify) nexus_room_event_unref);
+  g_autofree char *file_url = NULL;
+  NexusRoomEvent *message, *reply, *event;
+  NexusRoomEvent *kept;
+
+  message = nexus_room_append_message (room, ada, "hello\nthere", "a1");      /* 3 */
+  nexus_room_append_file (room, ada, "f1", &file);                           /* 4 */
+
+  /* Who may do what, and in which order the answers come. */
+  g_assert_true (may (room, bob, NEXUS_CLIENT_FRAME_SAY, 3, 0));
+  g_assert_true (may (room, bob, NEXUS_CLIENT_FRAME_REACT, 4, 0));
+  g_assert_true (may (room, ada, NEXUS_CLIENT_FRAME_EDIT, 3, 0));
+  g_assert_true (may (room, ada, NEXUS_CLIENT_FRAME_DELETE, 4, 0));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_EDIT, 3, NEXUS_ERROR_NOT_ALLOWED));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_DELETE, 3, NEXUS_ERROR_NOT_ALLOWED));
+  g_assert_false (may (room, ada, NEXUS_CLIENT_FRAME_EDIT, 4, NEXUS_ERROR_NOT_ALLOWED));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_REACT, 1, NEXUS_ERROR_TARGET_NOT_FOUND));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_SAY, 5, NEXUS_ERROR_TARGET_NOT_FOUND));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_EDIT, 0, NEXUS_ERROR_TARGET_NOT_FOUND));
+
+  /* A reply quotes the first line, a file by its name. */
+  reply = nexus_room_append_reply (room, bob, "yes", "b1", 3);                /* 5 */
+  g_assert_nonnull (strstr (reply->json, "\"reply\":{\"seq\":3,\"name\":\"Ada\",\"text\":\"hello\"}"));
+  reply = nexus_room_append_reply (room, bob, "nice", "b2", 4);               /* 6 */
+  g_assert_nonnull (strstr (reply->json, "\"reply\":{\"seq\":4,\"name\":\"Ada\",\"text\":\"a.png\"}"));
+  g_assert_null (strstr (message->json, "reply"));
+
+  /* An edit: its event, and the message in place with the same seq. */
+  event = nexus_room_append_edit (room, ada, "e1", 3, "hello, Bob", changed);  /* 7 */
+  g_assert_cmpint (event->seq, ==, 7);
+  g_assert_cmpint (event->type, ==, NEXUS_ROOM_EVENT_EDITED);
+  g_assert_nonnull (strstr (event->json, "\"type\":\"edited\""));
+  g_assert_nonnull (strstr (event->json, "\"name\":\"Ada\",\"id\":\"e1\",\"target\":3,\"text\":\"hello, Bob\"}"));
+  g_assert_cmpuint (changed->len, ==, 1);
+  kept = nexus_room_lookup_event (room, 3);
+  g_assert_true (kept == changed->pdata[0]);
+  g_assert_cmpint (kept->seq, ==, 3);
+  g_assert_nonnull (strstr (kept->json, "\"text\":\"hello, Bob\",\"id\":\"a1\",\"edited\":true}"));
+  g_assert_true (nexus_room_has_said (room, ada, "e1"));
+  g_assert_cmpuint (nexus_room_get_history_bytes (room), ==, history_bytes (room));
+  g_ptr_array_set_size (changed, 0);
+
+  /* Reactions: names oldest first, each emoji once per name. */
+  nexus_room_append_react (room, bob, "r1", 3, 0, TRUE, changed);
+  nexus_room_append_react (room, ada, "r2", 3, 0, TRUE, changed);
+  nexus_room_append_react (room, ada, "r3", 3, 5, TRUE, changed);
+  nexus_room_append_react (room, ada, "r4", 3, 0, TRUE, changed);             /* already on */
+  g_assert_cmpuint (changed->len, ==, 3);
+  kept = nexus_room_lookup_event (room, 3);
+  g_assert_nonnull (strstr (kept->json, "\"reactions\":{\"" THUMBS "\":[\"Bob\",\"Ada\"],\""
+                            PARTY "\":[\"Ada\"]}}"));
+  event = nexus_room_append_react (room, ada, "r5", 3, 5, FALSE, changed);
+  g_assert_nonnull (strstr (event->json, "\"emoji\":\"" PARTY "\",\"on\":false}"));
+  kept = nexus_room_lookup_event (room, 3);
+  g_assert_null (strstr (kept->json, PARTY));
+  g_assert_cmpuint (nexus_room_get_history_bytes (room), ==, history_bytes (room));
+  g_ptr_array_set_size (changed, 0);
+
+  /* A delete: no text, file or reactions; quotes of it blank. */
+  event = nexus_room_append_delete (room, ada, "d1", 4, changed, &file_url);
+  g_assert_cmpint (event->type, ==, NEXUS_ROOM_EVENT_DELETED);
+  g_assert_cmpstr (file_url, ==, "/files/0123/a.png");
+  g_assert_cmpuint (changed->len, ==, 2);
+  kept = nexus_room_lookup_event (room, 4);
+  g_assert_nonnull (strstr (kept->json, "\"text\":\"\",\"id\":\"f1\",\"deleted\":true}"));
+  g_assert_null (strstr (kept->json, "file"));
+  kept = nexus_room_lookup_event (room, 6);
+  g_assert_nonnull (strstr (kept->json, "\"reply\":{\"seq\":4,\"name\":\"Ada\",\"text\":\"\"}"));
+  g_assert_false (may (room, ada, NEXUS_CLIENT_FRAME_DELETE, 4, NEXUS_ERROR_TARGET_NOT_FOUND));
+  g_assert_false (may (room, bob, NEXUS_CLIENT_FRAME_REACT, 4, NEXUS_ERROR_TARGET_NOT_FOUND));
+  g_ptr_array_set_size (changed, 0);
+  g_clear_pointer (&file_url, g_free);
+  event = nexus_room_append_delete (room, ada, "d2", 3, changed, &file_url);
+  g_assert_null (file_url);
+  kept = nexus_room_lookup_event (room, 3);
+  g_assert_null (strstr (kept->json, "reactions"));
+  g_assert_null (strstr (kept->json, "edited"));
+  g_assert_cmpuint (nexus_room_get_history_bytes (room), ==, history_bytes (room));
+  nexus_room_free (room);
+}
+
+/* Messages that grow (reactions) still keep the history in its bytes. */
+static void
+test_conversation_budget (void)
+{
+  NexusMember *ada;
+  NexusRoom *room = room_with_ada (1000, 4096, &ada, NULL);
+  g_autoptr(NexusRoomEvent) replay = NULL;
+  NexusClientFrame frame = { .type = NEXUS_CLIENT_FRAME_REACT, .id = (char *) "r0", .target = 2,
+                             .emoji = 1, .on = TRUE, .has_target = TRUE };
+
+  nexus_room_append_message (room, ada, "react to me", "a1");                 /* 2 */
+  for (int i = 0; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Member with a long name %d", i);
+      g_autofree char *id = g_strdup_printf ("r%d", i);
+      NexusMember *member = nexus_room_add_member (room, name, NULL);
+
+      if (nexus_room_lookup_event (room, 2) == NULL)
+        break;
+      nexus_room_append_react (room, member, id, 2, i % NEXUS_N_REACTIONS, TRUE, NULL);
+      g_assert_cmpuint (nexus_room_get_history_bytes (room), <=, 4096);
+      g_assert_cmpuint (nexus_room_get_history_bytes (room), ==, history_bytes (room));
+    }
+  /* The message grew out of the history, which let it go. */
+  g_assert_null (nexus_room_lookup_event (room, 2));
+  g_assert_false (may (room, ada, NEXUS_CLIENT_FRAME_EDIT, 2, NEXUS_ERROR_TARGET_NOT_FOUND));
+
+  /* A repeat of a change the history let go: made again from the frame
+   * (as it is repeated: a client repeats a frame as it was). */
+  append_messages (room, ada, "push", "p", 100);
+  replay = nexus_room_replay_frame (room, nexus_room_get_member (room, 1), &frame);
+  g_assert_nonnull (replay);
+  g_assert_cmpint (replay->type, ==, NEXUS_ROOM_EVENT_REACTED);
+  g_assert_nonnull (strstr (replay->json, "\"name\":\"Member with a long name 0\",\"id\":\"r0\","
+                            "\"target\":2,\"emoji\":\"\xe2\x9d\xa4\xef\xb8\x8f\",\"on\":true}"));
+  nexus_room_free (room);
+}
+
+/* A room made again from its events and its members' ids: each message's
+ * state comes back, and its sender with it. */
+static void
+test_conversation_restore (void)
+{
+  NexusMember *ada, *bob, *ada2, *bob2;
+  NexusRoom *room = room_with_ada (100, 1024 * 1024, &ada, &bob);
+  NexusRoom *again = nexus_room_new ("K7QX3M", 100, 1024 * 1024);
+  gboolean gap;
+  g_autoptr(GPtrArray) events = NULL;
+  NexusRoomEvent *kept;
+
+  nexus_room_append_message (room, ada, "one", "a1");                          /* 3 */
+  nexus_room_append_reply (room, bob, "two", "b1", 3);                         /* 4 */
+  nexus_room_append_react (room, bob, "b2", 3, 0, TRUE, NULL);                 /* 5 */
+  nexus_room_append_edit (room, ada, "a2", 3, "one!", NULL);                   /* 6 */
+
+  events = nexus_room_history_since (room, 0, &gap);
+  for (guint i = 0; i < events->len; i++)
+    {
+      NexusRoomEvent *event = events->pdata[i];
+
+      nexus_room_restore_event (again, event->type, event->seq, event->real_time, event->json,
+                                event->json_length);
+    }
+  ada2 = nexus_room_restore_member (again, "Ada", nexus_member_get_session_hash (ada), 1, 0);
+  bob2 = nexus_room_restore_member (again, "Bob", nexus_member_get_session_hash (bob), 2, 0);
+  nexus_room_restore_said (again, ada2, "a1", 3, 0);
+  nexus_room_restore_said (again, ada2, "a2", 6, 0);
+  nexus_room_restore_said (again, bob2, "b1", 4, 0);
+  nexus_room_restore_said (again, bob2, "b2", 5, 0);
+
+  g_assert_true (may (again, ada2, NEXUS_CLIENT_FRAME_EDIT, 3, 0));
+  g_assert_false (may (again, bob2, NEXUS_CLIENT_FRAME_EDIT, 3, NEXUS_ERROR_NOT_ALLOWED));
+  g_assert_true (may (again, bob2, NEXUS_CLIENT_FRAME_DELETE, 4, 0));
+  nexus_room_append_react (again, ada2, "a3", 3, 0, TRUE, NULL);
+  kept = nexus_room_lookup_event (again, 3);
+  g_assert_nonnull (strstr (kept->json, "\"text\":\"one!\",\"id\":\"a1\",\"edited\":true,"
+                            "\"reactions\":{\"" THUMBS "\":[\"Bob\",\"Ada\"]}}"));
+  nexus_room_append_delete (again, ada2, "a4", 3, NULL, NULL);
+  kept = nexus_room_lookup_event (again, 4);
+  g_assert_nonnull (strstr (kept->json, "\"reply\":{\"seq\":3,\"name\":\"Ada\",\"text\":\"\"}"));
+  g_assert_cmpuint (nexus_room_get_history_bytes (again), ==, history_bytes (again));
+
+  nexus_room_free (again);
+  nexus_room_free (room);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +554,9 @@ main (int   argc,
   g_test_add_func ("/room/grace", test_grace);
   g_test_add_func ("/room/deletion", test_deletion);
   g_test_add_func ("/room/files", test_files);
+  g_test_add_func ("/room/conversation", test_conversation);
+  g_test_add_func ("/room/conversation-budget", test_conversation_budget);
+  g_test_add_func ("/room/conversation-restore", test_conversation_restore);
 
   return g_test_run ();
 }

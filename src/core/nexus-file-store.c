@@ -376,6 +376,31 @@ nexus_file_store_discard (NexusFileStore  *self,
   store_drop (self, file, TRUE);
 }
 
+/**
+ * nexus_file_store_delete_bytes:
+ * @file: a file of a room, shared
+ *
+ * The file's message was deleted: its bytes go now and its URL answers
+ * 404 (nexus_file_store_lookup_file() no longer finds it). Its record
+ * stays with its room, which answers a repeated share with its message
+ * and counts it against the room's limits until the room ends.
+ */
+void
+nexus_file_store_delete_bytes (NexusFileStore  *self,
+                               NexusStoredFile *file)
+{
+  g_autofree char *id_key = NULL;
+
+  g_return_if_fail (NEXUS_IS_FILE_STORE (self));
+  g_return_if_fail (file != NULL && file->room->store == self);
+
+  id_key = _nexus_file_store_secret_key (file->id);
+  if (!g_hash_table_remove (self->ids, id_key) || self->closed)
+    return;
+  self->n_pending_io++;
+  g_file_delete_async (file->file, G_PRIORITY_LOW, NULL, on_io_done, g_object_ref (self));
+}
+
 /* Discards the slots whose upload has not begun within @timeout µs of
  * their making; returns how many. */
 guint

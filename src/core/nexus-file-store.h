@@ -63,6 +63,8 @@ NexusStoredFile *nexus_file_store_lookup_file      (NexusFileStore   *self,
                                                     const char       *id);
 void             nexus_file_store_discard          (NexusFileStore   *self,
                                                     NexusStoredFile  *file);
+void             nexus_file_store_delete_bytes     (NexusFileStore   *self,
+                                                    NexusStoredFile  *file);
 guint            nexus_file_store_expire_slots     (NexusFileStore   *self,
                                                     gint64            now,
                                                     gint64            timeout);

@@ -348,7 +348,12 @@ json_scan_value (JsonCheck       *j,
   else
     {
       json_check_value (j);
-      if (member != NULL)
+      if (member != NULL && (*start == 't' || *start == 'f'))
+        {
+          member->kind = NEXUS_JSON_BOOLEAN;
+          member->integer = *start == 't';
+        }
+      else if (member != NULL)
         member->kind = NEXUS_JSON_OTHER;
     }
 }

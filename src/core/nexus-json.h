@@ -23,14 +23,15 @@ typedef enum {
   NEXUS_JSON_ABSENT,
   NEXUS_JSON_STRING,
   NEXUS_JSON_INT,
-  NEXUS_JSON_OTHER,   /* null, a boolean, another number, an object or an array */
+  NEXUS_JSON_OTHER,   /* null, another number, an object or an array */
+  NEXUS_JSON_BOOLEAN, /* true or false, in integer as 1 or 0 */
 } NexusJsonKind;
 
 typedef struct {
   NexusJsonKind kind;
   char         *string;    /* NEXUS_JSON_STRING: decoded, NUL-terminated, owned */
   gsize         length;    /* its bytes; U+0000 inside it makes this differ from strlen() */
-  gint64        integer;   /* NEXUS_JSON_INT */
+  gint64        integer;   /* NEXUS_JSON_INT; NEXUS_JSON_BOOLEAN: 1 or 0 */
 } NexusJsonMember;
 
 gboolean nexus_json_scan_object    (const char         *data,

@@ -31,6 +31,8 @@ static const char * const error_code_names[] = {
   [NEXUS_ERROR_FILE_NAME_INVALID] = "file-name-invalid",
   [NEXUS_ERROR_UPLOAD_NOT_FOUND] = "upload-not-found",
   [NEXUS_ERROR_FILES_UNAVAILABLE] = "files-unavailable",
+  [NEXUS_ERROR_TARGET_NOT_FOUND] = "target-not-found",
+  [NEXUS_ERROR_NOT_ALLOWED] = "not-allowed",
 };
 
 const char *
@@ -233,6 +235,52 @@ nexus_file_name_clean (const char *name)
   return g_steal_pointer (&trimmed);
 }
 
+/* Reactions and quotes */
+
+static const char * const reaction_emoji[NEXUS_N_REACTIONS] = {
+  "\xf0\x9f\x91\x8d",           /* 👍 U+1F44D */
+  "\xe2\x9d\xa4\xef\xb8\x8f", /* ❤️ U+2764 U+FE0F */
+  "\xf0\x9f\x98\x82",           /* 😂 U+1F602 */
+  "\xf0\x9f\x98\xae",           /* 😮 U+1F62E */
+  "\xf0\x9f\x98\xa2",           /* 😢 U+1F622 */
+  "\xf0\x9f\x8e\x89",           /* 🎉 U+1F389 */
+};
+
+const char *
+nexus_reaction_emoji (int index)
+{
+  g_return_val_if_fail (index >= 0 && index < NEXUS_N_REACTIONS, NULL);
+
+  return reaction_emoji[index];
+}
+
+/* Exactly one of the six strings: a bare ❤ without its variation
+ * selector, or with another, is not one of them. */
+int
+nexus_reaction_index (const char *emoji)
+{
+  if (emoji == NULL)
+    return -1;
+  for (int i = 0; i < NEXUS_N_REACTIONS; i++)
+    if (strcmp (emoji, reaction_emoji[i]) == 0)
+      return i;
+  return -1;
+}
+
+char *
+nexus_quote_text (const char *text)
+{
+  const char *end;
+  glong n_chars = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (end = text; *end != '\0' && *end != '\n' && n_chars < NEXUS_QUOTE_MAX_CHARS;
+       end = g_utf8_next_char (end))
+    n_chars++;
+  return g_strndup (text, (gsize) (end - text));
+}
+
 /* Parsing */
 
 static const struct {
@@ -247,6 +295,9 @@ static const struct {
   { "leave", NEXUS_CLIENT_FRAME_LEAVE },
   { "upload", NEXUS_CLIENT_FRAME_UPLOAD },
   { "share", NEXUS_CLIENT_FRAME_SHARE },
+  { "edit", NEXUS_CLIENT_FRAME_EDIT },
+  { "delete", NEXUS_CLIENT_FRAME_DELETE },
+  { "react", NEXUS_CLIENT_FRAME_REACT },
 };
 
 static gboolean
@@ -269,6 +320,10 @@ typedef enum {
   MEMBER_ID,
   MEMBER_SIZE,
   MEMBER_MIME,
+  MEMBER_TARGET,
+  MEMBER_REPLY_TO,
+  MEMBER_EMOJI,
+  MEMBER_ON,
   N_MEMBERS
 } MemberIndex;
 
@@ -282,6 +337,10 @@ static const char * const member_names[N_MEMBERS] = {
   [MEMBER_ID] = "id",
   [MEMBER_SIZE] = "size",
   [MEMBER_MIME] = "mime",
+  [MEMBER_TARGET] = "target",
+  [MEMBER_REPLY_TO] = "reply_to",
+  [MEMBER_EMOJI] = "emoji",
+  [MEMBER_ON] = "on",
 };
 
 /* A string member, copied; FALSE when it is missing or not a string.
@@ -349,6 +408,9 @@ frame_from_members (NexusJsonMember   *members,
     case NEXUS_CLIENT_FRAME_SAY:
     case NEXUS_CLIENT_FRAME_UPLOAD:
     case NEXUS_CLIENT_FRAME_SHARE:
+    case NEXUS_CLIENT_FRAME_EDIT:
+    case NEXUS_CLIENT_FRAME_DELETE:
+    case NEXUS_CLIENT_FRAME_REACT:
       /* The id first: a refusal of a frame with a valid id carries it. */
       if (!get_string_member (members, MEMBER_ID, &frame->id) || !nexus_id_is_valid (frame->id))
         {
@@ -356,12 +418,44 @@ frame_from_members (NexusJsonMember   *members,
           return bad_request (error, frame->type == NEXUS_CLIENT_FRAME_SAY
                                      ? "A message needs an “id” of 1 to 64 printable ASCII "
                                        "characters without spaces."
-                                     : "A file needs an “id” of 1 to 64 printable ASCII "
+                                     : frame->type == NEXUS_CLIENT_FRAME_UPLOAD
+                                       || frame->type == NEXUS_CLIENT_FRAME_SHARE
+                                     ? "A file needs an “id” of 1 to 64 printable ASCII "
+                                       "characters without spaces."
+                                     : "A change needs an “id” of 1 to 64 printable ASCII "
                                        "characters without spaces.");
         }
-      if (frame->type == NEXUS_CLIENT_FRAME_SAY
+      if ((frame->type == NEXUS_CLIENT_FRAME_SAY || frame->type == NEXUS_CLIENT_FRAME_EDIT)
           && !get_string_member (members, MEMBER_TEXT, &frame->text))
-        return bad_request (error, "A message needs a string “text”.");
+        return bad_request (error, frame->type == NEXUS_CLIENT_FRAME_SAY
+                                   ? "A message needs a string “text”."
+                                   : "An “edit” needs a string “text”.");
+      if (frame->type == NEXUS_CLIENT_FRAME_SAY
+          && members[MEMBER_REPLY_TO].kind != NEXUS_JSON_ABSENT)
+        {
+          if (members[MEMBER_REPLY_TO].kind != NEXUS_JSON_INT)
+            return bad_request (error, "“reply_to” is the seq of a message: a whole number.");
+          frame->target = members[MEMBER_REPLY_TO].integer;
+          frame->has_target = TRUE;
+        }
+      if (frame->type == NEXUS_CLIENT_FRAME_EDIT || frame->type == NEXUS_CLIENT_FRAME_DELETE
+          || frame->type == NEXUS_CLIENT_FRAME_REACT)
+        {
+          if (members[MEMBER_TARGET].kind != NEXUS_JSON_INT)
+            return bad_request (error, "“target” is the seq of a message: a whole number.");
+          frame->target = members[MEMBER_TARGET].integer;
+          frame->has_target = TRUE;
+        }
+      if (frame->type == NEXUS_CLIENT_FRAME_REACT)
+        {
+          if (members[MEMBER_EMOJI].kind != NEXUS_JSON_STRING
+              || (gsize) members[MEMBER_EMOJI].length != strlen (members[MEMBER_EMOJI].string)
+              || (frame->emoji = nexus_reaction_index (members[MEMBER_EMOJI].string)) < 0)
+            return bad_request (error, "A reaction’s “emoji” is one of 👍 ❤️ 😂 😮 😢 🎉.");
+          if (members[MEMBER_ON].kind != NEXUS_JSON_BOOLEAN)
+            return bad_request (error, "A reaction’s “on” is true or false.");
+          frame->on = members[MEMBER_ON].integer != 0;
+        }
       if (frame->type == NEXUS_CLIENT_FRAME_UPLOAD)
         {
           if (!get_string_member (members, MEMBER_NAME, &frame->name)
@@ -507,6 +601,59 @@ nexus_frame_encode_share (const char *id)
   GString *out = nexus_json_object_begin ("share");
 
   nexus_json_object_add_string (out, "id", id);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_reply (const char *text,
+                          const char *id,
+                          gint64      reply_to)
+{
+  GString *out = nexus_json_object_begin ("say");
+
+  nexus_json_object_add_string (out, "text", text);
+  nexus_json_object_add_string (out, "id", id);
+  if (reply_to != 0)
+    g_string_append_printf (out, ",\"reply_to\":%" G_GINT64_FORMAT, reply_to);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_edit (const char *id,
+                         gint64      target,
+                         const char *text)
+{
+  GString *out = nexus_json_object_begin ("edit");
+
+  nexus_json_object_add_string (out, "id", id);
+  g_string_append_printf (out, ",\"target\":%" G_GINT64_FORMAT, target);
+  nexus_json_object_add_string (out, "text", text);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_delete (const char *id,
+                           gint64      target)
+{
+  GString *out = nexus_json_object_begin ("delete");
+
+  nexus_json_object_add_string (out, "id", id);
+  g_string_append_printf (out, ",\"target\":%" G_GINT64_FORMAT, target);
+  return nexus_json_object_end (out);
+}
+
+char *
+nexus_frame_encode_react (const char *id,
+                          gint64      target,
+                          const char *emoji,
+                          gboolean    on)
+{
+  GString *out = nexus_json_object_begin ("react");
+
+  nexus_json_object_add_string (out, "id", id);
+  g_string_append_printf (out, ",\"target\":%" G_GINT64_FORMAT, target);
+  nexus_json_object_add_string (out, "emoji", emoji);
+  g_string_append_printf (out, ",\"on\":%s", on ? "true" : "false");
   return nexus_json_object_end (out);
 }
 

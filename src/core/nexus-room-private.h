@@ -18,6 +18,24 @@ typedef struct {
   gint64 said_at;   /* real time, µs */
 } NexusSaid;
 
+/* A message of the history as it is now: what its frame is encoded from
+ * again when an edit, a delete or a reaction changes it. */
+typedef struct {
+  gint64      seq;
+  gint64      real_time;
+  char       *name;
+  char       *id;
+  char       *text;
+  char       *sender_hash;  /* its sender's session hash; NULL when not known (then nobody may change it) */
+  NexusFileInfo file;       /* file.name NULL: no file; its strings are owned */
+  gint64      reply_seq;    /* 0: it answers nothing */
+  char       *reply_name;
+  char       *reply_text;
+  gboolean    edited;
+  gboolean    deleted;
+  GPtrArray  *reactions[NEXUS_N_REACTIONS];  /* names, oldest first; NULL for none */
+} NexusMessage;
+
 struct _NexusMember {
   char       *name;
   char       *name_key;     /* NFKC, casefolded: for uniqueness */
@@ -46,6 +64,7 @@ struct _NexusRoom {
   guint       ring_length;
   gsize       ring_bytes;
   gsize       history_bytes;
+  GHashTable *messages;       /* &seq → NexusMessage, for each message the history keeps */
   /* What the server keeps of the room's files; it ends with the room. */
   gpointer       files;
   GDestroyNotify files_free;
@@ -54,5 +73,26 @@ struct _NexusRoom {
 NexusMember *_nexus_member_new      (const char     *trimmed_name);
 void         _nexus_room_ring_push  (NexusRoom      *room,
                                      NexusRoomEvent *event);
+NexusRoomEvent *_nexus_room_event_new (NexusRoomEventType  type,
+                                       gint64              seq,
+                                       gint64              real_time,
+                                       GString            *json);
+NexusRoomEvent *_nexus_room_append_said     (NexusRoom           *room,
+                                             NexusMember         *member,
+                                             const char          *text,
+                                             const char          *id,
+                                             const NexusFileInfo *file,
+                                             NexusMessage        *reply);
+NexusRoomEvent *_nexus_room_replace_message (NexusRoom    *room,
+                                             NexusMessage *message);
+void         _nexus_member_remember (NexusMember    *member,
+                                     const char     *id,
+                                     gint64          seq,
+                                     gint64          said_at);
+
+/* nexus-room-conversation.c */
+void           _nexus_message_free       (NexusMessage   *message);
+NexusMessage  *_nexus_message_parse      (NexusRoomEvent *event);
+GString       *_nexus_message_encode     (NexusMessage   *message);
 
 G_END_DECLS

@@ -39,6 +39,14 @@ nexus_room_restore_event (NexusRoom          *room,
   event->json_length = json_length;
   event->json = g_strndup (json, json_length);
   _nexus_room_ring_push (room, event);
+  /* A message's current state, which its next change starts from. */
+  if (type == NEXUS_ROOM_EVENT_MESSAGE)
+    {
+      NexusMessage *message = _nexus_message_parse (event);
+
+      if (message != NULL)
+        g_hash_table_insert (room->messages, &message->seq, message);
+    }
 }
 
 void
@@ -96,8 +104,7 @@ nexus_room_restore_said (NexusRoom   *room,
                          gint64       seq,
                          gint64       said_at)
 {
-  NexusSaid *said;
-  char *key;
+  NexusMessage *message;
 
   g_return_if_fail (room != NULL);
   g_return_if_fail (member != NULL);
@@ -105,14 +112,12 @@ nexus_room_restore_said (NexusRoom   *room,
 
   if (g_hash_table_contains (member->said, id))
     return;
-  said = g_new (NexusSaid, 1);
-  said->seq = seq;
-  said->said_at = said_at;
-  key = g_strdup (id);
-  g_hash_table_insert (member->said, key, said);
-  g_queue_push_tail (&member->said_order, key);
-  if (member->said_order.length > NEXUS_ROOM_DEDUPE_LIMIT)
-    g_hash_table_remove (member->said, g_queue_pop_head (&member->said_order));
+  _nexus_member_remember (member, id, seq, said_at);
+  /* The database keeps who said a message only here: its sender's id of
+   * it, which makes it the sender's to edit and delete again. */
+  message = g_hash_table_lookup (room->messages, &seq);
+  if (message != NULL && message->sender_hash == NULL)
+    message->sender_hash = g_strdup (member->session_hash);
 }
 
 /* The say ids @member's dedupe remembers, oldest first: what the server

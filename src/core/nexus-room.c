@@ -23,6 +23,9 @@
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_MESSAGE == (int) NEXUS_WIRE_EVENT_MESSAGE);
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_JOINED == (int) NEXUS_WIRE_EVENT_JOINED);
 G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_LEFT == (int) NEXUS_WIRE_EVENT_LEFT);
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_EDITED == (int) NEXUS_WIRE_EVENT_EDITED);
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_DELETED == (int) NEXUS_WIRE_EVENT_DELETED);
+G_STATIC_ASSERT ((int) NEXUS_ROOM_EVENT_REACTED == (int) NEXUS_WIRE_EVENT_REACTED);
 
 NexusRoomEvent *
 nexus_room_event_ref (NexusRoomEvent *event)
@@ -40,20 +43,13 @@ nexus_room_event_unref (NexusRoomEvent *event)
   g_free (event);
 }
 
-/* @file: a file message's file, or NULL */
-static NexusRoomEvent *
-room_event_new (NexusRoomEventType   type,
-                gint64               seq,
-                gint64               real_time,
-                const char          *name,
-                const char          *text,
-                const char          *id,
-                const NexusFileInfo *file)
+/* An event of @json, which it takes. */
+NexusRoomEvent *
+_nexus_room_event_new (NexusRoomEventType  type,
+                       gint64              seq,
+                       gint64              real_time,
+                       GString            *json)
 {
-  GString *json = file != NULL
-                  ? nexus_frame_encode_file_event (seq, real_time, name, text, id, file)
-                  : nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time, name, text,
-                                              id);
   NexusRoomEvent *event = g_new (NexusRoomEvent, 1);
 
   g_ref_count_init (&event->ref_count);
@@ -64,6 +60,20 @@ room_event_new (NexusRoomEventType   type,
   event->json = g_string_free (json, FALSE);
 
   return event;
+}
+
+/* A joined, a left, or a message as a repeated say makes it again. */
+static NexusRoomEvent *
+room_event_new (NexusRoomEventType   type,
+                gint64               seq,
+                gint64               real_time,
+                const char          *name,
+                const char          *text,
+                const char          *id)
+{
+  return _nexus_room_event_new (type, seq, real_time,
+                                nexus_frame_encode_event ((NexusWireEvent) type, seq, real_time,
+                                                          name, text, id));
 }
 
 /* Members */
@@ -211,6 +221,8 @@ nexus_room_new (const char *code,
   room->ring_capacity = history_limit;
   room->ring = g_new0 (NexusRoomEvent *, room->ring_capacity);
   room->history_bytes = history_bytes;
+  room->messages = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                          (GDestroyNotify) _nexus_message_free);
 
   return room;
 }
@@ -227,6 +239,7 @@ nexus_room_free (NexusRoom *room)
   for (guint i = 0; i < room->ring_length; i++)
     nexus_room_event_unref (room->ring[(room->ring_start + i) % room->ring_capacity]);
   g_free (room->ring);
+  g_hash_table_unref (room->messages);
   g_ptr_array_unref (room->members);
   g_free (room->code);
   g_free (room);
@@ -313,6 +326,8 @@ ring_drop_oldest (NexusRoom *room)
   NexusRoomEvent *oldest = ring_get (room, 0);
 
   room->ring_bytes -= oldest->json_length;
+  if (oldest->type == NEXUS_ROOM_EVENT_MESSAGE)
+    g_hash_table_remove (room->messages, &oldest->seq);
   nexus_room_event_unref (oldest);
   room->ring[room->ring_start] = NULL;
   room->ring_start = (room->ring_start + 1) % room->ring_capacity;
@@ -335,18 +350,15 @@ _nexus_room_ring_push (NexusRoom      *room,
   room->last_seq = event->seq;
 }
 
-/* Appends to the history; the returned event is borrowed from the ring. */
+/* Appends a joined or left to the history; the returned event is
+ * borrowed from the ring. */
 static NexusRoomEvent *
-room_append (NexusRoom           *room,
-             NexusRoomEventType   type,
-             gint64               real_time,
-             const char          *name,
-             const char          *text,
-             const char          *id,
-             const NexusFileInfo *file)
+room_append (NexusRoom          *room,
+             NexusRoomEventType  type,
+             gint64              real_time,
+             const char         *name)
 {
-  NexusRoomEvent *event = room_event_new (type, room->last_seq + 1, real_time, name, text, id,
-                                          file);
+  NexusRoomEvent *event = room_event_new (type, room->last_seq + 1, real_time, name, NULL, NULL);
 
   _nexus_room_ring_push (room, event);
   return event;
@@ -411,8 +423,7 @@ nexus_room_add_member (NexusRoom       *room,
   member->attached = TRUE;
   g_ptr_array_add (room->members, member);
 
-  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name, NULL, NULL,
-                       NULL);
+  event = room_append (room, NEXUS_ROOM_EVENT_JOINED, g_get_real_time (), trimmed_name);
   member->order = event->seq;
   if (joined)
     *joined = event;
@@ -433,8 +444,7 @@ nexus_room_remove_member (NexusRoom       *room,
   /* The member must be this room's before anyone is told it left. */
   g_return_if_fail (g_ptr_array_find (room->members, member, &position));
 
-  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, g_get_real_time (), member->name, NULL, NULL,
-                       NULL);
+  event = room_append (room, NEXUS_ROOM_EVENT_LEFT, g_get_real_time (), member->name);
   if (left)
     *left = event;
 
@@ -514,31 +524,68 @@ nexus_room_replay_said (NexusRoom   *room,
   event = room_get_event (room, said->seq);
   if (event != NULL)
     return nexus_room_event_ref (event);
-  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text, id,
-                         NULL);
+  return room_event_new (NEXUS_ROOM_EVENT_MESSAGE, said->seq, said->said_at, member->name, text,
+                         id);
 }
 
-static NexusRoomEvent *
-room_append_said (NexusRoom           *room,
-                  NexusMember         *member,
-                  const char          *text,
-                  const char          *id,
-                  const NexusFileInfo *file)
+/* Remembers that @member used @id for the event @seq, within the bound. */
+void
+_nexus_member_remember (NexusMember *member,
+                        const char  *id,
+                        gint64       seq,
+                        gint64       said_at)
 {
-  NexusRoomEvent *event;
-  NexusSaid *said;
-  char *key;
+  NexusSaid *said = g_new (NexusSaid, 1);
+  char *key = g_strdup (id);
 
-  said = g_new (NexusSaid, 1);
-  said->said_at = g_get_real_time ();
-  event = room_append (room, NEXUS_ROOM_EVENT_MESSAGE, said->said_at, member->name, text, id, file);
-  said->seq = event->seq;
-
-  key = g_strdup (id);
+  said->seq = seq;
+  said->said_at = said_at;
   g_hash_table_insert (member->said, key, said);
   g_queue_push_tail (&member->said_order, key);
   if (member->said_order.length > NEXUS_ROOM_DEDUPE_LIMIT)
     g_hash_table_remove (member->said, g_queue_pop_head (&member->said_order));
+}
+
+/* A message said by @member: kept as an event and as its current state.
+ * @reply: the message it answers, or NULL. The event is borrowed. */
+NexusRoomEvent *
+_nexus_room_append_said (NexusRoom           *room,
+                         NexusMember         *member,
+                         const char          *text,
+                         const char          *id,
+                         const NexusFileInfo *file,
+                         NexusMessage        *reply)
+{
+  NexusMessage *message = g_new0 (NexusMessage, 1);
+  NexusRoomEvent *event;
+
+  message->seq = room->last_seq + 1;
+  message->real_time = g_get_real_time ();
+  message->name = g_strdup (member->name);
+  message->id = g_strdup (id);
+  message->text = g_strdup (text);
+  message->sender_hash = g_strdup (member->session_hash);
+  if (file != NULL)
+    {
+      message->file = *file;
+      message->file.name = g_strdup (file->name);
+      message->file.type = g_strdup (file->type);
+      message->file.url = g_strdup (file->url);
+    }
+  if (reply != NULL)
+    {
+      message->reply_seq = reply->seq;
+      message->reply_name = g_strdup (reply->name);
+      /* A file message is quoted by its file's name. */
+      message->reply_text = reply->file.name != NULL ? g_strdup (reply->file.name)
+                                                     : nexus_quote_text (reply->text);
+    }
+
+  event = _nexus_room_event_new (NEXUS_ROOM_EVENT_MESSAGE, message->seq, message->real_time,
+                                 _nexus_message_encode (message));
+  _nexus_room_ring_push (room, event);
+  g_hash_table_insert (room->messages, &message->seq, message);
+  _nexus_member_remember (member, id, event->seq, event->real_time);
 
   return event;
 }
@@ -554,7 +601,7 @@ nexus_room_append_message (NexusRoom   *room,
   g_return_val_if_fail (nexus_id_is_valid (id), NULL);
   g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
 
-  return room_append_said (room, member, text, id, NULL);
+  return _nexus_room_append_said (room, member, text, id, NULL, NULL);
 }
 
 /**
@@ -582,7 +629,7 @@ nexus_room_append_file (NexusRoom           *room,
   g_return_val_if_fail (!nexus_room_has_said (room, member, id), NULL);
 
   text = nexus_file_fallback_text (file->name, file->size);
-  return room_append_said (room, member, text, id, file);
+  return _nexus_room_append_said (room, member, text, id, file, NULL);
 }
 
 /* The kept event with @seq, or NULL when the history no longer has it. */

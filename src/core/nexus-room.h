@@ -19,11 +19,17 @@ typedef enum {
   NEXUS_ROOM_EVENT_MESSAGE,
   NEXUS_ROOM_EVENT_JOINED,
   NEXUS_ROOM_EVENT_LEFT,
+  NEXUS_ROOM_EVENT_EDITED,
+  NEXUS_ROOM_EVENT_DELETED,
+  NEXUS_ROOM_EVENT_REACTED,
 } NexusRoomEventType;
 
 /* One event of the room's history, immutable once made: its frame, encoded
  * once when it happens and sent as it is to every member and in every
- * later welcome. Nothing else of it is kept. */
+ * later welcome. Nothing else of it is kept. A message that is edited,
+ * deleted or reacted to gets a new event of the same seq in its place
+ * (the history carries the current state); whoever still holds the old
+ * one holds what was true when it was sent. */
 typedef struct {
   grefcount          ref_count;
   NexusRoomEventType type;
@@ -103,6 +109,39 @@ NexusRoomEvent  *nexus_room_append_file        (NexusRoom           *room,
                                                 NexusMember         *member,
                                                 const char          *id,
                                                 const NexusFileInfo *file);
+/* Replies, edits, deletes and reactions (nexus-room-conversation.c) */
+gboolean         nexus_room_check_target       (NexusRoom            *room,
+                                                NexusMember          *member,
+                                                NexusClientFrameType  type,
+                                                gint64                target,
+                                                NexusErrorCode       *code);
+NexusRoomEvent  *nexus_room_append_reply       (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *text,
+                                                const char      *id,
+                                                gint64           reply_to);
+NexusRoomEvent  *nexus_room_append_edit        (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id,
+                                                gint64           target,
+                                                const char      *text,
+                                                GPtrArray       *changed);
+NexusRoomEvent  *nexus_room_append_delete      (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id,
+                                                gint64           target,
+                                                GPtrArray       *changed,
+                                                char           **file_url);
+NexusRoomEvent  *nexus_room_append_react       (NexusRoom       *room,
+                                                NexusMember     *member,
+                                                const char      *id,
+                                                gint64           target,
+                                                int              emoji,
+                                                gboolean         on,
+                                                GPtrArray       *changed);
+NexusRoomEvent  *nexus_room_replay_frame       (NexusRoom              *room,
+                                                NexusMember            *member,
+                                                const NexusClientFrame *frame);
 NexusRoomEvent  *nexus_room_lookup_event       (NexusRoom       *room,
                                                 gint64           seq);
 void             nexus_room_set_files          (NexusRoom       *room,

@@ -158,16 +158,18 @@ replay_shared (NexusPeer       *peer,
   nexus_peer_send (peer, json->str, json->len);
 }
 
+/* A file message, or a message deleted since (which may have been one). */
 static gboolean
 event_is_file_message (NexusRoomEvent *event)
 {
-  static const char * const names[] = { "file" };
+  static const char * const names[] = { "file", "deleted" };
   NexusJsonMember members[G_N_ELEMENTS (names)] = { { 0, }, };
   gboolean file;
 
-  file = nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
-                                 members)
-         && members[0].kind == NEXUS_JSON_OTHER;
+  file = event->type == NEXUS_ROOM_EVENT_MESSAGE
+         && nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),
+                                    members)
+         && (members[0].kind == NEXUS_JSON_OTHER || members[1].kind == NEXUS_JSON_BOOLEAN);
   nexus_json_members_clear (members, G_N_ELEMENTS (members));
   return file;
 }
@@ -362,6 +364,29 @@ _nexus_server_files_member_left (NexusServer *self,
   for (guint i = 0; i < unshared->len; i++)
     nexus_file_store_discard (self->files.store, g_ptr_array_index (unshared, i));
   nexus_file_room_forget_owner (store_room, owner);
+}
+
+/* A file message of @room was deleted: its file's bytes go at once (its
+ * URL, /files/FILEID/NAME, answers 404 from now on). A room reopened
+ * after a crash has no files: then there is nothing to remove. */
+void
+_nexus_server_files_delete (NexusServer *self,
+                            NexusRoom   *room,
+                            const char  *url)
+{
+  g_autofree char *id = NULL;
+  const char *end;
+  NexusStoredFile *file;
+
+  if (self->files.store == NULL || !g_str_has_prefix (url, "/files/"))
+    return;
+  url += strlen ("/files/");
+  end = strchr (url, '/');
+  id = end != NULL ? g_strndup (url, (gsize) (end - url)) : g_strdup (url);
+  file = nexus_file_store_lookup_file (self->files.store, id);
+  if (file == NULL || nexus_file_room_get_user_data (nexus_stored_file_get_room (file)) != room)
+    return;
+  nexus_file_store_delete_bytes (self->files.store, file);
 }
 
 /* What the member's welcome carries as files_key: none when the host

@@ -407,6 +407,9 @@ static const char * const wire_event_names[] = {
   [NEXUS_WIRE_EVENT_MESSAGE] = "message",
   [NEXUS_WIRE_EVENT_JOINED] = "joined",
   [NEXUS_WIRE_EVENT_LEFT] = "left",
+  [NEXUS_WIRE_EVENT_EDITED] = "edited",
+  [NEXUS_WIRE_EVENT_DELETED] = "deleted",
+  [NEXUS_WIRE_EVENT_REACTED] = "reacted",
 };
 
 GString *
@@ -420,7 +423,7 @@ nexus_frame_encode_event (NexusWireEvent  kind,
   g_autofree char *ts = nexus_timestamp_format (real_time);
   GString *out;
 
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (wire_event_names), NULL);
+  g_return_val_if_fail ((guint) kind <= NEXUS_WIRE_EVENT_LEFT, NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_MESSAGE || (text != NULL && id != NULL), NULL);
 
@@ -432,6 +435,110 @@ nexus_frame_encode_event (NexusWireEvent  kind,
     {
       nexus_json_object_add_string (out, "text", text);
       nexus_json_object_add_string (out, "id", id);
+    }
+  g_string_append_c (out, '}');
+  return out;
+}
+
+static void
+append_file (GString             *out,
+             const NexusFileInfo *file)
+{
+  g_string_append (out, ",\"file\":{\"name\":");
+  nexus_json_append_string (out, file->name);
+  g_string_append_printf (out, ",\"size\":%" G_GUINT64_FORMAT, file->size);
+  nexus_json_object_add_string (out, "type", file->type);
+  nexus_json_object_add_string (out, "url", file->url);
+  if (file->width > 0 && file->height > 0)
+    g_string_append_printf (out, ",\"width\":%u,\"height\":%u", file->width, file->height);
+  g_string_append_c (out, '}');
+}
+
+GString *
+nexus_frame_encode_message (const NexusMessageFrame *message)
+{
+  GString *out;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (message->file == NULL || (message->file->name != NULL
+                                                  && message->file->type != NULL
+                                                  && message->file->url != NULL), NULL);
+
+  out = nexus_frame_encode_event (NEXUS_WIRE_EVENT_MESSAGE, message->seq, message->real_time,
+                                  message->name, message->text, message->id);
+  g_return_val_if_fail (out != NULL, NULL);
+  /* Into the object, before its closing brace. */
+  g_string_truncate (out, out->len - 1);
+  if (message->reply_seq != 0)
+    {
+      g_string_append_printf (out, ",\"reply\":{\"seq\":%" G_GINT64_FORMAT, message->reply_seq);
+      nexus_json_object_add_string (out, "name", message->reply_name);
+      nexus_json_object_add_string (out, "text", message->reply_text);
+      g_string_append_c (out, '}');
+    }
+  if (message->file != NULL && !message->deleted)
+    append_file (out, message->file);
+  if (message->edited && !message->deleted)
+    g_string_append (out, ",\"edited\":true");
+  if (message->deleted)
+    g_string_append (out, ",\"deleted\":true");
+  for (guint i = 0; message->reactions != NULL && !message->deleted && i < NEXUS_N_REACTIONS; i++)
+    {
+      GPtrArray *names = message->reactions[i];
+
+      if (names == NULL || names->len == 0)
+        continue;
+      g_string_append (out, any ? "," : ",\"reactions\":{");
+      any = TRUE;
+      nexus_json_append_string (out, nexus_reaction_emoji ((int) i));
+      g_string_append (out, ":[");
+      for (guint j = 0; j < names->len; j++)
+        {
+          if (j > 0)
+            g_string_append_c (out, ',');
+          nexus_json_append_string (out, g_ptr_array_index (names, j));
+        }
+      g_string_append_c (out, ']');
+    }
+  if (any)
+    g_string_append_c (out, '}');
+  g_string_append_c (out, '}');
+  return out;
+}
+
+GString *
+nexus_frame_encode_change (NexusWireEvent  kind,
+                           gint64          seq,
+                           gint64          real_time,
+                           const char     *name,
+                           const char     *id,
+                           gint64          target,
+                           const char     *text,
+                           const char     *emoji,
+                           gboolean        on)
+{
+  g_autofree char *ts = nexus_timestamp_format (real_time);
+  GString *out;
+
+  g_return_val_if_fail (kind == NEXUS_WIRE_EVENT_EDITED || kind == NEXUS_WIRE_EVENT_DELETED
+                        || kind == NEXUS_WIRE_EVENT_REACTED, NULL);
+  g_return_val_if_fail (name != NULL && id != NULL, NULL);
+  g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_EDITED || text != NULL, NULL);
+  g_return_val_if_fail (kind != NEXUS_WIRE_EVENT_REACTED || emoji != NULL, NULL);
+
+  out = g_string_sized_new (128 + (text != NULL ? strlen (text) : 0));
+  g_string_append_printf (out, "{\"type\":\"%s\",\"seq\":%" G_GINT64_FORMAT ",\"ts\":\"%s\"",
+                          wire_event_names[kind], seq, ts);
+  nexus_json_object_add_string (out, "name", name);
+  nexus_json_object_add_string (out, "id", id);
+  g_string_append_printf (out, ",\"target\":%" G_GINT64_FORMAT, target);
+  if (kind == NEXUS_WIRE_EVENT_EDITED)
+    nexus_json_object_add_string (out, "text", text);
+  if (kind == NEXUS_WIRE_EVENT_REACTED)
+    {
+      nexus_json_object_add_string (out, "emoji", emoji);
+      g_string_append_printf (out, ",\"on\":%s", on ? "true" : "false");
     }
   g_string_append_c (out, '}');
   return out;
@@ -454,14 +561,8 @@ nexus_frame_encode_file_event (gint64               seq,
   g_return_val_if_fail (out != NULL, NULL);
   /* Into the object, before its closing brace. */
   g_string_truncate (out, out->len - 1);
-  g_string_append (out, ",\"file\":{\"name\":");
-  nexus_json_append_string (out, file->name);
-  g_string_append_printf (out, ",\"size\":%" G_GUINT64_FORMAT, file->size);
-  nexus_json_object_add_string (out, "type", file->type);
-  nexus_json_object_add_string (out, "url", file->url);
-  if (file->width > 0 && file->height > 0)
-    g_string_append_printf (out, ",\"width\":%u,\"height\":%u", file->width, file->height);
-  g_string_append (out, "}}");
+  append_file (out, file);
+  g_string_append_c (out, '}');
   return out;
 }
 

@@ -82,6 +82,9 @@ typedef enum {
   NEXUS_WIRE_EVENT_MESSAGE,
   NEXUS_WIRE_EVENT_JOINED,
   NEXUS_WIRE_EVENT_LEFT,
+  NEXUS_WIRE_EVENT_EDITED,
+  NEXUS_WIRE_EVENT_DELETED,
+  NEXUS_WIRE_EVENT_REACTED,
 } NexusWireEvent;
 
 /* @text and @id for a message only; @real_time in µs since the epoch. */
@@ -115,6 +118,34 @@ char    *nexus_file_size_format        (guint64              size);
 /* The text of a file message: "📎 slides.pdf (2.4 MB)". */
 char    *nexus_file_fallback_text      (const char          *file_name,
                                         guint64              size);
+/* A message as the history holds it now (PROTOCOL.md, "Conversation"):
+ * its reply's quote, and its edits, deletion and reactions so far. */
+typedef struct {
+  gint64               seq;
+  gint64               real_time;
+  const char          *name;
+  const char          *text;         /* "" once deleted */
+  const char          *id;
+  const NexusFileInfo *file;         /* NULL: no file, or deleted */
+  gint64               reply_seq;    /* 0: it answers nothing */
+  const char          *reply_name;
+  const char          *reply_text;
+  gboolean             edited;
+  gboolean             deleted;
+  GPtrArray * const   *reactions;    /* NEXUS_N_REACTIONS arrays of names, oldest first, or NULL */
+} NexusMessageFrame;
+
+GString *nexus_frame_encode_message    (const NexusMessageFrame *message);
+/* An edited (@text), deleted, or reacted (@emoji, @on) event. */
+GString *nexus_frame_encode_change     (NexusWireEvent       kind,
+                                        gint64               seq,
+                                        gint64               real_time,
+                                        const char          *name,
+                                        const char          *id,
+                                        gint64               target,
+                                        const char          *text,
+                                        const char          *emoji,
+                                        gboolean             on);
 char    *nexus_frame_encode_upload_ready (const char        *id,
                                           const char        *url);
 

@@ -2,7 +2,9 @@
  *
  * The checks come in the order PROTOCOL.md gives ("Order of checks"):
  * every frame takes a token first; a say is not-joined, then its shape,
- * then the rate limit, then dedupe, then its text; create, join and
+ * then the rate limit, then dedupe, then its text (an edit, a delete, a
+ * react and a say's reply_to the same, with their target before the
+ * text: PROTOCOL.md, "Conversation"); create, join and
  * resume their shape, then the limits, the room, the name; anything else
  * meets the rate limit before it is looked at.
  *
@@ -348,6 +350,40 @@ handle_resume (NexusPeer        *peer,
 
 /* say, typing, leave */
 
+/* Whether the target is the member's own, to delete at least. */
+static gboolean
+peer_target_is_own (NexusPeer        *peer,
+                    NexusClientFrame *frame)
+{
+  NexusErrorCode code;
+
+  return nexus_room_check_target (peer->room, peer->member, NEXUS_CLIENT_FRAME_DELETE,
+                                  frame->target, &code);
+}
+
+/* The target of an edit, delete or react, or a say's reply_to: FALSE
+ * after refusing the frame. */
+static gboolean
+peer_check_target (NexusPeer        *peer,
+                   NexusClientFrame *frame)
+{
+  NexusErrorCode code;
+
+  if (nexus_room_check_target (peer->room, peer->member, frame->type, frame->target, &code))
+    return TRUE;
+  if (code == NEXUS_ERROR_TARGET_NOT_FOUND)
+    nexus_peer_send_error (peer, code, frame->type == NEXUS_CLIENT_FRAME_SAY
+                                       ? "The message you answer is no longer in the room."
+                                       : "That message is no longer in the room.", frame->id);
+  else if (frame->type == NEXUS_CLIENT_FRAME_EDIT && peer_target_is_own (peer, frame))
+    nexus_peer_send_error (peer, code, "A file cannot be edited. Delete it and send another.",
+                           frame->id);
+  else
+    nexus_peer_send_error (peer, code, "Only who sent a message can change or delete it.",
+                           frame->id);
+  return FALSE;
+}
+
 static void
 handle_say (NexusPeer        *peer,
             NexusClientFrame *frame,
@@ -371,6 +407,8 @@ handle_say (NexusPeer        *peer,
       nexus_peer_send (peer, replay->json, replay->json_length);
       return;
     }
+  if (frame->has_target && !peer_check_target (peer, frame))
+    return;
   if (!nexus_text_is_valid (frame->text))
     {
       nexus_peer_send_error (peer, NEXUS_ERROR_TEXT_INVALID,
@@ -379,8 +417,64 @@ handle_say (NexusPeer        *peer,
       return;
     }
 
-  event = nexus_room_append_message (peer->room, peer->member, frame->text, frame->id);
+  event = nexus_room_append_reply (peer->room, peer->member, frame->text, frame->id,
+                                   frame->has_target ? frame->target : 0);
   _nexus_server_persist_said (peer->server, peer->room, peer->member, frame->id, event);
+  room_broadcast (peer->room, event, NULL);
+}
+
+/* edit, delete, react */
+
+/* An edit, a delete or a react, after not-joined and its shape: the rate
+ * limit, an id used before, the target, then an edit's text. */
+static void
+handle_change (NexusPeer        *peer,
+               NexusClientFrame *frame,
+               gboolean          have_token)
+{
+  NexusServer *self = peer->server;
+  g_autoptr(NexusRoomEvent) replay = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autofree char *file_url = NULL;
+  NexusRoomEvent *event;
+
+  if (!have_token)
+    {
+      nexus_peer_send_error (peer, NEXUS_ERROR_RATE_LIMITED,
+                             "You are sending too fast. Wait a moment and send it again.", frame->id);
+      return;
+    }
+  replay = nexus_room_replay_frame (peer->room, peer->member, frame);
+  if (replay != NULL)
+    {
+      nexus_peer_send (peer, replay->json, replay->json_length);
+      return;
+    }
+  if (!peer_check_target (peer, frame))
+    return;
+  if (frame->type == NEXUS_CLIENT_FRAME_EDIT && !nexus_text_is_valid (frame->text))
+    {
+      nexus_peer_send_error (peer, NEXUS_ERROR_TEXT_INVALID,
+                             "A message has 1 to 4000 characters, not only spaces, and no control "
+                             "characters other than line breaks and tabs.", frame->id);
+      return;
+    }
+
+  changed = g_ptr_array_new_with_free_func ((GDestroyNotify) nexus_room_event_unref);
+  if (frame->type == NEXUS_CLIENT_FRAME_EDIT)
+    event = nexus_room_append_edit (peer->room, peer->member, frame->id, frame->target,
+                                    frame->text, changed);
+  else if (frame->type == NEXUS_CLIENT_FRAME_DELETE)
+    event = nexus_room_append_delete (peer->room, peer->member, frame->id, frame->target,
+                                      changed, &file_url);
+  else
+    event = nexus_room_append_react (peer->room, peer->member, frame->id, frame->target,
+                                     frame->emoji, frame->on, changed);
+  _nexus_server_persist_changed (self, peer->room, changed);
+  _nexus_server_persist_said (self, peer->room, peer->member, frame->id, event);
+  /* A deleted file's bytes go at once: its URL answers 404 from now on. */
+  if (file_url != NULL)
+    _nexus_server_files_delete (self, peer->room, file_url);
   room_broadcast (peer->room, event, NULL);
 }
 
@@ -468,6 +562,18 @@ _nexus_server_handle_frame (NexusPeer  *peer,
     case NEXUS_CLIENT_FRAME_UPLOAD:
     case NEXUS_CLIENT_FRAME_SHARE:
       _nexus_server_files_handle_frame (peer, &frame, parsed, error, have_token);
+      return;
+
+    case NEXUS_CLIENT_FRAME_EDIT:
+    case NEXUS_CLIENT_FRAME_DELETE:
+    case NEXUS_CLIENT_FRAME_REACT:
+      if (peer->member == NULL)
+        nexus_peer_send_error (peer, NEXUS_ERROR_NOT_JOINED,
+                               "Join a room before changing messages.", frame.id);
+      else if (!parsed)
+        nexus_peer_send_error (peer, NEXUS_ERROR_BAD_REQUEST, error->message, frame.id);
+      else
+        handle_change (peer, &frame, have_token);
       return;
 
     case NEXUS_CLIENT_FRAME_CREATE:

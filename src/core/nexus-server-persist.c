@@ -138,6 +138,26 @@ _nexus_server_persist_said (NexusServer    *self,
   persist_hold (self);
 }
 
+/* Messages of the history that an edit, a delete or a reaction changed
+ * (NexusRoomEvent, their new frames): their rows are written again, so a
+ * room reopened after a crash shows them as they are now. */
+void
+_nexus_server_persist_changed (NexusServer *self,
+                               NexusRoom   *room,
+                               GPtrArray   *changed)
+{
+  if (!persist_recording (self) || changed->len == 0)
+    return;
+  for (guint i = 0; i < changed->len; i++)
+    {
+      NexusRoomEvent *event = g_ptr_array_index (changed, i);
+
+      nexus_state_store_record_event_json (self->persist.store, nexus_room_get_code (room),
+                                           event->seq, event->json, event->json_length);
+    }
+  persist_hold (self);
+}
+
 void
 _nexus_server_persist_room_gone (NexusServer *self,
                                  const char  *code)

@@ -172,6 +172,9 @@ void          _nexus_server_persist_said         (NexusServer     *self,
                                                   NexusMember     *member,
                                                   const char      *id,
                                                   NexusRoomEvent  *event);
+void          _nexus_server_persist_changed      (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  GPtrArray       *changed);
 void          _nexus_server_persist_room_gone    (NexusServer     *self,
                                                   const char      *code);
 void          _nexus_server_persist_nearby       (NexusServer     *self,
@@ -207,6 +210,9 @@ void          _nexus_server_files_handle_frame   (NexusPeer        *peer,
 void          _nexus_server_files_member_left    (NexusServer     *self,
                                                   NexusRoom       *room,
                                                   NexusMember     *member);
+void          _nexus_server_files_delete         (NexusServer     *self,
+                                                  NexusRoom       *room,
+                                                  const char      *url);
 const char   *_nexus_server_files_key            (NexusServer     *self,
                                                   NexusMember     *member);
 void          _nexus_server_files_watch          (NexusServer     *self);

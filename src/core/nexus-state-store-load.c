@@ -33,7 +33,7 @@ static const char schema_sql[] =
   "CREATE TABLE events ("
   "  room  TEXT NOT NULL,"
   "  seq   INTEGER NOT NULL,"
-  "  type  INTEGER NOT NULL,"           /* 0 message, 1 joined, 2 left */
+  "  type  INTEGER NOT NULL,"           /* 0 message, 1 joined, 2 left, 3 edited, 4 deleted, 5 reacted */
   "  ts    INTEGER NOT NULL,"
   "  name  TEXT NOT NULL,"
   "  json  TEXT NOT NULL,"              /* the frame as the server sent it */
@@ -133,9 +133,12 @@ _nexus_state_db_prepare (sqlite3  *db,
 
   /* WAL: a commit is one append, readers never wait, and a crash at any
    * moment leaves the last commit whole. NORMAL: no fsync per commit,
-   * which a crash of the process does not need (see the writer). */
+   * which a crash of the process does not need (see the writer).
+   * secure_delete: what a deleted message said is overwritten where it
+   * lay, not left in the file's free space (FAST: at no cost in I/O). */
   rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                         "PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
+                         "PRAGMA journal_size_limit = 4194304; PRAGMA secure_delete = FAST",
+                     NULL, NULL, NULL);
   if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
     return NEXUS_STATE_DB_UNREADABLE;
   if (rc != SQLITE_OK)
@@ -213,7 +216,7 @@ event_is_valid (NexusStoredEvent *event)
   NexusJsonMember members[G_N_ELEMENTS (names)] = { { 0, }, };
   gboolean valid;
 
-  if (event->type < 0 || event->type > 2
+  if (event->type < 0 || event->type > 5
       || !g_utf8_validate (event->json, (gssize) event->json_length, NULL)
       || !nexus_json_check (event->json, event->json_length, FALSE)
       || !nexus_json_scan_object (event->json, event->json_length, names, G_N_ELEMENTS (names),

@@ -21,6 +21,7 @@ typedef enum {
   NEXUS_STATE_OP_ROOM,          /* code, a = created, b = port */
   NEXUS_STATE_OP_NEARBY,        /* code, text = nearby code, text2 = title */
   NEXUS_STATE_OP_EVENT,         /* code, a = seq, b = ts, c = oldest kept, type, text = name, json */
+  NEXUS_STATE_OP_EVENT_JSON,    /* code, a = seq, json: a kept message's frame as it is now */
   NEXUS_STATE_OP_MEMBER,        /* code, hash, text = name, a = order */
   NEXUS_STATE_OP_MEMBER_GONE,   /* code, hash */
   NEXUS_STATE_OP_SAID,          /* code, hash, text = id, a = seq, b = ts, c = floor */

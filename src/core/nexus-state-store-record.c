@@ -155,6 +155,26 @@ nexus_state_store_record_event (NexusStateStore *self,
   op->json_length = json_length;
 }
 
+/* The frame of the kept event @seq is @json now (a message edited,
+ * deleted or reacted to); nothing else of its row changes. */
+void
+nexus_state_store_record_event_json (NexusStateStore *self,
+                                     const char      *code,
+                                     gint64           seq,
+                                     const char      *json,
+                                     gsize            json_length)
+{
+  NexusStateOp *op;
+
+  g_return_if_fail (RECORDING (self));
+  g_return_if_fail (json != NULL);
+
+  op = _nexus_state_store_op (self, NEXUS_STATE_OP_EVENT_JSON, code);
+  op->a = seq;
+  op->json = g_strndup (json, json_length);
+  op->json_length = json_length;
+}
+
 void
 nexus_state_store_record_member (NexusStateStore *self,
                                  const char      *code,

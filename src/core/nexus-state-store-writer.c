@@ -34,6 +34,7 @@ typedef enum {
   STMT_NEARBY,
   STMT_EVENT,
   STMT_EVENT_TRIM,
+  STMT_EVENT_JSON,
   STMT_MEMBER,
   STMT_MEMBER_GONE,
   STMT_MEMBER_SAID_GONE,
@@ -57,6 +58,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_EVENT] = "INSERT OR REPLACE INTO events (room, seq, type, ts, name, json) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   [STMT_EVENT_TRIM] = "DELETE FROM events WHERE room = ?1 AND seq < ?2",
+  [STMT_EVENT_JSON] = "UPDATE events SET json = ?3 WHERE room = ?1 AND seq = ?2",
   [STMT_MEMBER] = "INSERT OR REPLACE INTO members (room, session_hash, name, joined) "
                   "VALUES (?1, ?2, ?3, ?4)",
   [STMT_MEMBER_GONE] = "DELETE FROM members WHERE room = ?1 AND session_hash = ?2",
@@ -260,6 +262,13 @@ apply_op (NexusStateWriter *writer,
       sqlite3_bind_text (stmt, 5, op->text, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 6, op->json, (int) op->json_length, SQLITE_STATIC);
       touch_room (touched, op);
+      return stmt_run (stmt);
+
+    case NEXUS_STATE_OP_EVENT_JSON:
+      stmt = writer->stmts[STMT_EVENT_JSON];
+      sqlite3_bind_text (stmt, 1, op->code, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, op->a);
+      sqlite3_bind_text (stmt, 3, op->json, (int) op->json_length, SQLITE_STATIC);
       return stmt_run (stmt);
 
     case NEXUS_STATE_OP_MEMBER:

@@ -124,6 +124,11 @@ void              nexus_state_store_record_event    (NexusStateStore *self,
                                                      const char      *json,
                                                      gsize            json_length,
                                                      gint64           oldest_kept);
+void              nexus_state_store_record_event_json (NexusStateStore *self,
+                                                       const char      *code,
+                                                       gint64           seq,
+                                                       const char      *json,
+                                                       gsize            json_length);
 void              nexus_state_store_record_member   (NexusStateStore *self,
                                                      const char      *code,
                                                      const char      *session_hash,

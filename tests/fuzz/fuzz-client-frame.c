@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "nexus-code.h"
+#include "nexus-json.h"
 #include "nexus-protocol.h"
 #include "nexus-room.h"
 
@@ -51,6 +52,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   NexusMember *member;
   NexusRoomEvent *event = NULL;
   g_autofree char *name = NULL;
+  NexusErrorCode code;
 
   if (room == NULL)
     room = nexus_room_new ("K7QX3M", 16, 4096);
@@ -106,11 +108,61 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           g_assert (g_utf8_validate (replay->json, (gssize) replay->json_length, NULL));
           break;
         }
+      if (frame.has_target && !nexus_room_check_target (room, member, frame.type, frame.target,
+                                                         &code))
+        break;
       if (!nexus_text_is_valid (frame.text))
         break;
-      event = nexus_room_append_message (room, member, frame.text, frame.id);
+      event = nexus_room_append_reply (room, member, frame.text, frame.id,
+                                       frame.has_target ? frame.target : 0);
       check_event (event);
       g_assert (nexus_room_has_said (room, member, frame.id));
+      break;
+
+    case NEXUS_CLIENT_FRAME_EDIT:
+    case NEXUS_CLIENT_FRAME_DELETE:
+    case NEXUS_CLIENT_FRAME_REACT:
+      /* A change as the server makes it: the message made again in the
+       * history stays well-formed, and the history within its bytes. */
+      member = pick_member (data, size);
+      if (member == NULL)
+        break;
+      if (nexus_room_has_said (room, member, frame.id))
+        {
+          g_autoptr(NexusRoomEvent) replay = nexus_room_replay_frame (room, member, &frame);
+
+          g_assert (nexus_json_is_well_formed (replay->json, replay->json_length));
+          break;
+        }
+      if (!nexus_room_check_target (room, member, frame.type, frame.target, &code)
+          || (frame.type == NEXUS_CLIENT_FRAME_EDIT && !nexus_text_is_valid (frame.text)))
+        break;
+      {
+        g_autoptr(GPtrArray) changed =
+          g_ptr_array_new_with_free_func ((GDestroyNotify) nexus_room_event_unref);
+        g_autofree char *file_url = NULL;
+
+        if (frame.type == NEXUS_CLIENT_FRAME_EDIT)
+          event = nexus_room_append_edit (room, member, frame.id, frame.target, frame.text,
+                                          changed);
+        else if (frame.type == NEXUS_CLIENT_FRAME_DELETE)
+          event = nexus_room_append_delete (room, member, frame.id, frame.target, changed,
+                                            &file_url);
+        else
+          event = nexus_room_append_react (room, member, frame.id, frame.target, frame.emoji,
+                                           frame.on, changed);
+        check_event (event);
+        g_assert (nexus_json_is_well_formed (event->json, event->json_length));
+        for (guint i = 0; i < changed->len; i++)
+          {
+            NexusRoomEvent *message = g_ptr_array_index (changed, i);
+
+            g_assert (g_utf8_validate (message->json, (gssize) message->json_length, NULL));
+            g_assert (nexus_json_is_well_formed (message->json, message->json_length));
+          }
+        g_assert (nexus_room_get_history_bytes (room) <= 4096
+                  || nexus_room_get_history_length (room) == 1);
+      }
       break;
 
     case NEXUS_CLIENT_FRAME_UPLOAD:
