@@ -1,12 +1,17 @@
 // Nexus Chat in the browser: picks the home page or the room, and connects
 // the room page to the room's connection.
 
+import { _, format } from './i18n.js';
+import { localizePage } from './page-text.js';
 import { RoomClient, loadSession, clearSession } from './client.js';
 import { HomeView } from './home.js';
 import { RoomView } from './room.js';
 import { codeFromPath, normalizeCode } from './rules.js';
 
 let client = null;
+
+// The text of index.html in the page's language, before anything shows.
+localizePage();
 
 const room = new RoomView({
   say: text => client && client.say(text),
@@ -68,7 +73,8 @@ function start (begin, stored = null) {
     ended (reason, sentence) {
       if (c !== client) return;
       client = null;
-      const notice = reason === 'left' ? `You left the room ${room.e.code.textContent}.` : sentence;
+      const notice = reason === 'left'
+        ? format(_('You left the room {code}.'), { code: room.e.code.textContent }) : sentence;
       // A session that ran out can join its room again, which may still be there.
       const code = reason === 'session-expired' ? room.code : '';
       setPath('/');
