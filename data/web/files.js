@@ -44,7 +44,8 @@ export function formatSize (n) {
     value /= 1000;
     unit++;
   }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  // In the reader's locale, as the times are: 2.4 MB, 2,4 MB.
+  return `${value.toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${units[unit]}`;
 }
 
 // The kind of a file by its extension, for its icon: a colour and a word.
