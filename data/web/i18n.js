@@ -30,8 +30,11 @@ let pluralIndex = n => (n === 1 ? 0 : 1);
 
 async function load () {
   if (LANGUAGE === 'en') return;
+  // A host that stops answering halfway must not keep the page from starting.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 5000);
   try {
-    const response = await fetch(`/static/l10n/${LANGUAGE}.json`, { cache: 'no-cache' });
+    const response = await fetch(`/static/l10n/${LANGUAGE}.json`, { cache: 'no-cache', signal: abort.signal });
     if (!response.ok) return;
     const catalogue = await response.json();
     if (catalogue && typeof catalogue.messages === 'object' && catalogue.messages !== null) {
@@ -41,7 +44,9 @@ async function load () {
       const rule = compilePlural(catalogue.plural);
       if (rule) pluralIndex = rule;
     }
-  } catch { /* no catalogue: the page stays English */ }
+  } catch { /* no catalogue: the page stays English */ } finally {
+    clearTimeout(timer);
+  }
 }
 
 await load();
