@@ -203,18 +203,21 @@ describe('the page in German', { timeout: 240000 }, () => {
     await bob.page.waitForSelector('#room:not([hidden])');
     await bob.page.waitForFunction(() => document.querySelector('#conn-status').hidden);
 
+    // Bob types (his first typing, which the host relays at once): Ada reads it in German.
+    await bob.page.type('#composer-input', 'Hallo Ada');
+    await page.waitForFunction(() => document.querySelector('#typing').textContent === 'Bob schreibt …');
+    await assertGerman(page, 'room with Bob typing');
+    await bob.page.press('#composer-input', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#events .msg').length === 1);
     await page.fill('#composer-input', 'Hallo Bob, schön dass du da bist');
     await page.press('#composer-input', 'Enter');
-    await bob.page.fill('#composer-input', 'Hallo Ada');
-    await bob.page.press('#composer-input', 'Enter');
     await page.waitForFunction(() => document.querySelectorAll('#events .msg').length === 2);
     assert.deepEqual(await page.$$eval('#events .notice .notice-text', n => n.map(x => x.textContent)),
       ['Sie sind dem Raum beigetreten', 'Bob ist dem Raum beigetreten']);
+    assert.deepEqual(await page.$$eval('#events .msg .text', n => n.map(x => x.textContent)),
+      ['Hallo Ada', 'Hallo Bob, schön dass du da bist']);
     assert.equal(await page.textContent('.day-divider'), 'Heute');
 
-    // Bob types: Ada reads it in German.
-    await bob.page.type('#composer-input', 'noch etwas');
-    await page.waitForFunction(() => document.querySelector('#typing').textContent === 'Bob schreibt …');
     // A long draft shows its count.
     await page.fill('#composer-input', 'x'.repeat(3600));
     await page.waitForSelector('#char-count:not([hidden])');
