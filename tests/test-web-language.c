@@ -73,6 +73,31 @@ test_languages (void)
   g_assert_true (nexus_web_languages () == languages);
 }
 
+static void
+test_localize (void)
+{
+  static const char html[] = "<!doctype html>\n<html lang=\"en\">\n<body><noscript><p class=\"noscript\">"
+                             "Nexus Chat needs JavaScript to run in this browser.</p></noscript></body></html>";
+  static const char plain[] = "<html><p class=\"noscript\">x</p></html>";
+  g_autoptr(GBytes) page = g_bytes_new_static (html, sizeof html - 1);
+  g_autoptr(GBytes) unmarked = g_bytes_new_static (plain, sizeof plain - 1);
+  g_autoptr(GBytes) german = NULL;
+  g_autoptr(GBytes) english = NULL;
+  g_autoptr(GBytes) same = NULL;
+  g_autofree char *text = NULL;
+
+  german = nexus_web_page_localize (page, "de");
+  text = g_strndup (g_bytes_get_data (german, NULL), g_bytes_get_size (german));
+  g_assert_cmpstr (text, ==, "<!doctype html>\n<html lang=\"de\">\n<body><noscript><p class=\"noscript\">"
+                             "Nexus Chat braucht JavaScript, um in diesem Browser zu laufen.</p></noscript>"
+                             "</body></html>");
+  english = nexus_web_page_localize (page, "en");
+  g_assert_true (english == page);
+  /* Nothing to mark: as written. */
+  same = nexus_web_page_localize (unmarked, "de");
+  g_assert_true (same == unmarked);
+}
+
 typedef struct {
   GBytes  *body;
   GError  *error;
@@ -134,6 +159,10 @@ assert_page_in (NexusTestServer *fixture,
   g_assert_nonnull (soup_message_headers_get_one (headers, "Content-Security-Policy"));
   g_assert_nonnull (strstr (body, tag));
   g_assert_null (strstr (body, language[0] == 'e' ? "<html lang=\"de\">" : "<html lang=\"en\">"));
+  /* The sentence for a browser without JavaScript is the host's to translate. */
+  g_assert_nonnull (strstr (body, language[0] == 'e'
+                                  ? "<p class=\"noscript\">Nexus Chat needs JavaScript to run in this browser.</p>"
+                                  : "<p class=\"noscript\">Nexus Chat braucht JavaScript, um in diesem Browser zu laufen.</p>"));
   g_assert_cmpuint (strlen (body), >, 1000);
   g_assert_nonnull (strstr (body, "</html>"));
 }
@@ -199,6 +228,7 @@ main (int   argc,
 
   g_test_add_func ("/web-language/choose", test_choose);
   g_test_add_func ("/web-language/languages", test_languages);
+  g_test_add_func ("/web-language/localize", test_localize);
   NEXUS_TEST_ADD_SERVER ("/web-language/page", test_page_language, NULL);
   NEXUS_TEST_ADD_SERVER ("/web-language/catalogue", test_catalogue, NULL);
 

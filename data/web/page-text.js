@@ -63,6 +63,9 @@ export function localizePage () {
       .split('{code}');
     invite.replaceChildren(before || '', code, after || '');
   }
+  // The host puts this one into the page itself (nexus-web-language.c):
+  // it is for a browser that runs no script.
+  _('Nexus Chat needs JavaScript to run in this browser.');
   const description = document.querySelector('meta[name="description"]');
   if (description) {
     description.setAttribute('content', _('Nexus Chat: chat with the people on your network, from any browser.'));

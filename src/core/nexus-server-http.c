@@ -238,29 +238,12 @@ respond_page (SoupServerMessage *msg)
                                                     nexus_web_languages ());
   g_autoptr(GBytes) bytes = lookup_resource ("index.html");
   g_autoptr(GBytes) page = NULL;
-  const char *marker = "<html lang=\"" NEXUS_WEB_LANGUAGE_DEFAULT "\">";
-  const char *html, *at;
-  gsize size;
 
   if (bytes == NULL)
     return FALSE;
-  html = g_bytes_get_data (bytes, &size);
-  at = g_strstr_len (html, (gssize) size, marker);
-  if (at != NULL && strcmp (language, NEXUS_WEB_LANGUAGE_DEFAULT) != 0)
-    {
-      GString *text = g_string_sized_new (size + 8);
-
-      g_string_append_len (text, html, at - html);
-      g_string_append_printf (text, "<html lang=\"%s\">", language);
-      g_string_append_len (text, at + strlen (marker), (gssize) (size - (gsize) (at - html) - strlen (marker)));
-      page = g_string_free_to_bytes (text);
-    }
-  else
-    {
-      /* A page without the marker is shown as written, in English. */
-      language = NEXUS_WEB_LANGUAGE_DEFAULT;
-      page = g_bytes_ref (bytes);
-    }
+  page = nexus_web_page_localize (bytes, language);
+  if (page == bytes)
+    language = NEXUS_WEB_LANGUAGE_DEFAULT;   /* not marked: as written */
   respond_bytes (msg, "index.html", page);
   soup_message_headers_replace (response, "Content-Language", language);
   soup_message_headers_replace (response, "Vary", "Accept-Language");

@@ -13,12 +13,15 @@
 #include "config.h"
 
 #include <string.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "nexus-web-language.h"
 #include "nexus-web-l10n-resources.h"
 
 #define L10N_PATH "/io/github/nexuschat/NexusChat/web/l10n"
+#define HTML_LANG_EN "<html lang=\"" NEXUS_WEB_LANGUAGE_DEFAULT "\">"
+#define NOSCRIPT_START "<p class=\"noscript\">"
 
 /* "de.json" and the like in the catalogues' GResource, read once: the
  * resource is compiled in and never changes. */
@@ -113,4 +116,83 @@ nexus_web_language_choose (const char         *accept_language,
     }
   soup_header_free_list (ranges);
   return chosen;
+}
+
+/* The translation of msgid in the catalogue of language, or NULL. */
+static char *
+catalogue_lookup (const char *language,
+                  const char *msgid)
+{
+  g_autofree char *path = g_strdup_printf (L10N_PATH "/%s.json", language);
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (nexus_web_l10n_get_resource (), path,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root, *messages, *translation;
+
+  if (bytes == NULL
+      || !json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                      (gssize) g_bytes_get_size (bytes), NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  messages = json_object_get_member (json_node_get_object (root), "messages");
+  if (messages == NULL || !JSON_NODE_HOLDS_OBJECT (messages))
+    return NULL;
+  translation = json_object_get_member (json_node_get_object (messages), msgid);
+  if (translation == NULL || !JSON_NODE_HOLDS_VALUE (translation)
+      || json_node_get_value_type (translation) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (translation));
+}
+
+/**
+ * nexus_web_page_localize:
+ * @page: index.html as written, in English
+ * @language: a member of nexus_web_languages()
+ *
+ * Marks the page with its language, <html lang="de">, which is how its
+ * scripts find their catalogue (i18n.js), and translates what they cannot:
+ * the sentence for a browser without JavaScript (<p class="noscript">).
+ * A page without the marks is returned as it is.
+ *
+ * Returns: (transfer full): the page in @language
+ */
+GBytes *
+nexus_web_page_localize (GBytes     *page,
+                         const char *language)
+{
+  gsize size;
+  const char *html = g_bytes_get_data (page, &size);
+  const char *at, *noscript, *noscript_end;
+  g_autoptr(GString) text = NULL;
+
+  g_return_val_if_fail (page != NULL && language != NULL, NULL);
+
+  if (strcmp (language, NEXUS_WEB_LANGUAGE_DEFAULT) == 0
+      || (at = g_strstr_len (html, (gssize) size, HTML_LANG_EN)) == NULL)
+    return g_bytes_ref (page);
+
+  text = g_string_new_len (html, at - html);
+  g_string_append_printf (text, "<html lang=\"%s\">", language);
+  g_string_append_len (text, at + strlen (HTML_LANG_EN),
+                       (gssize) (size - (gsize) (at - html) - strlen (HTML_LANG_EN)));
+
+  noscript = strstr (text->str, NOSCRIPT_START);
+  noscript_end = noscript ? strstr (noscript, "</p>") : NULL;
+  if (noscript_end != NULL)
+    {
+      gsize from = (gsize) (noscript - text->str) + strlen (NOSCRIPT_START);
+      g_autofree char *english = g_strndup (text->str + from, (gsize) (noscript_end - text->str) - from);
+      g_autofree char *translated = catalogue_lookup (language, english);
+
+      if (translated != NULL)
+        {
+          g_autofree char *escaped = g_markup_escape_text (translated, -1);
+
+          g_string_erase (text, (gssize) from, (gssize) strlen (english));
+          g_string_insert (text, (gssize) from, escaped);
+        }
+    }
+  return g_string_free_to_bytes (g_steal_pointer (&text));
 }

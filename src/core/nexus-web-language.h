@@ -16,5 +16,7 @@ G_BEGIN_DECLS
 const char * const *nexus_web_languages         (void);
 const char         *nexus_web_language_choose   (const char         *accept_language,
                                                  const char * const *available);
+GBytes             *nexus_web_page_localize     (GBytes             *page,
+                                                 const char         *language);
 
 G_END_DECLS
