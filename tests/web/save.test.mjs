@@ -71,6 +71,10 @@ describe('saving the conversation', { timeout: 180000 }, () => {
   it('saves a web page while the room is open: escaped, no script, everything in it', async () => {
     const { page } = ada;
     assert.equal(await page.isVisible('#save-card'), true);
+    await page.screenshot({ path: screenshotPath('save-card.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: screenshotPath('save-card-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     const { name, text, file } = await saved(page, '#save-html');
     assert.match(name, new RegExp(`^nexus-chat-${code.slice(0, 3)}-${code.slice(3)}-\\d{4}-\\d{2}-\\d{2}\\.html$`));
     assert.match(text, /^<!doctype html>/);
