@@ -64,7 +64,7 @@ fi
 # Translations: every file with marked strings is listed, German is complete,
 # and it reaches the merged files.
 unlisted=$(cd "$src" && grep -l -E -e 'translatable="yes"' -e '(^|[^A-Za-z0-9_])(N?C?_|ngettext) ?\(' \
-             src/*.c src/ui/*.c src/ui/*.ui src/ui/*/*.ui src/core/*.c 2>/dev/null |
+             src/*.c src/ui/*.c src/ui/*.ui src/ui/*/*.ui src/core/*.c data/web/*.js 2>/dev/null |
            grep -v -x -F -f <(grep -v '^#' "$src/po/POTFILES.in"))
 if [ -z "$unlisted" ]; then
   ok "po/POTFILES.in lists every file with translatable strings"
@@ -96,6 +96,33 @@ if have xgettext && have msgcmp; then
   fi
 else
   skip "every translatable string has a German translation" "gettext is not installed"
+fi
+# The browser page's catalogue (data/web-catalogue.py) holds a German
+# translation of every string the page's scripts mark.
+if have xgettext && have python3; then
+  (cd "$src" && xgettext --language=JavaScript --from-code=UTF-8 --keyword=_ --keyword=ngettext:1,2 \
+     --force-po -o "$scratch/web.pot" $(grep '^data/web/.*\.js$' po/POTFILES.in)) >"$scratch/out" 2>&1
+  check "the page's German catalogue translates every string of data/web/*.js" \
+    python3 - "$scratch/web.pot" "$build/data/web-l10n-de.json" <<'EOF'
+import json, re, sys
+
+pot = open(sys.argv[1], encoding='utf-8').read()
+ids = set()
+for block in pot.split('\n\n'):
+    m = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+    if m:
+        msgid = ''.join(re.findall(r'"(.*)"', m.group(1))).replace('\\"', '"').replace('\\\\', '\\')
+        if msgid:
+            ids.add(msgid)
+messages = json.load(open(sys.argv[2], encoding='utf-8'))['messages']
+missing = sorted(ids - set(messages))
+for msgid in missing:
+    print('untranslated on the page:', msgid)
+print(len(ids), 'strings,', len(missing), 'missing')
+sys.exit(1 if missing or len(ids) < 50 else 0)
+EOF
+else
+  skip "the page's German catalogue translates every string of data/web/*.js" "gettext or python3 is not installed"
 fi
 if have msgfmt; then
   check "de.po compiles with msgfmt --check" \

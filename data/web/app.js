@@ -1,12 +1,20 @@
 // Nexus Chat in the browser: picks the home page or the room, and connects
 // the room page to the room's connection.
 
+import { _, format } from './i18n.js';
+import { localizePage } from './page-text.js';
+import { SaveConversation } from './save.js';
 import { RoomClient, loadSession, clearSession } from './client.js';
 import { HomeView } from './home.js';
 import { RoomView } from './room.js';
 import { codeFromPath, normalizeCode } from './rules.js';
 
 let client = null;
+
+// The text of index.html in the page's language, before anything shows.
+localizePage();
+// The conversation kept for saving, before and after the room ends (save.js).
+const save = new SaveConversation();
 
 const room = new RoomView({
   say: text => client && client.say(text),
@@ -49,6 +57,7 @@ function start (begin, stored = null) {
     welcome (w, info) {
       if (c !== client) return;
       if (!info.resumed) {
+        save.start(w.room, w.name);
         room.reset();
         showRoom();
         room.e.input.focus();
@@ -56,7 +65,11 @@ function start (begin, stored = null) {
       room.welcome(w, { ...info, filesKey: c.filesKey });
       setPath(`/r/${w.room}`);
     },
-    event (ev, info) { if (c === client) room.event(ev, info); },
+    event (ev, info) {
+      if (c !== client) return;
+      save.event(ev);
+      room.event(ev, info);
+    },
     typing (name) { if (c === client) room.typing(name); },
     hasDraft () { return room.e.input.value.trim() !== ''; },
     outbox (item) { if (c === client) room.outbox(item); },
@@ -68,15 +81,18 @@ function start (begin, stored = null) {
     ended (reason, sentence) {
       if (c !== client) return;
       client = null;
-      const notice = reason === 'left' ? `You left the room ${room.e.code.textContent}.` : sentence;
+      const notice = reason === 'left'
+        ? format(_('You left the room {code}.'), { code: room.e.code.textContent }) : sentence;
       // A session that ran out can join its room again, which may still be there.
       const code = reason === 'session-expired' ? room.code : '';
       setPath('/');
       showHome({ code, notice });
+      save.ended(reason);
     },
   });
   client = c;
   if (stored) {
+    save.start(stored.room, stored.name);
     room.reset();
     room.setRoom(stored.room, stored.name);
     showRoom();

@@ -4,14 +4,15 @@
 // file goes at once (its pending message has Cancel).
 
 import { $ } from './dom.js';
+import { _, format } from './i18n.js';
 import { PICTURE_TYPES } from './files.js';
 import { PreviewDialog } from './viewer.js';
 
 // Every sentence this module shows, in one place.
 const T = {
-  noFiles: 'This host does not take files.',
-  notYet: 'Files can be sent once the room is connected.',
-  folder: 'Folders cannot be sent. Send the files in it, or a zip of it.',
+  noFiles: _('This host does not take files.'),
+  notYet: _('Files can be sent once the room is connected.'),
+  folder: _('Folders cannot be sent. Send the files in it, or a zip of it.'),
 };
 
 const EXTENSION_OF = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp' };
@@ -25,7 +26,8 @@ export function pastedName (file, now = new Date()) {
   const ext = EXTENSION_OF[file.type] || 'png';
   const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())} ` +
     `${two(now.getHours())}.${two(now.getMinutes())}.${two(now.getSeconds())}`;
-  return `Pasted picture ${stamp}.${ext}`;
+  // Translators: the name a pasted picture is sent with; {date} is like 2026-11-24 09.15.02
+  return `${format(_('Pasted picture {date}'), { date: stamp })}.${ext}`;
 }
 
 function hasFiles (dataTransfer) {

@@ -7,6 +7,7 @@
 // and says so: at once for a first join, and after a few failed tries while
 // reconnecting.
 
+import { _ } from './i18n.js';
 import { probeHost, REACH_SENTENCES } from './probe.js';
 import { UploadQueue } from './uploads.js';
 
@@ -34,24 +35,24 @@ const BUCKET_SIZE = 16;
 const BUCKET_PER_SECOND = 4;
 
 const ENDING_SENTENCES = {
-  'session-expired': 'You were away too long and your place in the room ran out. Join again to go on chatting.',
-  'room-not-found': 'The room has ended: everybody left it.',
-  'host-closed': 'The host closed the room.',
-  'replaced': 'This chat was opened again in another tab or window, so it was closed here.',
+  'session-expired': _('You were away too long and your place in the room ran out. Join again to go on chatting.'),
+  'room-not-found': _('The room has ended: everybody left it.'),
+  'host-closed': _('The host closed the room.'),
+  'replaced': _('This chat was opened again in another tab or window, so it was closed here.'),
 };
 
 export const JOIN_SENTENCES = {
-  'room-not-found': 'There is no room with this code. Check the code, or ask for a new invite link.',
-  'name-invalid': 'The server did not accept this name. Choose another one.',
-  'name-taken': 'Someone in this room already uses this name. Choose another one.',
-  'room-full': 'This room is full. Ask the host to make room, or try again later.',
-  'server-full': 'The server has as many rooms as it can hold. Try again later, or join an existing room.',
-  'rate-limited': 'Too many attempts to join from this device. Wait a minute, then try again.',
+  'room-not-found': _('There is no room with this code. Check the code, or ask for a new invite link.'),
+  'name-invalid': _('The server did not accept this name. Choose another one.'),
+  'name-taken': _('Someone in this room already uses this name. Choose another one.'),
+  'room-full': _('This room is full. Ask the host to make room, or try again later.'),
+  'server-full': _('The server has as many rooms as it can hold. Try again later, or join an existing room.'),
+  'rate-limited': _('Too many attempts to join from this device. Wait a minute, then try again.'),
 };
 
 export const SAY_SENTENCES = {
-  'rate-limited': 'Not sent: you are sending too fast.',
-  'text-invalid': 'Not sent: the server did not accept this text.',
+  'rate-limited': _('Not sent: you are sending too fast.'),
+  'text-invalid': _('Not sent: the server did not accept this text.'),
 };
 
 function randomPrefix () {
@@ -457,7 +458,7 @@ export class RoomClient {
       this.setState('closed');
       this.detach();
       const sentence = JOIN_SENTENCES[code] ||
-        (typeof frame.message === 'string' && frame.message) || 'The server refused to let you in.';
+        (typeof frame.message === 'string' && frame.message) || _('The server refused to let you in.');
       this.emit('joinFailed', code, sentence);
     }
   }

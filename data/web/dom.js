@@ -1,6 +1,8 @@
 // Small DOM helpers. Every string that comes from the network goes into the
 // page through textContent or a text node, never as HTML.
 
+import { _ } from './i18n.js';
+
 export const $ = id => document.getElementById(id);
 
 /** el('p', {class: 'x', text: 'hello', title: '…'}, child, …) */
@@ -82,8 +84,8 @@ export function dayLabel (date, now = new Date()) {
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
   const that = new Date(date.getFullYear(), date.getMonth(), date.getDate());
   const days = Math.round((today - that) / 86400000);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
+  if (days === 0) return _('Today');
+  if (days === 1) return _('Yesterday');
   return date.getFullYear() === now.getFullYear() ? dayFmt.format(date) : dayYearFmt.format(date);
 }
 

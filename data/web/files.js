@@ -4,24 +4,26 @@
 // the network go into the page as text only.
 
 import { el } from './dom.js';
+import { _, ngettext, format } from './i18n.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  download: 'Download',
-  downloadNamed: name => `Download ${name}`,
-  openPicture: name => `Open ${name} full size`,
-  cancel: 'Cancel',
-  cancelNamed: name => `Cancel sending ${name}`,
-  retry: 'Retry',
-  remove: 'Remove',
-  removeNamed: name => `Remove ${name}`,
-  waiting: 'Waiting to send…',
-  starting: 'Sending…',
-  sharing: 'Sharing with the room…',
-  progress: (done, total) => `${done} of ${total}`,
-  progressLabel: name => `Sending ${name}`,
-  bytes: n => (n === 1 ? '1 byte' : `${n} bytes`),
-  you: 'You',
+  download: _('Download'),
+  downloadNamed: name => format(_('Download {name}'), { name }),
+  openPicture: name => format(_('Open {name} full size'), { name }),
+  cancel: _('Cancel'),
+  cancelNamed: name => format(_('Cancel sending {name}'), { name }),
+  retry: _('Retry'),
+  remove: _('Remove'),
+  removeNamed: name => format(_('Remove {name}'), { name }),
+  waiting: _('Waiting to send…'),
+  starting: _('Sending…'),
+  sharing: _('Sharing with the room…'),
+  // Translators: the part of a file sent so far, as in "1.2 MB of 8.4 MB"
+  progress: (done, total) => format(_('{done} of {total}'), { done, total }),
+  progressLabel: name => format(_('Sending {name}'), { name }),
+  bytes: n => format(ngettext('{n} byte', '{n} bytes', n), { n }),
+  you: _('You'),
 };
 
 export const PICTURE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -42,7 +44,8 @@ export function formatSize (n) {
     value /= 1000;
     unit++;
   }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  // In the reader's locale, as the times are: 2.4 MB, 2,4 MB.
+  return `${value.toLocaleString(undefined, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ${units[unit]}`;
 }
 
 // The kind of a file by its extension, for its icon: a colour and a word.

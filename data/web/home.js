@@ -1,6 +1,7 @@
 // The home page: your name, a room code, Join and Create a room.
 
 import { $ } from './dom.js';
+import { _, format } from './i18n.js';
 import { codeProblem, nameProblem, normalizeCode, formatCode, isValidCode, trimName } from './rules.js';
 
 const NAME_KEY = 'nexus-chat.name';
@@ -131,8 +132,8 @@ export class HomeView {
     this.e.form.setAttribute('aria-busy', this.busy ? 'true' : 'false');
     this.e.join.disabled = this.busy;
     this.e.create.disabled = this.busy;
-    this.e.join.textContent = kind === 'join' ? 'Joining…' : 'Join';
-    this.e.create.textContent = kind === 'create' ? 'Creating…' : 'Create a room';
+    this.e.join.textContent = kind === 'join' ? _('Joining…') : _('Join');
+    this.e.create.textContent = kind === 'create' ? _('Creating…') : _('Create a room');
   }
 
   /** The server refused a create or join: say why, next to the field it concerns. */
@@ -140,14 +141,15 @@ export class HomeView {
     this.setBusy(false);
     const name = trimName(this.e.name.value);
     if (code === 'name-taken') {
-      this.fieldError('name', `Someone in this room is already called “${name}”. Choose another name.`);
+      this.fieldError('name', format(_('Someone in this room is already called “{name}”. Choose another name.'), { name }));
       this.e.name.focus();
     } else if (code === 'name-invalid') {
       this.fieldError('name', sentence);
       this.e.name.focus();
     } else if (code === 'room-not-found' || code === 'room-full') {
       this.fieldError('code', code === 'room-not-found'
-        ? `There is no room with the code ${formatCode(normalizeCode(this.e.code.value))}. Check the code, or ask for a new invite link.`
+        ? format(_('There is no room with the code {code}. Check the code, or ask for a new invite link.'),
+          { code: formatCode(normalizeCode(this.e.code.value)) })
         : sentence);
       this.e.code.focus();
     } else {

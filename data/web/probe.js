@@ -4,11 +4,13 @@
 // the network between, has gone quiet; an answer means the host is there and
 // it is the chat connection itself that was turned away on the way.
 
+import { _ } from './i18n.js';
+
 export const REACH_SENTENCES = {
-  'offline': 'This device is not connected to a network. Connect to the same Wi‑Fi as the host, then try again.',
-  'refused': 'The host isn’t answering on its port: the room may have ended, or Nexus Chat was closed on that computer.',
-  'timed-out': 'The host did not answer in time. Check that you are on the same Wi‑Fi as the host; guest networks often keep devices apart.',
-  'blocked': 'The host is there but refused the chat connection: it may have too many people connected, or something on the way, such as a proxy, lets pages through but not chats. Try again in a moment.',
+  'offline': _('This device is not connected to a network. Connect to the same Wi‑Fi as the host, then try again.'),
+  'refused': _('The host isn’t answering on its port: the room may have ended, or Nexus Chat was closed on that computer.'),
+  'timed-out': _('The host did not answer in time. Check that you are on the same Wi‑Fi as the host; guest networks often keep devices apart.'),
+  'blocked': _('The host is there but refused the chat connection: it may have too many people connected, or something on the way, such as a proxy, lets pages through but not chats. Try again in a moment.'),
 };
 
 /** Resolves to one of the keys of REACH_SENTENCES; never rejects. */

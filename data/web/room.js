@@ -8,6 +8,7 @@ import { REACH_SENTENCES } from './probe.js';
 import { fileOf, fileContent, uploadNode, updateUploadNode, uploadThumbnail } from './files.js';
 import { Lightbox } from './viewer.js';
 import { Attach } from './attach.js';
+import { _, ngettext, format, formatNodes } from './i18n.js';
 
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const TYPING_SHOWN_MS = 3000;
@@ -96,7 +97,7 @@ export class RoomView {
     this.e.toast.hidden = true;
     this.e.membersPanel.classList.remove('open');
     this.e.membersToggle.setAttribute('aria-expanded', 'false');
-    this.e.copyLabel.textContent = 'Copy invite link';
+    this.e.copyLabel.textContent = _('Copy invite link');
     this.showComposerError('');
     this.autoGrow();
     this.updateCount();
@@ -209,15 +210,16 @@ export class RoomView {
     e.statusReason.textContent = reason;
     e.statusReason.hidden = reason === '';
     if (state === 'connecting') {
-      e.statusText.textContent = 'Connecting…';
+      e.statusText.textContent = _('Connecting…');
       e.statusRetry.hidden = true;
       return;
     }
     const show = () => {
       const left = detail && detail.retryAt ? Math.ceil((detail.retryAt - Date.now()) / 1000) : 0;
       e.statusText.textContent = left >= 2
-        ? `Reconnecting… Trying again in ${left} seconds.`
-        : 'Reconnecting…';
+        ? format(ngettext('Reconnecting… Trying again in {n} second.',
+          'Reconnecting… Trying again in {n} seconds.', left), { n: left })
+        : _('Reconnecting…');
       e.statusRetry.hidden = left < 2;
     };
     show();
@@ -238,13 +240,13 @@ export class RoomView {
       return el('li', { class: me ? 'member me' : 'member' },
         avatar(n),
         el('span', { class: 'member-name', text: n }),
-        me ? el('span', { class: 'member-you', text: '(you)' }) : null);
+        me ? el('span', { class: 'member-you', text: _('(you)') }) : null);
     }));
     const n = String(this.members.length);
     this.e.memberCount.textContent = n;
     this.e.memberBadge.textContent = n;
     this.e.membersToggle.setAttribute('aria-label',
-      this.members.length === 1 ? 'Members: 1 person' : `Members: ${n} people`);
+      format(ngettext('Members: {n} person', 'Members: {n} people', this.members.length), { n }));
   }
 
   toggleMembers (open = !this.e.membersPanel.classList.contains('open')) {
@@ -279,7 +281,8 @@ export class RoomView {
       this.scrollToBottom();
     } else {
       this.unseen++;
-      this.e.newMessagesLabel.textContent = this.unseen === 1 ? '1 new message' : `${this.unseen} new messages`;
+      this.e.newMessagesLabel.textContent =
+        format(ngettext('{n} new message', '{n} new messages', this.unseen), { n: this.unseen });
       this.e.newMessages.hidden = false;
     }
   }
@@ -315,12 +318,12 @@ export class RoomView {
   }
 
   showNotice (ev, date, own, live) {
-    const who = own ? 'You' : ev.name;
-    const what = ev.type === 'joined' ? ' joined the room' : ' left the room';
+    const who = el('strong', { class: 'notice-name', text: own ? _('You') : ev.name });
+    let sentence;
+    if (ev.type === 'joined') sentence = own ? _('{you} joined the room') : _('{name} joined the room');
+    else sentence = own ? _('{you} left the room') : _('{name} left the room');
     const li = el('li', { class: `notice notice-${ev.type}`, dataset: { seq: String(ev.seq), name: ev.name } },
-      el('span', { class: 'notice-text' },
-        el('strong', { class: 'notice-name', text: who }),
-        document.createTextNode(what)),
+      el('span', { class: 'notice-text' }, ...formatNodes(sentence, { you: who, name: who })),
       timeElement(date, ev.ts));
     this.last = { kind: 'notice', day: dayKey(date) };
     this.appendToLog(this.e.events, li, { live, own });
@@ -339,7 +342,7 @@ export class RoomView {
     const li = el('li', { class: `msg${own ? ' own' : ''}${grouped ? ' grouped' : ''}` },
       own ? null : (grouped ? el('span', { class: 'avatar-space', 'aria-hidden': 'true' }) : avatar(name)),
       el('div', { class: 'msg-body' },
-        el('span', { class: grouped || own ? 'sender visually-hidden' : 'sender', text: own ? 'You' : name }),
+        el('span', { class: grouped || own ? 'sender visually-hidden' : 'sender', text: own ? _('You') : name }),
         el('div', { class: `bubble${kind}` }, content, timeNode)));
     return li;
   }
@@ -375,10 +378,10 @@ export class RoomView {
     li.classList.toggle('failed', item.state === 'failed');
     if (item.state === 'failed') {
       status.replaceChildren(
-        el('span', { text: SAY_SENTENCES[item.error] || 'Not sent.' }),
-        el('button', { class: 'button flat small retry', type: 'button', dataset: { retry: item.id }, text: 'Retry' }));
+        el('span', { text: SAY_SENTENCES[item.error] || _('Not sent.') }),
+        el('button', { class: 'button flat small retry', type: 'button', dataset: { retry: item.id }, text: _('Retry') }));
     } else {
-      status.replaceChildren(el('span', { text: 'Sending…' }));
+      status.replaceChildren(el('span', { text: _('Sending…') }));
     }
   }
 
@@ -427,10 +430,15 @@ export class RoomView {
     }
     const names = [...this.typers.keys()];
     let line = '';
-    if (names.length === 1) line = `${names[0]} is typing…`;
-    else if (names.length === 2) line = `${names[0]} and ${names[1]} are typing…`;
-    else if (names.length === 3) line = `${names[0]}, ${names[1]} and ${names[2]} are typing…`;
-    else if (names.length > 3) line = `${names[0]}, ${names[1]} and ${names.length - 2} others are typing…`;
+    const [first, second, third] = names;
+    if (names.length === 1) line = format(_('{name} is typing…'), { name: first });
+    else if (names.length === 2) line = format(_('{first} and {second} are typing…'), { first, second });
+    else if (names.length === 3) {
+      line = format(_('{first}, {second} and {third} are typing…'), { first, second, third });
+    } else if (names.length > 3) {
+      line = format(ngettext('{first}, {second} and {n} other are typing…',
+        '{first}, {second} and {n} others are typing…', names.length - 2), { first, second, n: names.length - 2 });
+    }
     this.e.typing.textContent = line;
     if (next !== Infinity) this.typingTimer = setTimeout(() => this.renderTyping(), next - now + 20);
   }
@@ -472,8 +480,9 @@ export class RoomView {
     c.hidden = n < COUNT_FROM;
     c.classList.toggle('over', n > TEXT_MAX);
     c.textContent = n > TEXT_MAX
-      ? `${n - TEXT_MAX} characters too many (${n} of ${TEXT_MAX})`
-      : `${n} of ${TEXT_MAX} characters`;
+      ? format(ngettext('{over} character too many ({n} of {max})', '{over} characters too many ({n} of {max})',
+        n - TEXT_MAX), { over: n - TEXT_MAX, n, max: TEXT_MAX })
+      : format(_('{n} of {max} characters'), { n, max: TEXT_MAX });
   }
 
   // ---- sharing ----
@@ -491,20 +500,20 @@ export class RoomView {
     const fallback = this.e.inviteFallback;
     if (ok) {
       fallback.hidden = true;
-      this.e.copyLabel.textContent = 'Link copied';
+      this.e.copyLabel.textContent = _('Link copied');
       this.e.copy.classList.add('copied');
-      this.showToast('The invite link was copied.');
+      this.showToast(_('The invite link was copied.'));
     } else {
       fallback.value = link;
       fallback.hidden = false;
       fallback.focus();
       fallback.select();
-      this.e.copyLabel.textContent = 'Copy the link below';
-      this.showToast('Copying did not work here. The invite link is selected below: copy it yourself.');
+      this.e.copyLabel.textContent = _('Copy the link below');
+      this.showToast(_('Copying did not work here. The invite link is selected below: copy it yourself.'));
     }
     clearTimeout(this.copyTimer);
     this.copyTimer = setTimeout(() => {
-      this.e.copyLabel.textContent = 'Copy invite link';
+      this.e.copyLabel.textContent = _('Copy invite link');
       this.e.copy.classList.remove('copied');
     }, 2500);
   }

@@ -1,6 +1,8 @@
 // The protocol's rules for room codes, names and texts, checked before
 // anything is sent so that a person gets a sentence next to the field.
 
+import { _, format } from './i18n.js';
+
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const CODE_LENGTH = 6;
 export const NAME_MAX = 32;
@@ -19,9 +21,7 @@ const TEXT_CONTROL_RE = /[^\P{Cc}\n\t]/u;
 
 /** Unicode characters (code points), as the server counts them. */
 export function charCount (s) {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+  return [...s].length;
 }
 
 /** "k7q x3m", "K7Q-X3M" → "K7QX3M". */
@@ -41,13 +41,14 @@ export function formatCode (code) {
 /** A sentence saying what is wrong with a typed room code, or null. */
 export function codeProblem (input) {
   const code = normalizeCode(input);
-  if (code === '') return 'Enter the room code you were given, like K7Q‑X3M.';
+  if (code === '') return _('Enter the room code you were given, like K7Q‑X3M.');
   if (/[01ILO]/.test(code)) {
-    return 'Room codes never contain 0, 1, I, L or O. Check the code you were given.';
+    return _('Room codes never contain 0, 1, I, L or O. Check the code you were given.');
   }
-  if (!/^[A-Z0-9]*$/.test(code)) return 'A room code has only letters and digits, like K7Q‑X3M.';
+  if (!/^[A-Z0-9]*$/.test(code)) return _('A room code has only letters and digits, like K7Q‑X3M.');
   if (code.length !== CODE_LENGTH) {
-    return `A room code has ${CODE_LENGTH} letters and digits, like K7Q‑X3M; this one has ${code.length}.`;
+    return format(_('A room code has {max} letters and digits, like K7Q‑X3M; this one has {n}.'),
+      { max: CODE_LENGTH, n: code.length });
   }
   return null;
 }
@@ -59,22 +60,26 @@ export function trimName (input) {
 /** A sentence saying what is wrong with a typed name, or null. */
 export function nameProblem (input) {
   const name = trimName(input);
-  if (name === '') return 'Enter your name, so that the others know who is writing.';
+  if (name === '') return _('Enter your name, so that the others know who is writing.');
   const n = charCount(name);
-  if (n > NAME_MAX) return `A name can have at most ${NAME_MAX} characters; this one has ${n}.`;
-  if (CONTROL_RE.test(name)) return 'A name cannot contain control characters.';
+  if (n > NAME_MAX) {
+    return format(_('A name can have at most {max} characters; this one has {n}.'), { max: NAME_MAX, n });
+  }
+  if (CONTROL_RE.test(name)) return _('A name cannot contain control characters.');
   if (FORMAT_RE.test(name)) {
-    return 'A name cannot contain invisible characters such as zero-width spaces or direction marks.';
+    return _('A name cannot contain invisible characters such as zero-width spaces or direction marks.');
   }
   return null;
 }
 
 /** A sentence saying what is wrong with a message text, or null. */
 export function textProblem (text) {
-  if (ONLY_SPACE_RE.test(text)) return 'Write something first.';
+  if (ONLY_SPACE_RE.test(text)) return _('Write something first.');
   const n = charCount(text);
-  if (n > TEXT_MAX) return `A message can have at most ${TEXT_MAX} characters; this one has ${n}.`;
-  if (TEXT_CONTROL_RE.test(text)) return 'A message cannot contain control characters other than new lines and tabs.';
+  if (n > TEXT_MAX) {
+    return format(_('A message can have at most {max} characters; this one has {n}.'), { max: TEXT_MAX, n });
+  }
+  if (TEXT_CONTROL_RE.test(text)) return _('A message cannot contain control characters other than new lines and tabs.');
   return null;
 }
 

@@ -13,19 +13,27 @@
 // still have left every byte on the host, so the file is shared to find
 // out; `upload-not-found` then means it has to go again.
 
+import { _, ngettext, format } from './i18n.js';
+
 // Every sentence this module shows, in one place.
 export const UPLOAD_SENTENCES = {
-  interrupted: 'The upload was interrupted.',
-  diskFull: 'The host’s disk is full, so the file was not kept.',
-  hostFailed: 'The host could not keep the file.',
-  refused: 'The host did not take this file.',
-  tooLarge: 'The file is too large for this host.',
-  roomFull: 'This room has no space left for files.',
-  nameInvalid: 'The host did not accept this file’s name. Rename the file and send it again.',
-  unavailable: 'This host does not take files.',
-  rateLimited: 'You are sending too many files at once. Wait a moment, then try again.',
-  lost: 'The upload was interrupted when the page was reloaded. Send the file again.',
+  interrupted: _('The upload was interrupted.'),
+  diskFull: _('The host’s disk is full, so the file was not kept.'),
+  hostFailed: _('The host could not keep the file.'),
+  refused: _('The host did not take this file.'),
+  tooLarge: _('The file is too large for this host.'),
+  roomFull: _('This room has no space left for files.'),
+  nameInvalid: _('The host did not accept this file’s name. Rename the file and send it again.'),
+  unavailable: _('This host does not take files.'),
+  rateLimited: _('You are sending too many files at once. Wait a moment, then try again.'),
+  lost: _('The upload was interrupted when the page was reloaded. Send the file again.'),
 };
+
+/** The first group of re in the host's sentence, or ''. */
+function limitIn (sentence, re) {
+  const m = re.exec(sentence);
+  return m ? m[1] : '';
+}
 
 // How many files may have a place or be on their way at once; the rest
 // wait, so that no place given by the host runs out (60 s) unused.
@@ -181,14 +189,31 @@ export class UploadQueue {
     const item = this.items.get(frame.id);
     if (!item || item.state === 'failed' || item.state === 'putting') return;
     const code = typeof frame.code === 'string' ? frame.code : 'bad-request';
-    const said = typeof frame.message === 'string' && frame.message.trim() !== '' ? frame.message : '';
+    const said = typeof frame.message === 'string' ? frame.message : '';
+    // The host's sentences are English; only its limits are taken from them.
+    const tooLarge = limitIn(said, /at most ([0-9][0-9.]* ?[A-Za-z]+)/);
+    const roomSpace = limitIn(said, /\(([0-9][0-9.]* ?[A-Za-z]+)\)/);
+    const perMinute = limitIn(said, /at most ([0-9]+) files a minute/);
     let sentence;
     switch (code) {
-      case 'file-too-large': sentence = said || UPLOAD_SENTENCES.tooLarge; break;
-      case 'room-storage-full': sentence = said || UPLOAD_SENTENCES.roomFull; break;
-      case 'file-name-invalid': sentence = said || UPLOAD_SENTENCES.nameInvalid; break;
+      case 'file-too-large':
+        sentence = tooLarge ? format(_('Files can be at most {limit}.'), { limit: tooLarge }) : UPLOAD_SENTENCES.tooLarge;
+        break;
+      case 'room-storage-full':
+        sentence = roomSpace
+          ? format(_("This room's files have used up its space ({limit}). Files are deleted when the room ends."),
+            { limit: roomSpace })
+          : UPLOAD_SENTENCES.roomFull;
+        break;
+      case 'file-name-invalid': sentence = UPLOAD_SENTENCES.nameInvalid; break;
       case 'files-unavailable': sentence = UPLOAD_SENTENCES.unavailable; break;
-      case 'rate-limited': sentence = said || UPLOAD_SENTENCES.rateLimited; break;
+      case 'rate-limited':
+        sentence = perMinute
+          ? format(ngettext('You can send at most {n} file a minute. Wait a moment and send it again.',
+            'You can send at most {n} files a minute. Wait a moment and send it again.', Number(perMinute)),
+          { n: perMinute })
+          : UPLOAD_SENTENCES.rateLimited;
+        break;
       case 'upload-not-found':
         sentence = item.file ? UPLOAD_SENTENCES.interrupted : UPLOAD_SENTENCES.lost;
         break;

@@ -4,14 +4,16 @@
 
 import { $, el } from './dom.js';
 import { formatSize, drawPicture } from './files.js';
+import { _, format } from './i18n.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  previewTitle: 'Send this picture?',
-  previewTitleOf: (n, total) => `Send this picture? (${n} of ${total})`,
-  previewNoPicture: 'This picture cannot be shown here, but it can be sent.',
-  dimensions: (w, h) => `${w} × ${h}`,
-  downloadNamed: name => `Download ${name}`,
+  previewTitle: _('Send this picture?'),
+  previewTitleOf: (n, total) => format(_('Send this picture? ({n} of {total})'), { n, total }),
+  previewNoPicture: _('This picture cannot be shown here, but it can be sent.'),
+  // Translators: a picture's width and height in pixels
+  dimensions: (w, h) => format(_('{width} × {height}'), { width: w, height: h }),
+  downloadNamed: name => format(_('Download {name}'), { name }),
 };
 
 // The preview's picture is drawn at most this large (device pixels); the

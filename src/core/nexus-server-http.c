@@ -16,6 +16,8 @@
 
 #include "nexus-frame-io-stream.h"
 #include "nexus-server-private.h"
+#include "nexus-web-language.h"
+#include "nexus-web-l10n-resources.h"
 #include "nexus-web-resources.h"
 
 #define WEB_RESOURCE_PREFIX "/io/github/nexuschat/NexusChat/web/"
@@ -155,24 +157,34 @@ content_type_for (const char *name)
   return "application/octet-stream";
 }
 
-static gboolean
-respond_resource (SoupServerMessage *msg,
-                  const char        *name)
+/* A file of the browser client: its scripts and styles, or the catalogue
+ * of a language (l10n/LANG.json, built from po/ into a GResource of its own). */
+static GBytes *
+lookup_resource (const char *name)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  const char *type;
+  GBytes *bytes;
 
   if (*name == '\0' || strstr (name, "..") != NULL || strstr (name, "//") != NULL)
-    return FALSE;
+    return NULL;
 
   path = g_strconcat (WEB_RESOURCE_PREFIX, name, NULL);
-  /* Looked up in our own bundle, not the process-wide set, so the static
+  /* Looked up in our own bundles, not the process-wide set, so the static
    * library needs no constructor to have run. */
   bytes = g_resource_lookup_data (nexus_web_get_resource (), path,
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   if (bytes == NULL)
-    return FALSE;
+    bytes = g_resource_lookup_data (nexus_web_l10n_get_resource (), path,
+                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  return bytes;
+}
+
+static void
+respond_bytes (SoupServerMessage *msg,
+               const char        *name,
+               GBytes            *bytes)
+{
+  const char *type;
 
   type = content_type_for (name);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -199,6 +211,42 @@ respond_resource (SoupServerMessage *msg,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Content-Security-Policy", csp);
     }
+}
+
+static gboolean
+respond_resource (SoupServerMessage *msg,
+                  const char        *name)
+{
+  g_autoptr(GBytes) bytes = lookup_resource (name);
+
+  if (bytes == NULL)
+    return FALSE;
+  respond_bytes (msg, name, bytes);
+  return TRUE;
+}
+
+/* The page, in the language the browser asks for (PROTOCOL.md, Transport):
+ * <html lang="de"> tells its scripts which catalogue to load, and caches
+ * keep one copy per Accept-Language. */
+static gboolean
+respond_page (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *language = nexus_web_language_choose (soup_message_headers_get_one (request,
+                                                                                  "Accept-Language"),
+                                                    nexus_web_languages ());
+  g_autoptr(GBytes) bytes = lookup_resource ("index.html");
+  g_autoptr(GBytes) page = NULL;
+
+  if (bytes == NULL)
+    return FALSE;
+  page = nexus_web_page_localize (bytes, language);
+  if (page == bytes)
+    language = NEXUS_WEB_LANGUAGE_DEFAULT;   /* not marked: as written */
+  respond_bytes (msg, "index.html", page);
+  soup_message_headers_replace (response, "Content-Language", language);
+  soup_message_headers_replace (response, "Vary", "Accept-Language");
   return TRUE;
 }
 
@@ -249,7 +297,7 @@ handle_http (SoupServer        *soup,
 
   if (strcmp (path, "/") == 0 || is_invite_path (path))
     {
-      if (!respond_resource (msg, "index.html"))
+      if (!respond_page (msg))
         respond_text (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "The web client is missing.\n");
     }
   else if (g_str_has_prefix (path, "/static/"))
