@@ -123,7 +123,7 @@ test_host_away (void)
   welcome = nexus_test_client_create (dee, "Dee");
   room = g_strdup (nexus_test_str (welcome, "room"));
   session = g_strdup (nexus_test_str (welcome, "session"));
-  nexus_test_client_say (dee, "Is anyone else here?", "d1");
+  json_object_unref (nexus_test_client_say (dee, "Is anyone else here?", "d1"));
   link = nexus_invite_link_build ("127.0.0.1", port, room);
   ui_type_invite (link, NULL);
   gtk_widget_activate (nexus_home_page_get_join_button (ui_home ()));
@@ -131,7 +131,7 @@ test_host_away (void)
   client = nexus_window_get_client (ui.window);
   WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_JOINED);
   WAIT_UNTIL (ui_find_row ("Is anyone else here?") != NULL);
-  nexus_test_client_expect (dee, "joined");
+  json_object_unref (nexus_test_client_expect (dee, "joined"));
   last_seq = nexus_client_get_last_seq (client);
   /* Minutes of the real waits would be seconds here. */
   _nexus_client_set_reconnect_timing (client, 50, 400, 1000);
