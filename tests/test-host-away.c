@@ -33,7 +33,7 @@
 #define BACKOFF_FIRST   50
 #define BACKOFF_MAX     400
 #define AWAY_AFTER      1000
-#define CONNECT_TIMEOUT 1000
+#define CONNECT_TIMEOUT 2000
 
 /* What one client went through, from its notifications. */
 typedef struct {
@@ -257,13 +257,11 @@ test_kill_and_return (void)
   say_all (members, phases[0], 2);
   WAIT_UNTIL (all_sent (members));
 
-  /* Killed: at first a drop like any other, reconnecting. */
+  /* Killed: at first a drop like any other, reconnecting; the host is
+   * away only AWAY_AFTER later (on_host_away checks). What is written
+   * then waits. */
   host_kill (&host);
   WAIT_UNTIL (all_in_state (members, NEXUS_CLIENT_STATE_RECONNECTING));
-  for (guint i = 0; i < N_MEMBERS; i++)
-    g_assert_cmpuint (members[i].n_away, ==, 0);
-
-  /* A while later, the host is away; what is written now waits. */
   WAIT_UNTIL (all_away (members));
   say_all (members, phases[1], 2);
   for (guint i = 0; i < N_MEMBERS; i++)
@@ -451,6 +449,9 @@ test_answering_host_is_not_away (void)
   g_assert_true (nexus_server_listen (server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error));
   g_assert_no_error (error);
   member_start (&ada, nexus_server_get_port (server), NULL, "Ada");
+  /* The host's answers, however slow a loaded machine makes them, are
+   * answers: no try may time out here. */
+  _nexus_client_set_connect_timeout (ada.client, NEXUS_CLIENT_CONNECT_TIMEOUT_MS);
 
   /* One wrong code from this address, and its resumes are refused. */
   prober = nexus_test_client_new (nexus_server_get_port (server), NULL);
