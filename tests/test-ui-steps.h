@@ -45,6 +45,9 @@ void test_code_only_join (void);
 void test_rooms_nearby  (void);
 void test_no_avahi      (void);
 
+/* test-ui-away.c: a guest's host crashes, is away, and comes back */
+void test_host_away     (void);
+
 /* test-ui-nearby.c: the fake Avahi on the window's system bus */
 extern NexusFakeAvahi *ui_fake_avahi;
 

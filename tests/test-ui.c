@@ -51,6 +51,7 @@ static const struct
   { "/ui/nearby-host", test_nearby_host, TRUE },
   { "/ui/close-room", test_close_room, FALSE },
   { "/ui/guest-room-ends", test_guest_room_ends, FALSE },
+  { "/ui/host-away", test_host_away, TRUE },
   { "/ui/code-only-join", test_code_only_join, FALSE },
   { "/ui/rooms-nearby", test_rooms_nearby, FALSE },
   { "/ui/no-avahi", test_no_avahi, FALSE },

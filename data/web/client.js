@@ -5,7 +5,9 @@
 // taken once each: an event whose seq is not newer than the last one seen is
 // dropped. When the socket cannot connect, it asks the host why (probe.js)
 // and says so: at once for a first join, and after a few failed tries while
-// reconnecting.
+// reconnecting. It never gives up reconnecting while the page is open: a
+// host that crashed or whose computer sleeps comes back with its rooms, and
+// after a while without an answer from it the page says the host is away.
 
 import { _ } from './i18n.js';
 import { probeHost, REACH_SENTENCES } from './probe.js';
@@ -13,8 +15,6 @@ import { UploadQueue } from './uploads.js';
 
 const STORE_KEY = 'nexus-chat.session';
 const SUBPROTOCOL = 'nexus-chat.v1';
-const BACKOFF_FIRST_MS = 500;
-const BACKOFF_MAX_MS = 8000;
 const TYPING_EVERY_MS = 1000;
 // Tests shorten the waits by setting window.nexusTestTimeouts before the
 // page's scripts run; it can only make them shorter.
@@ -23,6 +23,16 @@ function waitMs (name, ms) {
   const t = testTimeouts[name];
   return Number.isFinite(t) && t > 0 && t < ms ? t : ms;
 }
+// Reconnecting waits 0.5 s, then 1, 2, 4, 8 s and every 15 s from then on,
+// for as long as the page is open. 15 s is half the host's default grace
+// period, which a host back from a crash counts from its return: a page
+// whose last try came just before the return is still in time.
+const BACKOFF_MAX_MS = waitMs('backoffMax', 15000);
+const BACKOFF_FIRST_MS = Math.min(500, BACKOFF_MAX_MS);
+// Reconnecting this long while the host refuses or does not answer: the
+// host is away (a crash, Nexus Chat closed, its computer asleep), no
+// longer a short drop.
+const AWAY_AFTER_MS = waitMs('away', 10000);
 // A connection that has not been welcomed by then is given up and tried again.
 const CONNECT_TIMEOUT_MS = waitMs('connect', 12000);
 // How long the host may take to answer the question why.
@@ -36,7 +46,7 @@ const BUCKET_PER_SECOND = 4;
 
 const ENDING_SENTENCES = {
   'session-expired': _('You were away too long and your place in the room ran out. Join again to go on chatting.'),
-  'room-not-found': _('The room has ended: everybody left it.'),
+  'room-not-found': _('The room has ended: the host no longer has it.'),
   'host-closed': _('The host closed the room.'),
   'replaced': _('This chat was opened again in another tab or window, so it was closed here.'),
 };
@@ -94,7 +104,7 @@ export function clearSession () {
  *   uploadGone(id)                  a file on its way was shared, cancelled or dropped
  *   hasDraft()                      whether the composer holds text (for typing)
  *   status(state, detail)           'connecting' | 'ready' | 'reconnecting' | 'closed';
- *                                   detail: {retryAt, reason} while reconnecting
+ *                                   detail: {retryAt, reason, away} while reconnecting
  *   joinFailed(code, sentence)      a create/join was refused or could not
  *                                   connect (the form stays)
  *   ended(reason, sentence)         the room is over for this tab
@@ -140,6 +150,9 @@ export class RoomClient {
     this.connectTimer = 0;
     this.probing = false;
     this.reason = '';       // why reconnecting fails, once the host was asked
+    this.reconnectingSince = 0;
+    this.awayTimer = 0;
+    this.away = false;      // reconnecting, and the host has not answered for a while
     this.disposed = false;
     window.addEventListener('online', this.onOnline);
     window.addEventListener('offline', this.onOffline);
@@ -291,6 +304,11 @@ export class RoomClient {
   scheduleReconnect () {
     if (this.state === 'closed') return;
     clearTimeout(this.retryTimer);
+    if (!this.reconnectingSince) {
+      this.reconnectingSince = Date.now();
+      clearTimeout(this.awayTimer);
+      this.awayTimer = setTimeout(() => this.updateAway(), AWAY_AFTER_MS);
+    }
     const delay = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
     this.attempt++;
     this.retryAt = Date.now() + delay;
@@ -308,7 +326,29 @@ export class RoomClient {
     this.probing = false;
     if (this.disposed || this.state !== 'reconnecting' || !this.joined) return;
     this.reason = reason;
+    this.updateAway(false);
     this.setState('reconnecting', { retryAt: this.ws ? 0 : this.retryAt, reason });
+  }
+
+  /**
+   * The host is away once reconnecting has lasted AWAY_AFTER_MS and the host
+   * was last found refusing or silent; not when this device is offline, nor
+   * when the host answers. Tells the page when that changes, unless !tell.
+   */
+  updateAway (tell = true) {
+    const away = this.state === 'reconnecting' && this.reconnectingSince > 0 &&
+      Date.now() - this.reconnectingSince >= AWAY_AFTER_MS &&
+      (this.reason === 'refused' || this.reason === 'timed-out');
+    if (away === this.away) return;
+    this.away = away;
+    if (tell) this.setState(this.state, { retryAt: this.ws ? 0 : this.retryAt, reason: this.reason });
+  }
+
+  stopReconnecting () {
+    this.reconnectingSince = 0;
+    this.away = false;
+    clearTimeout(this.awayTimer);
+    this.awayTimer = 0;
   }
 
   /** A first create or join could not connect: say which step failed. */
@@ -327,10 +367,11 @@ export class RoomClient {
 
   setState (state, detail = {}) {
     this.state = state;
-    this.emit('status', state, detail);
+    this.emit('status', state, state === 'reconnecting' ? { ...detail, away: this.away } : detail);
   }
 
   end (reason, sentence = ENDING_SENTENCES[reason]) {
+    this.stopReconnecting();
     this.setState('closed');
     clearTimeout(this.retryTimer);
     clearTimeout(this.pumpTimer);
@@ -405,6 +446,7 @@ export class RoomClient {
     }
     this.attempt = 0;
     this.reason = '';
+    this.stopReconnecting();
     clearTimeout(this.connectTimer);
     this.setState('ready');
     this.emit('welcome', w, { resumed, gap: w.gap === true });

@@ -15,6 +15,8 @@ const TYPING_SHOWN_MS = 3000;
 const COUNT_FROM = 3500;           // the character count shows from here
 const AT_BOTTOM_PX = 48;
 const APP_TITLE = 'Nexus Chat';
+// Reconnecting, once the client says the host has not answered for a while.
+const HOST_AWAY = _('The host is away — waiting for it to come back.');
 
 export class RoomView {
   /**
@@ -216,10 +218,14 @@ export class RoomView {
     }
     const show = () => {
       const left = detail && detail.retryAt ? Math.ceil((detail.retryAt - Date.now()) / 1000) : 0;
-      e.statusText.textContent = left >= 2
-        ? format(ngettext('Reconnecting… Trying again in {n} second.',
-          'Reconnecting… Trying again in {n} seconds.', left), { n: left })
-        : _('Reconnecting…');
+      if (detail && detail.away) {
+        e.statusText.textContent = HOST_AWAY;
+      } else {
+        e.statusText.textContent = left >= 2
+          ? format(ngettext('Reconnecting… Trying again in {n} second.',
+            'Reconnecting… Trying again in {n} seconds.', left), { n: left })
+          : _('Reconnecting…');
+      }
       e.statusRetry.hidden = left < 2;
     };
     show();

@@ -1,6 +1,6 @@
 /* nexus-client-connection.c: NexusClient into a room and out of it, over
- * its WebSocket: connect, resume with back-off after a drop, close, and a
- * host that stops answering
+ * its WebSocket: connect, resume with back-off after a drop, close, a host
+ * that stops answering, and one that is away for a while
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -85,6 +85,7 @@ _nexus_client_disconnect (NexusClient *self)
 {
   connect_attempt_abandon (self);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  g_clear_handle_id (&self->away_id, g_source_remove);
   connection_detach (self, TRUE);
 }
 
@@ -96,31 +97,79 @@ reconnect_cb (gpointer user_data)
   NexusClient *self = user_data;
 
   self->reconnect_id = 0;
+  self->n_reconnects++;
   _nexus_client_connect (self);
   return G_SOURCE_REMOVE;
 }
 
+/* The host is away once reconnecting has lasted away_after_ms and the last
+ * try did not reach it (refused, timed out, unreachable): a host that
+ * answers and says not now (too busy, too many tries) is there. A host
+ * that crashed, or whose computer sleeps, is waited for: nothing but
+ * leaving the room, or the host's own word when it is back
+ * (session-expired, room-not-found), ends the room for this client. */
 static void
-schedule_reconnect (NexusClient *self)
+update_host_away (NexusClient *self)
 {
-  gint64 now = g_get_monotonic_time ();
+  gboolean away = FALSE;
 
+  if (self->state == NEXUS_CLIENT_STATE_RECONNECTING && self->reconnecting_since != 0
+      && !self->host_answered)
+    away = g_get_monotonic_time () - self->reconnecting_since
+           >= (gint64) self->away_after_ms * 1000;
+  _nexus_client_set_host_away (self, away);
+}
+
+static gboolean
+away_cb (gpointer user_data)
+{
+  NexusClient *self = user_data;
+
+  self->away_id = 0;
+  update_host_away (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection dropped, or a try to resume failed; @host_answered when
+ * Nexus Chat on the host answered it. */
+static void
+schedule_reconnect (NexusClient *self,
+                    gboolean     host_answered)
+{
   connection_detach (self, TRUE);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
 
   if (self->reconnecting_since == 0)
-    self->reconnecting_since = now;
-  else if (now - self->reconnecting_since > NEXUS_CLIENT_GIVE_UP_SECONDS * G_USEC_PER_SEC)
     {
-      _nexus_client_end (self, NEXUS_CLIENT_END_UNREACHABLE, NULL,
-                         _("The host can no longer be reached, so the room has ended for you."));
-      return;
+      self->reconnecting_since = g_get_monotonic_time ();
+      self->n_reconnects = 0;
+      g_clear_handle_id (&self->away_id, g_source_remove);
+      self->away_id = g_timeout_add (self->away_after_ms, away_cb, self);
     }
+  self->host_answered = host_answered;
 
   _nexus_client_set_state (self, NEXUS_CLIENT_STATE_RECONNECTING);
+  update_host_away (self);
   g_debug ("client: reconnecting in %u ms", self->backoff_ms);
   self->reconnect_id = g_timeout_add (self->backoff_ms, reconnect_cb, self);
-  self->backoff_ms = MIN (self->backoff_ms * 2, NEXUS_CLIENT_BACKOFF_MAX_MS);
+  self->backoff_ms = MIN (self->backoff_ms * 2, self->backoff_max_ms);
+}
+
+void
+_nexus_client_set_reconnect_timing (NexusClient *self,
+                                    guint        backoff_first_ms,
+                                    guint        backoff_max_ms,
+                                    guint        away_after_ms)
+{
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (backoff_first_ms > 0 && backoff_first_ms <= backoff_max_ms);
+  g_return_if_fail (away_after_ms > 0);
+
+  self->backoff_first_ms = backoff_first_ms;
+  self->backoff_max_ms = backoff_max_ms;
+  self->away_after_ms = away_after_ms;
+  if (self->reconnecting_since == 0)
+    self->backoff_ms = backoff_first_ms;
 }
 
 /* The open connection */
@@ -178,7 +227,7 @@ pong_check_cb (gpointer user_data)
   self->pong_check_id = 0;
   g_debug ("client: no pong for %d s", PONG_TIMEOUT_SECONDS);
   if (self->state == NEXUS_CLIENT_STATE_JOINED || self->state == NEXUS_CLIENT_STATE_RECONNECTING)
-    schedule_reconnect (self);
+    schedule_reconnect (self, FALSE);
   else
     {
       g_autofree char *sentence = sentence_for_timeout (self, TRUE);
@@ -209,8 +258,10 @@ handle_closed (NexusClient *self,
 
       _nexus_client_fail (self, NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST, NULL, sentence);
     }
+  /* A close frame is the host's answer; an abrupt end (0, or 1006 made
+   * up locally) says nothing of it. */
   else
-    schedule_reconnect (self);
+    schedule_reconnect (self, code != 0 && code != SOUP_WEBSOCKET_CLOSE_ABNORMAL);
 }
 
 static void
@@ -237,7 +288,7 @@ welcome_timeout_cb (gpointer user_data)
   g_debug ("client: no welcome within %u ms", self->connect_timeout_ms);
   if (self->state == NEXUS_CLIENT_STATE_RECONNECTING)
     {
-      schedule_reconnect (self);
+      schedule_reconnect (self, FALSE);
       return G_SOURCE_REMOVE;
     }
 
@@ -399,7 +450,8 @@ connect_attempt_finish (NexusConnectAttempt     *attempt,
            error->message);
   connect_attempt_free (attempt);
   if (self->state == NEXUS_CLIENT_STATE_RECONNECTING)
-    schedule_reconnect (self);
+    schedule_reconnect (self, failure == NEXUS_CLIENT_FAILURE_BUSY
+                              || failure == NEXUS_CLIENT_FAILURE_NOT_NEXUS);
   else
     _nexus_client_fail (self, failure, NULL, sentence);
 }

@@ -205,7 +205,7 @@ handle_welcome (NexusClient            *self,
   nexus_event_log_end_batch (self->log);
   self->last_seq = MAX (self->last_seq, frame->last_seq);
 
-  self->backoff_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
+  self->backoff_ms = self->backoff_first_ms;
   self->reconnecting_since = 0;
   _nexus_client_set_error (self, NULL, NULL);
   _nexus_client_set_state (self, NEXUS_CLIENT_STATE_JOINED);
@@ -309,6 +309,17 @@ handle_error (NexusClient            *self,
                               ? NEXUS_CLIENT_FAILURE_ROOM_NOT_FOUND
                               : NEXUS_CLIENT_FAILURE_REFUSED_BY_HOST,
                         code, sentence);
+  /* The host came back without the room (it kept no rooms, or everyone's
+   * grace ran out): not a code typed wrong. */
+  else if (frame->code == NEXUS_ERROR_ROOM_NOT_FOUND)
+    {
+      g_autofree char *shown = nexus_code_format (self->room);
+      g_autofree char *gone =
+        g_strdup_printf (_("Room %s is no longer on the host: it ended while you were away."),
+                         shown ? shown : self->room);
+
+      _nexus_client_end (self, NEXUS_CLIENT_END_REFUSED, code, gone);
+    }
   /* Too many tries is passing: keep trying; anything else is the end. */
   else if (frame->code != NEXUS_ERROR_RATE_LIMITED)
     _nexus_client_end (self, frame->code == NEXUS_ERROR_SESSION_EXPIRED

@@ -47,8 +47,16 @@ struct _NexusClient
   guint connect_timeout_ms;
   guint welcome_timeout_id;
   guint reconnect_id;
-  guint backoff_ms;
+  guint backoff_ms;        /* the wait before the next try */
   gint64 reconnecting_since;
+  guint n_reconnects;      /* tries since the connection dropped */
+  gboolean host_answered;  /* the last try reached Nexus Chat, which said not now */
+  gboolean host_away;
+  guint away_id;
+  /* NEXUS_CLIENT_BACKOFF_FIRST_MS, _MAX_MS, _AWAY_AFTER_MS, or a test's */
+  guint backoff_first_ms;
+  guint backoff_max_ms;
+  guint away_after_ms;
   guint pong_check_id;
   gint64 last_pong;
 
@@ -97,6 +105,8 @@ gboolean nexus_client_handle_frame          (NexusClient      *self,
 gboolean _nexus_client_is_in_room           (NexusClient      *self);
 void     _nexus_client_set_state            (NexusClient      *self,
                                              NexusClientState  state);
+void     _nexus_client_set_host_away        (NexusClient      *self,
+                                             gboolean          away);
 void     _nexus_client_set_error            (NexusClient      *self,
                                              const char       *code,
                                              const char       *message);
@@ -125,6 +135,13 @@ void     _nexus_client_welcomed             (NexusClient      *self);
 /* Tests shorten it to see a timeout without waiting for the real one. */
 void     _nexus_client_set_connect_timeout  (NexusClient      *self,
                                              guint             timeout_ms);
+/* Tests shorten these to see a long outage of the host in a few seconds:
+ * the first wait after a drop, the longest wait, and how long without an
+ * answer makes the host away. */
+void     _nexus_client_set_reconnect_timing (NexusClient      *self,
+                                             guint             backoff_first_ms,
+                                             guint             backoff_max_ms,
+                                             guint             away_after_ms);
 
 /* nexus-client-outbox.c */
 gboolean _nexus_client_send_frame           (NexusClient      *self,

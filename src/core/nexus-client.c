@@ -28,7 +28,6 @@ G_DEFINE_ENUM_TYPE (NexusClientEnd, nexus_client_end,
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_HOST_CLOSED, "host-closed"),
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_TAKEN_OVER, "taken-over"),
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_EXPIRED, "expired"),
-  G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_UNREACHABLE, "unreachable"),
   G_DEFINE_ENUM_VALUE (NEXUS_CLIENT_END_REFUSED, "refused"))
 
 G_DEFINE_ENUM_TYPE (NexusClientFailure, nexus_client_failure,
@@ -49,6 +48,7 @@ enum {
   PROP_HOST,
   PROP_PORT,
   PROP_STATE,
+  PROP_HOST_AWAY,
   PROP_END_REASON,
   PROP_FAILURE,
   PROP_ROOM,
@@ -102,6 +102,23 @@ _nexus_client_set_state (NexusClient      *self,
            g_enum_get_value (states, state)->value_nick);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  /* Back in the room, or out of it: the host is no longer awaited. */
+  if (state != NEXUS_CLIENT_STATE_RECONNECTING)
+    {
+      g_clear_handle_id (&self->away_id, g_source_remove);
+      _nexus_client_set_host_away (self, FALSE);
+    }
+}
+
+void
+_nexus_client_set_host_away (NexusClient *self,
+                             gboolean     away)
+{
+  if (self->host_away == away)
+    return;
+  g_debug ("client %s:%u: the host is %s", self->host, self->port, away ? "away" : "back");
+  self->host_away = away;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOST_AWAY]);
 }
 
 static gboolean
@@ -262,6 +279,9 @@ nexus_client_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
+    case PROP_HOST_AWAY:
+      g_value_set_boolean (value, self->host_away);
+      break;
     case PROP_END_REASON:
       g_value_set_enum (value, self->end_reason);
       break;
@@ -332,6 +352,12 @@ nexus_client_class_init (NexusClientClass *klass)
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, NEXUS_TYPE_CLIENT_STATE, NEXUS_CLIENT_STATE_IDLE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Reconnecting, and the host has not answered for a while (it crashed,
+   * was closed, or its computer went to sleep): not a short drop. The
+   * client keeps trying until the room is left. */
+  properties[PROP_HOST_AWAY] =
+    g_param_spec_boolean ("host-away", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_END_REASON] =
     g_param_spec_enum ("end-reason", NULL, NULL, NEXUS_TYPE_CLIENT_END, NEXUS_CLIENT_END_NONE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -380,7 +406,10 @@ nexus_client_init (NexusClient *self)
   g_queue_init (&self->outbox);
   self->members = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->members, NULL);
-  self->backoff_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
+  self->backoff_first_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;
+  self->backoff_max_ms = NEXUS_CLIENT_BACKOFF_MAX_MS;
+  self->away_after_ms = NEXUS_CLIENT_AWAY_AFTER_MS;
+  self->backoff_ms = self->backoff_first_ms;
   self->connect_timeout_ms = NEXUS_CLIENT_CONNECT_TIMEOUT_MS;
   self->session = soup_session_new ();
   /* Files move over HTTP of their own: a large upload never waits behind
@@ -431,6 +460,17 @@ nexus_client_get_state (NexusClient *self)
   g_return_val_if_fail (NEXUS_IS_CLIENT (self), NEXUS_CLIENT_STATE_IDLE);
 
   return self->state;
+}
+
+/* TRUE while reconnecting when the host has not answered for
+ * NEXUS_CLIENT_AWAY_AFTER_MS: a person is told the host is away, and the
+ * client waits for it to come back. */
+gboolean
+nexus_client_get_host_away (NexusClient *self)
+{
+  g_return_val_if_fail (NEXUS_IS_CLIENT (self), FALSE);
+
+  return self->host_away;
 }
 
 NexusClientEnd

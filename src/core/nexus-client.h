@@ -28,8 +28,7 @@ typedef enum {
   NEXUS_CLIENT_END_HOST_CLOSED,     /* close code 1001 */
   NEXUS_CLIENT_END_TAKEN_OVER,      /* close code 4001 */
   NEXUS_CLIENT_END_EXPIRED,         /* resume refused: session-expired */
-  NEXUS_CLIENT_END_UNREACHABLE,     /* gave up reconnecting */
-  NEXUS_CLIENT_END_REFUSED,         /* another fatal error after joining */
+  NEXUS_CLIENT_END_REFUSED,         /* another fatal error after joining: room-not-found */
 } NexusClientEnd;
 
 /* Which step of getting into a room failed, for a client that is FAILED. */
@@ -57,9 +56,16 @@ GType nexus_client_failure_get_type (void);
 /* The client's own pacing, the protocol's default limits. */
 #define NEXUS_CLIENT_BURST              20
 #define NEXUS_CLIENT_RATE               5.0
+/* After a drop the client tries again after 0.5 s, then 1, 2, 4, 8 s and
+ * every 15 s from then on, for as long as the room is open: there is no
+ * time after which it gives up. 15 s is half the host's default grace
+ * period, which a host back from a crash counts from its return, so a
+ * member whose last try came just before that return is still in time. */
 #define NEXUS_CLIENT_BACKOFF_FIRST_MS   500
-#define NEXUS_CLIENT_BACKOFF_MAX_MS     8000
-#define NEXUS_CLIENT_GIVE_UP_SECONDS    90
+#define NEXUS_CLIENT_BACKOFF_MAX_MS     15000
+/* Reconnecting this long with no answer from the host: the host is away
+ * (the host-away property), no longer a short drop. */
+#define NEXUS_CLIENT_AWAY_AFTER_MS      10000
 
 #define NEXUS_TYPE_CLIENT (nexus_client_get_type ())
 
@@ -87,6 +93,7 @@ void              nexus_client_leave             (NexusClient *self);
 const char       *nexus_client_get_host          (NexusClient *self);
 guint             nexus_client_get_port          (NexusClient *self);
 NexusClientState  nexus_client_get_state         (NexusClient *self);
+gboolean          nexus_client_get_host_away     (NexusClient *self);
 NexusClientEnd    nexus_client_get_end_reason    (NexusClient *self);
 NexusClientFailure nexus_client_get_failure      (NexusClient *self);
 const char       *nexus_client_get_room          (NexusClient *self);

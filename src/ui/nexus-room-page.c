@@ -283,6 +283,7 @@ update_state (NexusRoomPage *self)
   const char *banner = NULL;
   gboolean spinning = FALSE;
   gboolean ended = FALSE;
+  gboolean away = FALSE;
   gboolean can_write = TRUE;
 
   switch (state)
@@ -293,8 +294,14 @@ update_state (NexusRoomPage *self)
       break;
     case NEXUS_CLIENT_STATE_RECONNECTING:
       subtitle = g_strdup (_("Reconnecting…"));
-      banner = _("The connection was lost. Reconnecting… Messages you write now are sent "
-                 "when it is back.");
+      /* The client keeps waiting for an away host; leaving is the way out. */
+      away = nexus_client_get_host_away (self->client);
+      if (away)
+        banner = _("The host is away — waiting for it to come back. Messages you write now are "
+                   "sent when it is back.");
+      else
+        banner = _("The connection was lost. Reconnecting… Messages you write now are sent "
+                   "when it is back.");
       spinning = TRUE;
       break;
     case NEXUS_CLIENT_STATE_ENDED:
@@ -319,7 +326,9 @@ update_state (NexusRoomPage *self)
   gtk_revealer_set_reveal_child (self->banner_revealer, banner != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), spinning);
   gtk_spinner_set_spinning (self->banner_spinner, spinning);
-  gtk_widget_set_visible (self->banner_button, ended);
+  gtk_widget_set_visible (self->banner_button, ended || away);
+  gtk_button_set_label (GTK_BUTTON (self->banner_button),
+                        away ? _("_Leave Room") : _("_Back to Home"));
   nexus_widget_set_css_class (self->banner, "ended", ended);
   gtk_widget_set_visible (self->leave_button, !ended);
 
@@ -650,6 +659,8 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   g_signal_connect_object (self->events, "items-changed", G_CALLBACK (on_events_changed), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (client, "notify::state", G_CALLBACK (update_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (client, "notify::host-away", G_CALLBACK (update_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (client, "notify::members", G_CALLBACK (update_members), self,
                            G_CONNECT_SWAPPED);
