@@ -133,6 +133,8 @@ apply_event (NexusClient            *self,
                           event->file->url, event->file->width, event->file->height);
   nexus_event_set_is_own (added, is_own_name (self, event->name));
   nexus_event_log_add_confirmed (self->log, added);
+  if (kind == NEXUS_EVENT_MESSAGE)
+    _nexus_client_message_added (self, added, live);
 
   if (live && kind == NEXUS_EVENT_MESSAGE && !nexus_event_get_is_own (added))
     _nexus_client_emit_message (self, added);
@@ -179,7 +181,9 @@ awaits_welcome (NexusClient *self)
 
 static gboolean
 handle_welcome (NexusClient            *self,
-                const NexusServerFrame *frame)
+                const NexusServerFrame *frame,
+                const char             *data,
+                gsize                   length)
 {
   if (!awaits_welcome (self))
     return FALSE;
@@ -200,8 +204,11 @@ handle_welcome (NexusClient            *self,
    * missing, before the kept history that follows it. */
   if (frame->gap)
     nexus_event_log_add_gap (self->log);
+  /* What a resume brings was missed: it may be unread. */
+  self->resuming = frame->resumed;
   for (guint i = 0; i < frame->n_history; i++)
     apply_event (self, &frame->history[i], FALSE);
+  self->resuming = FALSE;
   nexus_event_log_end_batch (self->log);
   self->last_seq = MAX (self->last_seq, frame->last_seq);
 
@@ -209,6 +216,9 @@ handle_welcome (NexusClient            *self,
   self->reconnecting_since = 0;
   _nexus_client_set_error (self, NULL, NULL);
   _nexus_client_set_state (self, NEXUS_CLIENT_STATE_JOINED);
+  /* The history's edits and reactions, own ones among them, before the
+   * outbox sends again what they may already confirm. */
+  _nexus_client_apply_conversation (self, data, length, TRUE);
   _nexus_client_outbox_flush (self);
   _nexus_client_uploads_resume (self);
   return TRUE;
@@ -253,6 +263,8 @@ sentence_for_error (NexusClient    *self,
     case NEXUS_ERROR_FILE_NAME_INVALID:
     case NEXUS_ERROR_UPLOAD_NOT_FOUND:
     case NEXUS_ERROR_FILES_UNAVAILABLE:
+    case NEXUS_ERROR_TARGET_NOT_FOUND:
+    case NEXUS_ERROR_NOT_ALLOWED:
     default:
       return g_strdup (server_message ? server_message : _("The host refused the request."));
     }
@@ -267,7 +279,11 @@ handle_error (NexusClient            *self,
 
   if (frame->id != NULL)
     {
-      NexusEvent *event = _nexus_client_outbox_lookup (self, frame->id);
+      NexusEvent *event;
+
+      if (_nexus_client_change_refused (self, frame->id, code, frame->message))
+        return TRUE;
+      event = _nexus_client_outbox_lookup (self, frame->id);
 
       if (event == NULL)
         return FALSE;
@@ -295,6 +311,8 @@ handle_error (NexusClient            *self,
     case NEXUS_ERROR_FILE_NAME_INVALID:
     case NEXUS_ERROR_UPLOAD_NOT_FOUND:
     case NEXUS_ERROR_FILES_UNAVAILABLE:
+    case NEXUS_ERROR_TARGET_NOT_FOUND:
+    case NEXUS_ERROR_NOT_ALLOWED:
     default:
       g_debug ("client: server said %s: %s", code, frame->message ? frame->message : "");
       return TRUE;
@@ -338,13 +356,14 @@ nexus_client_handle_frame (NexusClient *self,
   g_return_val_if_fail (NEXUS_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
 
+  /* Conversation's events and errors are not version 1's. */
   if (!nexus_server_frame_parse (data, length, &frame))
-    return FALSE;
+    return _nexus_client_apply_conversation (self, data, length, FALSE);
 
   switch (frame.type)
     {
     case NEXUS_SERVER_FRAME_WELCOME:
-      return handle_welcome (self, &frame);
+      return handle_welcome (self, &frame, data, length);
     case NEXUS_SERVER_FRAME_ERROR:
       return handle_error (self, &frame);
     case NEXUS_SERVER_FRAME_MESSAGE:
@@ -370,5 +389,12 @@ nexus_client_handle_frame (NexusClient *self,
       _nexus_client_emit_typing (self, frame.name);
       return TRUE;
     }
-  return handle_live_event (self, &frame.event);
+  if (!handle_live_event (self, &frame.event))
+    {
+      /* Still the reply of an own message confirmed by its replay. */
+      _nexus_client_apply_conversation (self, data, length, TRUE);
+      return FALSE;
+    }
+  _nexus_client_apply_conversation (self, data, length, TRUE);
+  return TRUE;
 }

@@ -55,6 +55,7 @@ _nexus_client_outbox_restart (NexusClient *self)
   self->tokens = NEXUS_CLIENT_BURST - BURST_MARGIN;
   self->tokens_time = g_get_monotonic_time ();
   self->n_outbox_sent = 0;
+  _nexus_client_changes_restart (self);
 }
 
 static gboolean
@@ -76,18 +77,23 @@ _nexus_client_outbox_flush (NexusClient *self)
     return;
 
   refill_tokens (self);
-  while (self->n_outbox_sent < self->outbox.length && self->tokens >= 1)
+  /* Messages first, then edits, deletes and reactions. */
+  while (self->tokens >= 1)
     {
-      NexusEvent *event = g_queue_peek_nth (&self->outbox, self->n_outbox_sent);
-      g_autofree char *frame = nexus_frame_encode_say (nexus_event_get_text (event),
-                                                       nexus_event_get_id (event));
+      if (self->n_outbox_sent < self->outbox.length)
+        {
+          NexusEvent *event = g_queue_peek_nth (&self->outbox, self->n_outbox_sent);
+          g_autofree char *frame = _nexus_client_encode_say (event);
 
-      if (!_nexus_client_send_frame (self, frame))
-        return;
-      self->n_outbox_sent++;
+          if (!_nexus_client_send_frame (self, frame))
+            return;
+          self->n_outbox_sent++;
+        }
+      else if (!_nexus_client_changes_send_next (self))
+        break;
     }
 
-  if (self->n_outbox_sent < self->outbox.length)
+  if (self->n_outbox_sent < self->outbox.length || _nexus_client_changes_unsent (self))
     {
       double wait = (1 - self->tokens) / (NEXUS_CLIENT_RATE * RATE_MARGIN);
 
@@ -123,6 +129,7 @@ _nexus_client_outbox_fail (NexusClient *self)
       g_object_unref (event);
     }
   self->n_outbox_sent = 0;
+  _nexus_client_changes_fail (self);
 }
 
 /* The own message with @id not yet confirmed, or NULL. */
@@ -148,6 +155,16 @@ _nexus_client_outbox_confirm (NexusClient *self,
   g_object_unref (event);
 }
 
+/* The host refused a frame as over its rate: nothing more goes for a
+ * while. */
+void
+_nexus_client_outbox_pause (NexusClient *self)
+{
+  self->tokens = MIN (self->tokens, 0);
+  if (self->flush_id == 0 && self->state == NEXUS_CLIENT_STATE_JOINED)
+    self->flush_id = g_timeout_add (RATE_LIMITED_PAUSE_MS, flush_cb, self);
+}
+
 /* The server refused an own message with @code. */
 void
 _nexus_client_outbox_refused (NexusClient    *self,
@@ -165,9 +182,7 @@ _nexus_client_outbox_refused (NexusClient    *self,
           self->n_outbox_sent--;
           g_queue_push_nth (&self->outbox, event, self->n_outbox_sent);
         }
-      self->tokens = MIN (self->tokens, 0);
-      if (self->flush_id == 0 && self->state == NEXUS_CLIENT_STATE_JOINED)
-        self->flush_id = g_timeout_add (RATE_LIMITED_PAUSE_MS, flush_cb, self);
+      _nexus_client_outbox_pause (self);
       return;
     }
 
@@ -184,21 +199,37 @@ NexusEvent *
 nexus_client_say (NexusClient *self,
                   const char  *text)
 {
+  g_return_val_if_fail (NEXUS_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return _nexus_client_say (self, text, NULL);
+}
+
+/* A say, answering @original when it is not NULL. */
+NexusEvent *
+_nexus_client_say (NexusClient *self,
+                   const char  *text,
+                   NexusEvent  *original)
+{
   g_autoptr(NexusEvent) event = NULL;
   g_autofree char *id = NULL;
   const char *name;
 
-  g_return_val_if_fail (NEXUS_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-
   if (!nexus_text_is_valid (text) || !_nexus_client_is_in_room (self))
     return NULL;
 
-  id = g_strdup_printf ("%s-%u", self->id_prefix, ++self->next_id);
+  id = _nexus_client_new_id (self);
   name = self->name ? self->name : self->wanted_name;
   event = nexus_event_new (NEXUS_EVENT_MESSAGE, 0, NULL, name, text, id);
   nexus_event_set_is_own (event, TRUE);
   nexus_event_set_delivery (event, NEXUS_DELIVERY_SENDING);
+  if (original != NULL)
+    {
+      g_autofree char *quote = nexus_event_make_quote (original);
+
+      nexus_event_set_reply (event, nexus_event_get_seq (original),
+                             nexus_event_get_name (original), quote);
+    }
 
   nexus_event_log_add_pending (self->log, event);
   g_hash_table_insert (self->pending, g_strdup (id), g_object_ref (event));
@@ -206,6 +237,13 @@ nexus_client_say (NexusClient *self,
   _nexus_client_outbox_flush (self);
 
   return event;
+}
+
+/* An id for a frame of this session: says, uploads and changes share them. */
+char *
+_nexus_client_new_id (NexusClient *self)
+{
+  return g_strdup_printf ("%s-%u", self->id_prefix, ++self->next_id);
 }
 
 /* Sends a failed own message again, with its original id; a failed own
@@ -251,7 +289,8 @@ nexus_client_typing (NexusClient *self)
   if (self->last_typing != 0 && now - self->last_typing < TYPING_INTERVAL_USEC)
     return;
   refill_tokens (self);
-  if (self->tokens < 1 + BURST_MARGIN || self->n_outbox_sent < self->outbox.length)
+  if (self->tokens < 1 + BURST_MARGIN || self->n_outbox_sent < self->outbox.length
+      || _nexus_client_changes_unsent (self))
     return;
 
   self->last_typing = now;

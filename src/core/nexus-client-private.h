@@ -8,6 +8,10 @@
  * nexus-client-outbox.c      own messages: say, retry, pacing; typing
  * nexus-client-upload.c      own files: a slot, the bytes by PUT, the share
  * nexus-client-download.c    files of the room, to disk
+ * nexus-client-conversation.c replies, edits, deletes, reactions sent
+ *                            exactly once; refusals; unread messages
+ * nexus-client-changes.c     the server's edits, deletes, reactions and
+ *                            replies, applied to the log idempotently
  *
  * Tests may include this header.
  *
@@ -92,6 +96,14 @@ struct _NexusClient
   char *files_key;         /* this member's, for downloads; NULL when the host keeps none */
   SoupSession *files_session;  /* uploads and downloads, apart from the WebSocket's */
   GHashTable *uploads;     /* id → NexusUpload, own files not yet in the room */
+
+  /* Conversation */
+  GQueue changes;          /* NexusChange: edits, deletes, reactions not confirmed */
+  guint n_changes_sent;    /* the head of @changes sent on this connection */
+  gboolean looking;        /* someone looks at the room */
+  guint unread;            /* messages of others since someone last looked */
+  NexusEvent *first_unread;
+  gboolean resuming;       /* the welcome being read is a resume's */
 };
 
 /* Handles one text frame from the server as if it had arrived on the
@@ -155,9 +167,47 @@ void     _nexus_client_outbox_confirm       (NexusClient      *self,
                                              NexusEvent       *event,
                                              gint64            seq,
                                              GDateTime        *timestamp);
+NexusEvent *_nexus_client_say              (NexusClient      *self,
+                                             const char       *text,
+                                             NexusEvent       *original);
+char    *_nexus_client_new_id               (NexusClient      *self);
+void     _nexus_client_outbox_pause         (NexusClient      *self);
 void     _nexus_client_outbox_refused       (NexusClient      *self,
                                              NexusEvent       *event,
                                              NexusErrorCode    code);
+
+/* nexus-client-conversation.c */
+void     _nexus_client_changes_clear        (NexusClient      *self);
+void     _nexus_client_changes_restart      (NexusClient      *self);
+gboolean _nexus_client_changes_unsent       (NexusClient      *self);
+gboolean _nexus_client_changes_send_next    (NexusClient      *self);
+void     _nexus_client_changes_fail         (NexusClient      *self);
+gboolean _nexus_client_change_confirmed     (NexusClient      *self,
+                                             const char       *id);
+gboolean _nexus_client_change_refused       (NexusClient      *self,
+                                             const char       *id,
+                                             const char       *code,
+                                             const char       *message);
+char    *_nexus_client_encode_say           (NexusEvent       *event);
+void     _nexus_client_message_added        (NexusClient      *self,
+                                             NexusEvent       *event,
+                                             gboolean          live);
+void     _nexus_client_update_mention       (NexusClient      *self,
+                                             NexusEvent       *event);
+void     _nexus_client_emit_refused         (NexusClient      *self,
+                                             NexusEvent       *target,
+                                             const char       *sentence);
+void     _nexus_client_notify_unread        (NexusClient      *self);
+
+/* nexus-client-changes.c */
+/* The conversation's parts of a frame that nexus_server_frame_parse()
+ * took (a message's reply and current state, a welcome's history), or
+ * one it did not know (edited, deleted, reacted; an error with a code of
+ * Conversation). Returns TRUE when it used the frame. */
+gboolean _nexus_client_apply_conversation   (NexusClient      *self,
+                                             const char       *data,
+                                             gsize             length,
+                                             gboolean          parsed);
 
 /* nexus-client-upload.c */
 void     _nexus_client_uploads_init         (NexusClient      *self);

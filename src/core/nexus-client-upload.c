@@ -204,6 +204,8 @@ sentence_for_refusal (NexusUpload    *upload,
     case NEXUS_ERROR_SESSION_EXPIRED:
     case NEXUS_ERROR_TEXT_INVALID:
     case NEXUS_ERROR_NOT_JOINED:
+    case NEXUS_ERROR_TARGET_NOT_FOUND:
+    case NEXUS_ERROR_NOT_ALLOWED:
     default:
       return g_strdup_printf (_("The host refused “%s”."), name);
     }

@@ -57,12 +57,14 @@ enum {
   PROP_MEMBERS,
   PROP_N_MEMBERS,
   PROP_EVENTS,
+  PROP_UNREAD,
   N_PROPS
 };
 
 enum {
   SIGNAL_MESSAGE,
   SIGNAL_TYPING,
+  SIGNAL_REFUSED,
   N_SIGNALS
 };
 
@@ -219,6 +221,22 @@ _nexus_client_emit_typing (NexusClient *self,
   g_signal_emit (self, signals[SIGNAL_TYPING], 0, name);
 }
 
+/* The host refused a reply, an edit, a delete or a reaction (@target,
+ * when known): @sentence says why, for a person. */
+void
+_nexus_client_emit_refused (NexusClient *self,
+                            NexusEvent  *target,
+                            const char  *sentence)
+{
+  g_signal_emit (self, signals[SIGNAL_REFUSED], 0, target, sentence);
+}
+
+void
+_nexus_client_notify_unread (NexusClient *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD]);
+}
+
 /* GObject */
 
 static void
@@ -230,6 +248,8 @@ nexus_client_dispose (GObject *object)
   g_clear_handle_id (&self->flush_id, g_source_remove);
   _nexus_client_uploads_clear (self);
   g_queue_clear_full (&self->outbox, g_object_unref);
+  _nexus_client_changes_clear (self);
+  g_clear_object (&self->first_unread);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->log);
   g_clear_object (&self->session);
@@ -305,6 +325,9 @@ nexus_client_get_property (GObject    *object,
       break;
     case PROP_EVENTS:
       g_value_set_object (value, self->log);
+      break;
+    case PROP_UNREAD:
+      g_value_set_uint (value, self->unread);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -383,6 +406,10 @@ nexus_client_class_init (NexusClientClass *klass)
   properties[PROP_EVENTS] =
     g_param_spec_object ("events", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Messages of others since someone last looked (nexus_client_set_looking). */
+  properties[PROP_UNREAD] =
+    g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -394,6 +421,11 @@ nexus_client_class_init (NexusClientClass *klass)
   signals[SIGNAL_TYPING] =
     g_signal_new ("typing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A reply, edit, delete or reaction was refused: the message it was
+   * for (or NULL) and a sentence for a person. */
+  signals[SIGNAL_REFUSED] =
+    g_signal_new ("refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, NEXUS_TYPE_EVENT, G_TYPE_STRING);
 }
 
 static void
@@ -404,6 +436,8 @@ nexus_client_init (NexusClient *self)
   self->log = nexus_event_log_new ();
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_queue_init (&self->outbox);
+  g_queue_init (&self->changes);
+  self->looking = TRUE;
   self->members = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (self->members, NULL);
   self->backoff_first_ms = NEXUS_CLIENT_BACKOFF_FIRST_MS;

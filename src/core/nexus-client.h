@@ -90,6 +90,30 @@ gboolean          nexus_client_cancel_upload     (NexusClient *self,
                                                   NexusEvent  *event);
 void              nexus_client_leave             (NexusClient *self);
 
+/* Conversation (PROTOCOL.md): each is sent exactly once across drops;
+ * a refusal comes as the "refused" signal, with a sentence. */
+NexusEvent       *nexus_client_reply             (NexusClient *self,
+                                                  const char  *text,
+                                                  NexusEvent  *original);
+gboolean          nexus_client_edit              (NexusClient *self,
+                                                  NexusEvent  *event,
+                                                  const char  *text);
+gboolean          nexus_client_delete            (NexusClient *self,
+                                                  NexusEvent  *event);
+gboolean          nexus_client_react             (NexusClient *self,
+                                                  NexusEvent  *event,
+                                                  const char  *emoji,
+                                                  gboolean     on);
+gboolean          nexus_client_can_edit          (NexusClient *self,
+                                                  NexusEvent  *event);
+gboolean          nexus_client_can_react         (NexusClient *self,
+                                                  NexusEvent  *event);
+/* Whether someone looks at the room now; while nobody does, messages of
+ * others count as unread, and the first of them is marked. */
+void              nexus_client_set_looking       (NexusClient *self,
+                                                  gboolean     looking);
+guint             nexus_client_get_unread        (NexusClient *self);
+
 const char       *nexus_client_get_host          (NexusClient *self);
 guint             nexus_client_get_port          (NexusClient *self);
 NexusClientState  nexus_client_get_state         (NexusClient *self);

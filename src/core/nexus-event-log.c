@@ -21,6 +21,7 @@ struct _NexusEventLog
   GPtrArray *items;        /* NexusEvent: confirmed ones, then own unconfirmed */
   guint n_confirmed;
   GPtrArray *batch;        /* confirmed events being read, not yet in @items */
+  GHashTable *by_seq;      /* seq → NexusEvent (unowned), confirmed messages */
 };
 
 static void nexus_event_log_list_model_init (GListModelInterface *iface);
@@ -117,6 +118,16 @@ remove_item (NexusEventLog *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
 }
 
+static void
+index_event (NexusEventLog *self,
+             NexusEvent    *event)
+{
+  gint64 seq = nexus_event_get_seq (event);
+
+  if (seq > 0 && nexus_event_get_kind (event) == NEXUS_EVENT_MESSAGE)
+    g_hash_table_insert (self->by_seq, g_memdup2 (&seq, sizeof seq), event);
+}
+
 /* A welcome brings up to the whole history: one change, not a thousand. */
 static void
 flush_batch (NexusEventLog *self)
@@ -152,6 +163,7 @@ nexus_event_log_finalize (GObject *object)
 {
   NexusEventLog *self = NEXUS_EVENT_LOG (object);
 
+  g_clear_pointer (&self->by_seq, g_hash_table_unref);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
 
@@ -170,6 +182,7 @@ static void
 nexus_event_log_init (NexusEventLog *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_seq = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 NexusEventLog *
@@ -190,6 +203,7 @@ nexus_event_log_add_confirmed (NexusEventLog *self,
   g_return_if_fail (NEXUS_IS_EVENT_LOG (self));
   g_return_if_fail (NEXUS_IS_EVENT (event));
 
+  index_event (self, event);
   if (self->batch != NULL)
     {
       nexus_event_set_continues (event, follows_in_group (event, last_confirmed (self)));
@@ -267,6 +281,7 @@ nexus_event_log_confirm (NexusEventLog *self,
   g_object_ref (event);
   flush_batch (self);
   nexus_event_confirm (event, seq, timestamp);
+  index_event (self, event);
 
   if (!g_ptr_array_find (self->items, event, &position))
     nexus_event_log_add_confirmed (self, event);
@@ -304,4 +319,26 @@ nexus_event_log_end_batch (NexusEventLog *self)
 
   flush_batch (self);
   g_clear_pointer (&self->batch, g_ptr_array_unref);
+}
+
+/* The room's message with @seq, or NULL when the log has none. */
+NexusEvent *
+nexus_event_log_lookup (NexusEventLog *self,
+                        gint64         seq)
+{
+  g_return_val_if_fail (NEXUS_IS_EVENT_LOG (self), NULL);
+
+  return g_hash_table_lookup (self->by_seq, &seq);
+}
+
+/* Where @event is in the list, or -1. */
+int
+nexus_event_log_get_position (NexusEventLog *self,
+                              NexusEvent    *event)
+{
+  guint position;
+
+  g_return_val_if_fail (NEXUS_IS_EVENT_LOG (self), -1);
+
+  return g_ptr_array_find (self->items, event, &position) ? (int) position : -1;
 }

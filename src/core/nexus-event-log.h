@@ -28,6 +28,10 @@ void           nexus_event_log_confirm        (NexusEventLog *self,
                                                NexusEvent    *event,
                                                gint64         seq,
                                                GDateTime     *timestamp);
+NexusEvent    *nexus_event_log_lookup         (NexusEventLog *self,
+                                               gint64         seq);
+int            nexus_event_log_get_position   (NexusEventLog *self,
+                                               NexusEvent    *event);
 void           nexus_event_log_begin_batch    (NexusEventLog *self);
 void           nexus_event_log_end_batch      (NexusEventLog *self);
 

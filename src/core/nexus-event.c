@@ -6,35 +6,8 @@
 
 #include "config.h"
 
-#include "nexus-event.h"
+#include "nexus-event-private.h"
 
-struct _NexusEvent
-{
-  GObject parent_instance;
-
-  NexusEventKind kind;
-  gint64 seq;
-  GDateTime *timestamp;
-  char *name;
-  char *text;
-  char *id;
-  gboolean is_own;
-  NexusDelivery delivery;
-  gboolean continues;
-
-  /* A file message */
-  gboolean has_file;
-  char *file_name;
-  gint64 file_size;
-  char *file_type;
-  char *file_url;
-  gint64 file_width;
-  gint64 file_height;
-
-  /* An own file on its way */
-  gint64 bytes_sent;
-  char *failure;
-};
 
 G_DEFINE_FINAL_TYPE (NexusEvent, nexus_event, G_TYPE_OBJECT)
 
@@ -49,29 +22,10 @@ G_DEFINE_ENUM_TYPE (NexusDelivery, nexus_delivery,
   G_DEFINE_ENUM_VALUE (NEXUS_DELIVERY_SENDING, "sending"),
   G_DEFINE_ENUM_VALUE (NEXUS_DELIVERY_FAILED, "failed"))
 
-enum {
-  PROP_0,
-  PROP_KIND,
-  PROP_SEQ,
-  PROP_TIMESTAMP,
-  PROP_NAME,
-  PROP_TEXT,
-  PROP_ID,
-  PROP_IS_OWN,
-  PROP_DELIVERY,
-  PROP_CONTINUES,
-  PROP_FILE_NAME,
-  PROP_FILE_SIZE,
-  PROP_FILE_TYPE,
-  PROP_FILE_URL,
-  PROP_FILE_WIDTH,
-  PROP_FILE_HEIGHT,
-  PROP_BYTES_SENT,
-  PROP_FAILURE,
-  N_PROPS
-};
 
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_nexus_event_properties[N_PROPS];
+/* Shared with nexus-event-conversation.c, which installs its own. */
+static GParamSpec **const properties = _nexus_event_properties;
 
 static void
 nexus_event_finalize (GObject *object)
@@ -86,6 +40,7 @@ nexus_event_finalize (GObject *object)
   g_clear_pointer (&self->file_type, g_free);
   g_clear_pointer (&self->file_url, g_free);
   g_clear_pointer (&self->failure, g_free);
+  _nexus_event_conversation_finalize (self);
 
   G_OBJECT_CLASS (nexus_event_parent_class)->finalize (object);
 }
@@ -152,7 +107,8 @@ nexus_event_get_property (GObject    *object,
       g_value_set_string (value, self->failure);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!_nexus_event_conversation_get_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -216,6 +172,7 @@ nexus_event_class_init (NexusEventClass *klass)
     g_param_spec_string ("failure", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  _nexus_event_conversation_install (object_class);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -289,8 +246,8 @@ nexus_event_get_text (NexusEvent *self)
   return self->text;
 }
 
-/* Only an own file's text changes: once its size is known, and as the
- * host wrote it once shared. */
+/* An own file's text changes once its size is known, and as the host
+ * wrote it once shared; any message's with an edit. */
 void
 nexus_event_set_text (NexusEvent *self,
                       const char *text)

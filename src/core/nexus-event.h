@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include "nexus-protocol.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -83,6 +85,54 @@ gint64          nexus_event_get_file_width   (NexusEvent     *self);
 gint64          nexus_event_get_file_height  (NexusEvent     *self);
 /* A PNG, JPEG, GIF or WebP the host looked at, with its size known. */
 gboolean        nexus_event_is_picture       (NexusEvent     *self);
+
+/* Conversation (PROTOCOL.md, Conversation): the message this one answers,
+ * whether it was edited or deleted, and its reactions. Each change is
+ * notified ("notify::reply-seq", "notify::edited", "notify::deleted",
+ * "notify::text", "notify::reactions"), so whoever shows or records the
+ * message follows it. */
+/* The emoji are nexus_reaction_emoji() of nexus-protocol.h. */
+void            nexus_event_set_reply        (NexusEvent     *self,
+                                              gint64          seq,
+                                              const char     *name,
+                                              const char     *quote);
+gint64          nexus_event_get_reply_seq    (NexusEvent     *self);
+const char     *nexus_event_get_reply_name   (NexusEvent     *self);
+const char     *nexus_event_get_reply_quote  (NexusEvent     *self);
+gboolean        nexus_event_get_edited       (NexusEvent     *self);
+void            nexus_event_set_edited_text  (NexusEvent     *self,
+                                              const char     *text);
+gboolean        nexus_event_get_deleted      (NexusEvent     *self);
+void            nexus_event_set_deleted      (NexusEvent     *self);
+/* Returns TRUE when it changed anything. */
+gboolean        nexus_event_set_reaction     (NexusEvent     *self,
+                                              const char     *emoji,
+                                              const char     *name,
+                                              gboolean        on);
+/* Replaces every reaction with @reactions (emoji → names, oldest first),
+ * as a history's message has them now. */
+void            nexus_event_set_reactions    (NexusEvent     *self,
+                                              GHashTable     *reactions);
+/* Who reacted with @emoji, oldest first; NULL when nobody did. */
+const char * const *nexus_event_get_reactors (NexusEvent     *self,
+                                              const char     *emoji);
+guint           nexus_event_get_n_reactors   (NexusEvent     *self,
+                                              const char     *emoji);
+gboolean        nexus_event_has_reacted      (NexusEvent     *self,
+                                              const char     *emoji,
+                                              const char     *name);
+/* The quote a reply to this message carries: its first line, cut to 100
+ * characters (a file's name for a file). */
+char           *nexus_event_make_quote       (NexusEvent     *self);
+
+/* Set by the client: the message names this person (PROTOCOL.md,
+ * Mentions), and the first message that came while nobody looked. */
+gboolean        nexus_event_get_mentions_me  (NexusEvent     *self);
+void            nexus_event_set_mentions_me  (NexusEvent     *self,
+                                              gboolean        mentions_me);
+gboolean        nexus_event_get_first_unread (NexusEvent     *self);
+void            nexus_event_set_first_unread (NexusEvent     *self,
+                                              gboolean        first_unread);
 
 /* An own file on its way: the bytes of it sent so far, and why it failed
  * (a sentence for a person) while it is FAILED. */
