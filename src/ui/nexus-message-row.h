@@ -20,6 +20,9 @@ G_DECLARE_FINAL_TYPE (NexusMessageRow, nexus_message_row, NEXUS, MESSAGE_ROW, Gt
 GtkWidget  *nexus_message_row_new          (void);
 void        nexus_message_row_set_event    (NexusMessageRow *self,
                                             NexusEvent      *event);
+void        nexus_message_row_set_own_name (NexusMessageRow *self,
+                                            const char      *own_name);
+void        nexus_message_row_flash       (NexusMessageRow *self);
 void        nexus_message_row_set_file_cache (NexusMessageRow *self,
                                               NexusFileCache  *cache);
 /* Markup for @text with its web links made clickable. */

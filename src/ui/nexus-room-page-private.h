@@ -7,6 +7,7 @@
 #pragma once
 
 #include "nexus-attach.h"
+#include "nexus-conversation.h"
 #include "nexus-room-page.h"
 #include "nexus-share-popover.h"
 
@@ -26,5 +27,7 @@ GtkWidget         *nexus_room_page_get_jump_button     (NexusRoomPage *self);
 NexusAttach       *nexus_room_page_get_attach          (NexusRoomPage *self);
 GtkWidget         *nexus_room_page_get_attach_button   (NexusRoomPage *self);
 GtkRevealer       *nexus_room_page_get_drop_hint       (NexusRoomPage *self);
+NexusConversation *nexus_room_page_get_conversation    (NexusRoomPage *self);
+NexusComposeBar   *nexus_room_page_get_compose_bar     (NexusRoomPage *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "nexus-attach.h"
 #include "nexus-code.h"
+#include "nexus-conversation.h"
 #include "nexus-file-cache.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
@@ -36,6 +37,7 @@ struct _NexusRoomPage
   double last_value;
   guint scroll_tick_id;
   guint scroll_passes;
+  NexusConversation *conversation;  /* replies, edits, reactions, mentions, unread */
 
   /* Template widgets */
   AdwWindowTitle *window_title;
@@ -58,6 +60,7 @@ struct _NexusRoomPage
   GtkWidget *jump_button;
   GtkRevealer *typing_revealer;
   GtkLabel *typing_label;
+  NexusComposeBar *compose_bar;
   GtkWidget *composer_bar;
   GtkWidget *attach_button;
   GtkTextView *composer;
@@ -387,7 +390,12 @@ send_action (GtkWidget  *widget,
                                     "characters."));
       return;
     }
-  if (nexus_client_say (self->client, text->str) == NULL)
+  if (nexus_conversation_is_composing (self->conversation))
+    {
+      if (!nexus_conversation_send (self->conversation, text->str))
+        return;
+    }
+  else if (nexus_client_say (self->client, text->str) == NULL)
     {
       gtk_widget_activate_action (widget, "win.show-toast", "s",
                                   _("This message has characters that cannot be sent."));
@@ -435,6 +443,8 @@ on_composer_key_pressed (NexusRoomPage         *self,
 {
   GdkEvent *event;
 
+  if (nexus_conversation_key_pressed (self->conversation, keyval, state))
+    return GDK_EVENT_STOP;
   if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
     return GDK_EVENT_PROPAGATE;
   if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK))
@@ -500,6 +510,8 @@ bind_row (GtkSignalListItemFactory *factory,
 
   nexus_message_row_set_file_cache (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                     self->file_cache);
+  nexus_message_row_set_own_name (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
+                                  self->client ? nexus_client_get_name (self->client) : NULL);
   nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)),
                                gtk_list_item_get_item (item));
 }
@@ -526,6 +538,7 @@ nexus_room_page_dispose (GObject *object)
   self->scroll_tick_id = 0;
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_object (&self->attach);
+  g_clear_object (&self->conversation);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_ROOM_PAGE);
 
   G_OBJECT_CLASS (nexus_room_page_parent_class)->dispose (object);
@@ -540,6 +553,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   object_class->dispose = nexus_room_page_dispose;
 
   g_type_ensure (NEXUS_TYPE_SHARE_POPOVER);
+  g_type_ensure (NEXUS_TYPE_COMPOSE_BAR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/nexuschat/NexusChat/nexus-room-page.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, window_title);
@@ -562,6 +576,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, jump_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_revealer);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, compose_bar);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer_bar);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, attach_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, composer);
@@ -603,6 +618,9 @@ nexus_room_page_init (NexusRoomPage *self)
   g_signal_connect_object (adjustment, "notify::page-size", G_CALLBACK (on_adjustment_changed),
                            self, G_CONNECT_SWAPPED);
 
+  self->conversation = nexus_conversation_new (GTK_WIDGET (self), self->composer,
+                                               self->compose_bar, self->list_view);
+
   /* Capture, so Enter sends before the text view takes it as a newline. */
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
@@ -637,6 +655,8 @@ nexus_room_page_set_client (NexusRoomPage      *self,
     }
   g_clear_object (&self->events);
   g_set_object (&self->client, client);
+  if (self->conversation != NULL)
+    nexus_conversation_set_client (self->conversation, client);
   g_clear_object (&self->file_cache);
   if (client != NULL)
     self->file_cache = nexus_file_cache_new (client);
@@ -678,6 +698,22 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer), "", 0);
 
   scroll_to_bottom (self);
+}
+
+NexusConversation *
+nexus_room_page_get_conversation (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->conversation;
+}
+
+NexusComposeBar *
+nexus_room_page_get_compose_bar (NexusRoomPage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_ROOM_PAGE (self), NULL);
+
+  return self->compose_bar;
 }
 
 NexusAttach *
