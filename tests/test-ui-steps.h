@@ -34,6 +34,10 @@ void test_files_preview (void);
 void test_files_drop    (void);
 void test_files_from_bob (void);
 
+/* test-ui-conversation.c: replies, edits, deletes, reactions, mentions, unread */
+void test_conversation  (void);
+void test_conversation_looks (void);
+
 /* test-ui-share.c: looking at the room, sharing it, and its end */
 void test_dark          (void);
 void test_narrow        (void);

@@ -47,6 +47,8 @@ static const struct
   { "/ui/files-preview", test_files_preview, FALSE },
   { "/ui/files-drop", test_files_drop, FALSE },
   { "/ui/files-from-bob", test_files_from_bob, FALSE },
+  { "/ui/conversation", test_conversation, TRUE },
+  { "/ui/conversation-looks", test_conversation_looks, TRUE },
   { "/ui/share", test_share, TRUE },
   { "/ui/nearby-host", test_nearby_host, TRUE },
   { "/ui/close-room", test_close_room, FALSE },
