@@ -616,3 +616,47 @@ nexus_client_get_events (NexusClient *self)
 
   return G_LIST_MODEL (self->log);
 }
+
+/* The token the host gave this member, to resume with: NULL until the
+ * first welcome. A secret, like a password to this member. */
+const char *
+nexus_client_get_session (NexusClient *self)
+{
+  g_return_val_if_fail (NEXUS_IS_CLIENT (self), NULL);
+
+  return self->session_token;
+}
+
+/**
+ * nexus_client_resume:
+ * @room: the room's code
+ * @name: the member's name, as its welcome gave it
+ * @session: the member's session token (nexus_client_get_session())
+ *
+ * Back into @room as the member this client was in another process: a
+ * host's window after a crash, say. It goes as a first join does: JOINED
+ * with the room's whole history, or FAILED with a sentence when the host
+ * no longer knows the session.
+ */
+void
+nexus_client_resume (NexusClient *self,
+                     const char  *room,
+                     const char  *name,
+                     const char  *session)
+{
+  g_autofree char *code = NULL;
+
+  g_return_if_fail (NEXUS_IS_CLIENT (self));
+  g_return_if_fail (room != NULL && name != NULL && session != NULL);
+  g_return_if_fail (self->state == NEXUS_CLIENT_STATE_IDLE);
+
+  code = nexus_code_normalize (room);
+  g_free (self->wanted_name);
+  self->wanted_name = g_strdup (name);
+  g_free (self->wanted_room);
+  self->wanted_room = g_strdup (code != NULL ? code : room);
+  /* With a session the first frame is a resume, into this room as @name. */
+  _nexus_client_set_identity (self, self->wanted_room, name, session);
+  _nexus_client_set_state (self, NEXUS_CLIENT_STATE_CONNECTING);
+  _nexus_client_connect (self);
+}

@@ -88,6 +88,10 @@ NexusEvent       *nexus_client_share_file        (NexusClient *self,
                                                   const char  *mime);
 gboolean          nexus_client_cancel_upload     (NexusClient *self,
                                                   NexusEvent  *event);
+void              nexus_client_resume            (NexusClient *self,
+                                                  const char  *room,
+                                                  const char  *name,
+                                                  const char  *session);
 void              nexus_client_leave             (NexusClient *self);
 
 /* Conversation (PROTOCOL.md): each is sent exactly once across drops;
@@ -122,6 +126,7 @@ NexusClientEnd    nexus_client_get_end_reason    (NexusClient *self);
 NexusClientFailure nexus_client_get_failure      (NexusClient *self);
 const char       *nexus_client_get_room          (NexusClient *self);
 const char       *nexus_client_get_name          (NexusClient *self);
+const char       *nexus_client_get_session       (NexusClient *self);
 const char       *nexus_client_get_error_code    (NexusClient *self);
 const char       *nexus_client_get_error_message (NexusClient *self);
 gint64            nexus_client_get_last_seq      (NexusClient *self);
