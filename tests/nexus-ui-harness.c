@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
+#include "nexus-test-state.h"
 #include "nexus-ui-harness.h"
 
 #ifdef GDK_WINDOWING_X11
@@ -133,12 +134,20 @@ ui_start_app (void)
   g_autoptr(GError) error = NULL;
 
   g_mkdir_with_parents (ui.screenshot_dir, 0755);
-  start_notification_server ();
+  if (ui.notifications == NULL)
+    start_notification_server ();
 
   /* This process hosts on loopback only; it does not own the app's bus
    * name, so the second process can. */
   ui.app = nexus_application_new (G_APPLICATION_NON_UNIQUE);
   nexus_application_set_listen (ui.app, "127.0.0.1", NEXUS_SERVER_PORT_ANY);
+  /* Saved rooms of this run's own: nothing from an earlier run offered. */
+  if (ui.state_dir == NULL)
+    {
+      ui.state_dir = nexus_test_state_dir ();
+      ui.own_state_dir = TRUE;
+    }
+  nexus_application_set_state_dir (ui.app, ui.state_dir);
   g_assert_true (g_application_register (G_APPLICATION (ui.app), NULL, &error));
   g_assert_no_error (error);
   /* GNOME's own title bar buttons, whatever the machine's settings. */
@@ -160,6 +169,10 @@ ui_stop_app (void)
   g_clear_pointer (&ui.bob, nexus_test_client_free);
   gtk_window_destroy (GTK_WINDOW (ui.window));
   g_clear_object (&ui.app);
+  if (ui.own_state_dir)
+    nexus_test_state_dir_remove (ui.state_dir);
+  g_clear_pointer (&ui.state_dir, g_free);
+  ui.own_state_dir = FALSE;
 }
 
 /* Waiting and screenshots */

@@ -23,6 +23,9 @@ typedef struct {
   const char       *lang;            /* NULL: English */
   char             *screenshot_dir;
   char             *self_path;       /* this program, to start a second one */
+  char             *state_dir;       /* the app's saved rooms: set before ui_start_app, or a
+                                      * fresh one removed by ui_stop_app */
+  gboolean          own_state_dir;
 
   /* What the notification server on the test's session bus was sent */
   GPtrArray        *notifications;   /* "summary: body" */

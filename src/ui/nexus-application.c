@@ -12,6 +12,8 @@
 
 #include "nexus-announcer.h"
 #include "nexus-application.h"
+#include "nexus-code.h"
+#include "nexus-host-sessions.h"
 #include "nexus-nearby.h"
 #include "nexus-ui-resources.h"
 #include "nexus-window.h"
@@ -29,9 +31,26 @@ struct _NexusApplication
   gboolean no_discovery;      /* --no-discovery: neither announce nor browse */
   NexusAnnouncer *announcer;  /* while hosting, unless --no-discovery */
   NexusNearby *nearby;        /* made when first asked for */
+
+  /* Saved rooms */
+  char *state_dir;                /* --state-dir, else the default */
+  gboolean no_persistence;        /* --no-persistence */
+  GCancellable *opening;
+  NexusStateStore *store;         /* once open; NULL without */
+  NexusHostSessions *sessions;    /* the window's own members, with the store */
+  char *store_unavailable;        /* why rooms are not saved this time, a sentence */
+  gboolean state_ready;           /* opened, failed or turned off */
 };
 
 G_DEFINE_FINAL_TYPE (NexusApplication, nexus_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_STATE_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static NexusWindow *
 get_window (NexusApplication *self)
@@ -163,6 +182,92 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
 };
 
+/* Saved rooms */
+
+static void
+state_is_ready (NexusApplication *self)
+{
+  g_clear_object (&self->opening);
+  self->state_ready = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_READY]);
+}
+
+static void
+sessions_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(NexusApplication) self = user_data;
+  g_autoptr(GPtrArray) rooms = NULL;
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  nexus_host_sessions_load_finish (NEXUS_HOST_SESSIONS (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
+    return;
+  /* The tokens of rooms no longer saved have no use: they go. */
+  rooms = nexus_state_store_list_rooms (self->store);
+  for (guint i = 0; i < rooms->len; i++)
+    g_strv_builder_add (codes, ((NexusStoredRoomInfo *) rooms->pdata[i])->code);
+  kept = g_strv_builder_end (codes);
+  nexus_host_sessions_keep_only (self->sessions, (const char * const *) kept);
+  state_is_ready (self);
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(NexusApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  NexusStateStore *store = nexus_state_store_open_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (store == NULL)
+    {
+      /* As with --no-persistence, and the host is told when it hosts. */
+      self->store_unavailable =
+        g_strdup_printf (_("Rooms you host won’t survive a crash this time. %s"), error->message);
+      state_is_ready (self);
+      return;
+    }
+  self->store = store;
+  self->sessions = nexus_host_sessions_new (self->state_dir);
+  nexus_host_sessions_load_async (self->sessions, self->opening, sessions_loaded_cb,
+                                  g_object_ref (self));
+}
+
+/* Opens the saved rooms in a thread: the window shows at once, and asks
+ * about rooms to reopen once they are read. */
+static void
+open_state (NexusApplication *self)
+{
+  if (self->no_persistence)
+    {
+      self->state_ready = TRUE;
+      return;
+    }
+  if (self->state_dir == NULL)
+    self->state_dir = nexus_state_store_default_dir ();
+  self->opening = g_cancellable_new ();
+  nexus_state_store_open_async (self->state_dir, self->opening, store_opened_cb,
+                                g_object_ref (self));
+}
+
+static void
+close_state (NexusApplication *self)
+{
+  g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
+  /* What the last turn recorded (a room's end) is written before the
+   * process goes. */
+  if (self->store != NULL)
+    nexus_state_store_close (self->store);
+}
+
 static void
 nexus_application_startup (GApplication *application)
 {
@@ -183,6 +288,8 @@ nexus_application_startup (GApplication *application)
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_window_set_default_icon_name (APP_ID);
+
+  open_state (self);
 }
 
 static void
@@ -193,6 +300,7 @@ nexus_application_shutdown (GApplication *application)
   g_clear_object (&self->announcer);
   g_clear_object (&self->nearby);
   g_clear_object (&self->server);
+  close_state (self);
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->shutdown (application);
 }
@@ -206,10 +314,33 @@ nexus_application_finalize (GObject *object)
   g_clear_object (&self->announcer);
   g_clear_object (&self->nearby);
   g_clear_object (&self->server);
+  close_state (self);
+  g_clear_object (&self->store);
+  g_clear_object (&self->sessions);
+  g_clear_pointer (&self->state_dir, g_free);
+  g_clear_pointer (&self->store_unavailable, g_free);
   nexus_server_limits_clear (&self->limits);
   g_clear_pointer (&self->bind_address, g_free);
 
   G_OBJECT_CLASS (nexus_application_parent_class)->finalize (object);
+}
+
+static void
+nexus_application_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  NexusApplication *self = NEXUS_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE_READY:
+      g_value_set_boolean (value, self->state_ready);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -219,6 +350,13 @@ nexus_application_class_init (NexusApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = nexus_application_finalize;
+  object_class->get_property = nexus_application_get_property;
+
+  /* The saved rooms have been read (or there are none to read). */
+  properties[PROP_STATE_READY] =
+    g_param_spec_boolean ("state-ready", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   nexus_ui_register_resource ();
 
@@ -253,6 +391,13 @@ nexus_application_init (NexusApplication *self)
       N_("ADDRESS") },
     { "no-discovery", 0, 0, G_OPTION_ARG_NONE, &self->no_discovery,
       N_("Neither announce hosted rooms on the network nor look for others (DNS-SD)"), NULL },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &self->state_dir,
+      N_("Keep hosted rooms in this folder, so that they survive a crash (default: "
+         "$XDG_STATE_HOME/nexus-chat)"),
+      /* Translators: the placeholder for --state-dir's value in --help: a folder */
+      N_("DIR") },
+    { "no-persistence", 0, 0, G_OPTION_ARG_NONE, &self->no_persistence,
+      N_("Keep hosted rooms in memory only: a crash ends them"), NULL },
     { "headless", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Serve rooms to browsers without a window"), NULL },
     { NULL }
@@ -300,27 +445,207 @@ nexus_application_set_listen (NexusApplication *self,
   self->port = port;
 }
 
-/* Starts hosting in this process's main loop, or returns the server that
- * already runs. */
-NexusServer *
-nexus_application_start_server (NexusApplication  *self,
-                                GError           **error)
+/* Listens where --bind and --port say; on @saved_port first when it is
+ * free and no port was asked for (the reopened room's links stay right). */
+static gboolean
+listen_server (NexusApplication  *self,
+               NexusServer       *server,
+               guint              saved_port,
+               GError           **error)
+{
+  if (saved_port > 0 && (self->port == NEXUS_SERVER_PORT_DEFAULT
+                         || self->port == NEXUS_SERVER_PORT_ANY)
+      && nexus_server_listen (server, self->bind_address, (int) saved_port, NULL))
+    return TRUE;
+  return nexus_server_listen (server, self->bind_address, self->port, error);
+}
+
+static NexusServer *
+ensure_server (NexusApplication  *self,
+               guint              saved_port,
+               GError           **error)
 {
   g_autoptr(NexusServer) server = NULL;
-
-  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
 
   if (self->server != NULL)
     return self->server;
 
   server = nexus_server_new (&self->limits);
-  if (!nexus_server_listen (server, self->bind_address, self->port, error))
+  if (self->store != NULL)
+    nexus_server_set_state_store (server, self->store);
+  if (!listen_server (self, server, saved_port, error))
     return NULL;
 
   self->server = g_steal_pointer (&server);
   if (!self->no_discovery)
     self->announcer = nexus_announcer_new (self->server);
   return self->server;
+}
+
+/* Starts hosting in this process's main loop, or returns the server that
+ * already runs. Its rooms are saved as they change, when the saved rooms
+ * could be opened. */
+NexusServer *
+nexus_application_start_server (NexusApplication  *self,
+                                GError           **error)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return ensure_server (self, 0, error);
+}
+
+/**
+ * nexus_application_reopen_room:
+ * @code: a room the saved rooms offer (nexus_application_get_state_store())
+ *
+ * Hosts the saved room @code again, as it was when the app stopped: its
+ * code, history and members, on its port when that is free.
+ *
+ * Returns: (transfer none) (nullable): the server, or NULL with @error set
+ * to a sentence
+ */
+NexusServer *
+nexus_application_reopen_room (NexusApplication  *self,
+                               const char        *code,
+                               GError           **error)
+{
+  g_autoptr(GPtrArray) rooms = NULL;
+  g_autofree char *shown = NULL;
+  g_auto(GStrv) reopened = NULL;
+  const char *codes[] = { code, NULL };
+  NexusServer *server;
+  guint port = 0;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+
+  shown = nexus_code_format (code);
+  if (self->store != NULL)
+    {
+      rooms = nexus_state_store_list_rooms (self->store);
+      for (guint i = 0; i < rooms->len && !found; i++)
+        {
+          NexusStoredRoomInfo *info = g_ptr_array_index (rooms, i);
+
+          found = g_str_equal (info->code, code);
+          port = info->port;
+        }
+    }
+  if (!found)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("Room %s is no longer saved on this computer."), shown);
+      return NULL;
+    }
+
+  server = ensure_server (self, port, error);
+  if (server == NULL)
+    return NULL;
+  reopened = nexus_server_reopen_rooms (server, codes);
+  if (reopened[0] == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Room %s could not be reopened: this computer already hosts as many rooms "
+                     "as it may."), shown);
+      return NULL;
+    }
+  return server;
+}
+
+/* The saved rooms: NULL while they are being opened, with
+ * --no-persistence, or when they could not be opened. */
+NexusStateStore *
+nexus_application_get_state_store (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/* TRUE once the saved rooms are read, or there are none to read. */
+gboolean
+nexus_application_is_state_ready (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), FALSE);
+
+  return self->state_ready;
+}
+
+/* Why hosted rooms will not survive a crash this time, in a sentence
+ * for the host; NULL when they will, or the host turned it off. */
+const char *
+nexus_application_get_state_unavailable (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->store_unavailable;
+}
+
+/* Deletes the saved room @code, and the window's member of it. */
+void
+nexus_application_discard_saved_room (NexusApplication *self,
+                                      const char       *code)
+{
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+  g_return_if_fail (code != NULL);
+
+  if (self->store != NULL)
+    nexus_state_store_discard_room (self->store, code);
+  if (self->sessions != NULL)
+    nexus_host_sessions_forget (self->sessions, code);
+}
+
+/* Keeps the session of the window's own member of the hosted room @code,
+ * so that after a crash the window can resume as that member. */
+void
+nexus_application_keep_host_session (NexusApplication *self,
+                                     const char       *code,
+                                     const char       *name,
+                                     const char       *session)
+{
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+  g_return_if_fail (code != NULL && name != NULL && session != NULL);
+
+  if (self->sessions != NULL)
+    nexus_host_sessions_remember (self->sessions, code, name, session);
+}
+
+/* The window's own member of the saved room @code, when it is kept. */
+gboolean
+nexus_application_lookup_host_session (NexusApplication  *self,
+                                       const char        *code,
+                                       char             **name,
+                                       char             **session)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (code != NULL, FALSE);
+
+  return self->sessions != NULL
+         && nexus_host_sessions_lookup (self->sessions, code, name, session);
+}
+
+/* For the window test: the file of the window's own members, or NULL. */
+NexusHostSessions *
+nexus_application_get_host_sessions (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->sessions;
+}
+
+/* Where the saved rooms are kept (NULL for no persistence); before the
+ * app is registered. Tests give each run a folder of its own. */
+void
+nexus_application_set_state_dir (NexusApplication *self,
+                                 const char       *directory)
+{
+  g_return_if_fail (NEXUS_IS_APPLICATION (self));
+  g_return_if_fail (!self->state_ready && self->opening == NULL);
+
+  g_free (self->state_dir);
+  self->state_dir = g_strdup (directory);
+  self->no_persistence = directory == NULL;
 }
 
 NexusServer *
@@ -391,6 +716,16 @@ nexus_application_stop_server (NexusApplication *self)
   server = g_steal_pointer (&self->server);
   if (server == NULL)
     return;
+
+  /* Its rooms end now, on purpose: nothing is left to resume. */
+  if (self->sessions != NULL)
+    {
+      g_autoptr(GPtrArray) rooms = nexus_server_list_rooms (server);
+
+      for (guint i = 0; i < rooms->len; i++)
+        nexus_host_sessions_forget (self->sessions,
+                                    ((NexusRoomSummary *) rooms->pdata[i])->code);
+    }
 
   g_application_hold (G_APPLICATION (self));
   nexus_server_shutdown_async (server, NULL, server_shutdown_cb, g_object_ref (self));

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "nexus-announcer.h"
+#include "nexus-host-sessions.h"
 #include "nexus-nearby.h"
 #include "nexus-server.h"
 
@@ -27,6 +28,26 @@ void              nexus_application_set_listen    (NexusApplication  *self,
 NexusServer      *nexus_application_start_server  (NexusApplication  *self,
                                                    GError           **error);
 NexusServer      *nexus_application_get_server    (NexusApplication  *self);
+/* Saved rooms: hosted rooms survive a crash, and are offered again */
+void              nexus_application_set_state_dir (NexusApplication  *self,
+                                                   const char        *directory);
+gboolean          nexus_application_is_state_ready (NexusApplication *self);
+NexusStateStore  *nexus_application_get_state_store (NexusApplication *self);
+const char       *nexus_application_get_state_unavailable (NexusApplication *self);
+NexusServer      *nexus_application_reopen_room   (NexusApplication  *self,
+                                                   const char        *code,
+                                                   GError           **error);
+void              nexus_application_discard_saved_room (NexusApplication *self,
+                                                        const char       *code);
+void              nexus_application_keep_host_session (NexusApplication *self,
+                                                       const char       *code,
+                                                       const char       *name,
+                                                       const char       *session);
+gboolean          nexus_application_lookup_host_session (NexusApplication  *self,
+                                                         const char        *code,
+                                                         char             **name,
+                                                         char             **session);
+NexusHostSessions *nexus_application_get_host_sessions (NexusApplication *self);
 void              nexus_application_stop_server   (NexusApplication  *self);
 NexusAnnouncer   *nexus_application_get_announcer (NexusApplication  *self);
 NexusNearby      *nexus_application_get_nearby    (NexusApplication  *self);

@@ -8,6 +8,7 @@
 
 #include "nexus-client.h"
 #include "nexus-home-page.h"
+#include "nexus-reopen-offer.h"
 #include "nexus-room-page.h"
 #include "nexus-window.h"
 
@@ -18,5 +19,7 @@ gboolean       nexus_window_is_hosting    (NexusWindow *self);
 NexusHomePage *nexus_window_get_home_page (NexusWindow *self);
 NexusRoomPage *nexus_window_get_room_page (NexusWindow *self);
 const char    *nexus_window_get_page_name (NexusWindow *self);
+NexusReopenOffer *nexus_window_get_reopen_offer (NexusWindow *self);
+const char    *nexus_window_get_toast     (NexusWindow *self);
 
 G_END_DECLS

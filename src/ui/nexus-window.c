@@ -14,29 +14,7 @@
 #include "nexus-code.h"
 #include "nexus-room-page-private.h"
 #include "nexus-share-popover.h"
-#include "nexus-window-private.h"
-
-struct _NexusWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Owned state */
-  NexusClient *client;
-  gboolean hosting;
-  gboolean close_confirmed;
-  gboolean close_after_leaving;
-  AdwToast *toast;          /* the one shown, if any */
-  GCancellable *finding;    /* a search of the network for a code */
-  GPtrArray *candidates;    /* NexusNearbyHost: where else the code may be */
-  char *wanted_code;        /* the code being joined, and with which name */
-  char *wanted_name;
-
-  /* Template widgets */
-  AdwToastOverlay *toast_overlay;
-  GtkStack *stack;
-  NexusHomePage *home_page;
-  NexusRoomPage *room_page;
-};
+#include "nexus-window-internal.h"
 
 G_DEFINE_FINAL_TYPE (NexusWindow, nexus_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -142,7 +120,9 @@ leave_room (NexusWindow *self)
     {
       self->close_confirmed = TRUE;
       gtk_window_close (GTK_WINDOW (self));
+      return;
     }
+  _nexus_window_offer_saved_rooms (self);
 }
 
 static void
@@ -267,11 +247,15 @@ make_links (NexusWindow *self)
   return g_strv_builder_end (builder);
 }
 
-static void start_client (NexusWindow *self,
-                          const char  *host,
-                          guint        port,
-                          const char  *code,
-                          const char  *name);
+static void
+start_client (NexusWindow *self,
+              const char  *host,
+              guint        port,
+              const char  *code,
+              const char  *name)
+{
+  _nexus_window_start_client (self, host, port, code, name, NULL);
+}
 
 static gboolean
 try_next_candidate (NexusWindow *self)
@@ -310,6 +294,7 @@ on_client_state (NexusWindow *self)
           nexus_home_page_set_error (self->home_page, NULL);
           nexus_room_page_focus_composer (self->room_page);
         }
+      _nexus_window_keep_host_session (self);
       break;
 
     case NEXUS_CLIENT_STATE_FAILED:
@@ -363,12 +348,15 @@ on_client_message (NexusWindow *self,
   nexus_application_notify (get_app (self), title, body);
 }
 
-static void
-start_client (NexusWindow *self,
-              const char  *host,
-              guint        port,
-              const char  *code,
-              const char  *name)
+/* Joins room @code as @name, or resumes in it with @session, or
+ * creates a room when @code is NULL. */
+void
+_nexus_window_start_client (NexusWindow *self,
+                            const char  *host,
+                            guint        port,
+                            const char  *code,
+                            const char  *name,
+                            const char  *session)
 {
   drop_client (self);
   self->client = nexus_client_new (host, port);
@@ -378,41 +366,12 @@ start_client (NexusWindow *self,
                            G_CONNECT_SWAPPED);
 
   nexus_home_page_set_busy (self->home_page, TRUE);
-  if (code != NULL)
+  if (code != NULL && session != NULL)
+    nexus_client_resume (self->client, code, name, session);
+  else if (code != NULL)
     nexus_client_join (self->client, code, name);
   else
     nexus_client_create (self->client, name);
-}
-
-static void
-on_create_room (NexusWindow   *self,
-                const char    *name,
-                NexusHomePage *page)
-{
-  g_autoptr(GError) error = NULL;
-  NexusServer *server;
-  const char *bind;
-  const char *host = "127.0.0.1";
-
-  save_name (self, name);
-  server = nexus_application_start_server (get_app (self), &error);
-  if (server == NULL)
-    {
-      g_autofree char *sentence =
-        g_strdup_printf (_("A room could not be opened on this computer: %s"), error->message);
-
-      nexus_home_page_set_error (self->home_page, sentence);
-      return;
-    }
-  self->hosting = TRUE;
-
-  /* The host joins its own room like any guest, over loopback. */
-  bind = nexus_server_get_bind_address (server);
-  if (!nexus_address_is_any (bind))
-    host = bind;
-  else if (g_strcmp0 (bind, "::") == 0)
-    host = "::1";
-  start_client (self, host, nexus_server_get_port (server), NULL, name);
 }
 
 static void
@@ -594,6 +553,8 @@ nexus_window_dispose (GObject *object)
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->wanted_code, g_free);
   g_clear_pointer (&self->wanted_name, g_free);
+  g_clear_pointer (&self->create_name, g_free);
+  g_clear_object (&self->offer);
   g_clear_object (&self->toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_WINDOW);
 
@@ -618,7 +579,8 @@ nexus_window_class_init (NexusWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, NexusWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, NexusWindow, room_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_create_room);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_create_room",
+                                                G_CALLBACK (_nexus_window_create_room));
   gtk_widget_class_bind_template_callback (widget_class, on_join_room);
 
   gtk_widget_class_install_action (widget_class, "win.leave", NULL, leave_action);
@@ -636,6 +598,10 @@ static void
 nexus_window_init (NexusWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->offer = nexus_reopen_offer_new ();
+  g_signal_connect_object (self->offer, "reopen", G_CALLBACK (_nexus_window_reopen), self,
+                           G_CONNECT_SWAPPED);
 }
 
 NexusWindow *
@@ -662,6 +628,7 @@ nexus_window_new (NexusApplication *application)
     }
   nexus_home_page_set_nearby (self->home_page, nexus_application_get_nearby (application));
   nexus_home_page_focus (self->home_page);
+  _nexus_window_watch_state (self, application);
 
   return self;
 }
@@ -700,14 +667,23 @@ void
 nexus_window_show_toast (NexusWindow *self,
                          const char  *title)
 {
-  AdwToast *toast;
-
   g_return_if_fail (NEXUS_IS_WINDOW (self));
+
+  _nexus_window_show_toast_for (self, title, 3);
+}
+
+/* Shows @title for @seconds, or until dismissed when 0. */
+void
+_nexus_window_show_toast_for (NexusWindow *self,
+                              const char  *title,
+                              guint        seconds)
+{
+  AdwToast *toast;
 
   if (self->toast != NULL)
     adw_toast_dismiss (self->toast);
   toast = adw_toast_new (title);
-  adw_toast_set_timeout (toast, 3);
+  adw_toast_set_timeout (toast, seconds);
   g_set_object (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -718,6 +694,23 @@ nexus_window_get_client (NexusWindow *self)
   g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
 
   return self->client;
+}
+
+NexusReopenOffer *
+nexus_window_get_reopen_offer (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return self->offer;
+}
+
+/* The toast shown, if any: for the window test. */
+const char *
+nexus_window_get_toast (NexusWindow *self)
+{
+  g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
+
+  return self->toast != NULL ? adw_toast_get_title (self->toast) : NULL;
 }
 
 gboolean
