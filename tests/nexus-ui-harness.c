@@ -140,6 +140,8 @@ ui_start_app (void)
   /* This process hosts on loopback only; it does not own the app's bus
    * name, so the second process can. */
   ui.app = nexus_application_new (G_APPLICATION_NON_UNIQUE);
+  if (ui.app_id != NULL)
+    g_application_set_application_id (G_APPLICATION (ui.app), ui.app_id);
   nexus_application_set_listen (ui.app, "127.0.0.1", NEXUS_SERVER_PORT_ANY);
   /* Saved rooms of this run's own: nothing from an earlier run offered. */
   if (ui.state_dir == NULL)

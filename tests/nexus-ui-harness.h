@@ -26,6 +26,8 @@ typedef struct {
   char             *state_dir;       /* the app's saved rooms: set before ui_start_app, or a
                                       * fresh one removed by ui_stop_app */
   gboolean          own_state_dir;
+  char             *app_id;          /* NULL: the app's own; another for an app started again
+                                      * in this process, as the first stays on the bus */
 
   /* What the notification server on the test's session bus was sent */
   GPtrArray        *notifications;   /* "summary: body" */

@@ -85,14 +85,19 @@ static void
 present (NexusReopenOffer          *self,
          const NexusStoredRoomInfo *room)
 {
-  g_autofree char *shown = nexus_code_format (room->code);
+  g_autofree char *grouped = nexus_code_format (room->code);
+  g_auto(GStrv) groups = g_strsplit (grouped, "-", -1);
+  /* Word joiners: the code is never broken across lines at its hyphen. */
+  g_autofree char *shown = g_strjoinv ("\u2060-\u2060", groups);
   /* Translators: the heading of the offer after a crash; %s is a room code, K7Q-X3M */
   g_autofree char *heading = g_strdup_printf (_("Reopen room %s?"), shown);
   g_autofree char *body =
-    g_strdup_printf (ngettext ("%u person was in it when Nexus Chat stopped. Reopen it to carry "
-                               "on where it stopped, or discard it with its messages.",
-                               "%u people were in it when Nexus Chat stopped. Reopen it to carry "
-                               "on where it stopped, or discard it with its messages.",
+    g_strdup_printf (ngettext ("%u person was in it when Nexus Chat stopped unexpectedly. "
+                               "Reopen it to carry on the conversation, or discard it with its "
+                               "messages.",
+                               "%u people were in it when Nexus Chat stopped unexpectedly. "
+                               "Reopen it to carry on the conversation, or discard it with its "
+                               "messages.",
                                room->n_members),
                      room->n_members);
 
