@@ -22,10 +22,14 @@
 
 #include <glib/gstdio.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "nexus-code.h"
 #include "nexus-test-state.h"
@@ -501,6 +505,136 @@ test_later_then_discard (void)
   g_clear_pointer (&crashed.state_dir, g_free);
 }
 
+/* Hosts a room as Ada in the app started last; returns its client. */
+static NexusClient *
+host_a_room (void)
+{
+  nexus_window_set_name (ui.window, "Ada");
+  gtk_widget_activate (nexus_home_page_get_create_button (ui_home ()));
+  WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "room") == 0);
+  return nexus_window_get_client (ui.window);
+}
+
+static void
+leave_the_room (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.leave", NULL);
+  WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "home") == 0);
+}
+
+/* Another Nexus Chat keeps its rooms in the folder: the window hosts all
+ * the same, and says that this room will not survive a crash. */
+static void
+test_store_busy (void)
+{
+  g_autofree char *dir = nexus_test_state_dir ();
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NexusStateStore) other = nexus_state_store_open (dir, &error);
+  NexusClient *client;
+
+  g_assert_no_error (error);
+  start_app_on (dir);
+  g_assert_null (nexus_application_get_state_store (ui.app));
+  expected = g_strdup_printf (SAYS ("Rooms you host won’t survive a crash this time. Another "
+                                    "Nexus Chat keeps its rooms in %s.",
+                                    "Räume, die Sie bereitstellen, überstehen diesmal keinen "
+                                    "Absturz. Ein anderes Nexus Chat bewahrt seine "
+                                    "Räume in %s auf."), dir);
+  g_assert_cmpstr (nexus_application_get_state_unavailable (ui.app), ==, expected);
+  /* Nothing said until it matters: when a room is hosted. */
+  g_assert_null (nexus_window_get_toast (ui.window));
+
+  client = host_a_room ();
+  g_assert_cmpstr (nexus_window_get_toast (ui.window), ==, expected);
+  ui_send_from_composer ("Not saved, but said");
+  WAIT_UNTIL (nexus_client_get_n_unsent (client) == 0);
+  ui_screenshot ("rooms-not-saved.png", NULL);
+  leave_the_room ();
+  stop_app ();
+
+  nexus_state_store_close (other);
+  g_assert_cmpuint (nexus_test_state_n_offered (other), ==, 0);
+  nexus_test_state_dir_remove (dir);
+}
+
+/* Fills what is left of the file system of @dir; returns the filler. */
+static char *
+fill_disk (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  char *filler = g_build_filename (parent, "filler", NULL);
+  static char block[4096];
+  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  while (write (fd, block, 1) > 0)
+    ;
+  close (fd);
+  return filler;
+}
+
+/* The disk fills while the window hosts: a toast says so until it is
+ * dismissed, the chat goes on, and another says when saving works again. */
+static void
+test_disk_full (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mountpoint = g_dir_make_tmp ("nexus-ui-full-XXXXXX", &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *text = g_strnfill (3000, 'z');
+  const char *problem = SAYS ("Conversations can’t be saved: the disk is full. Chat goes on, "
+                              "but a crash would lose it.",
+                              "Unterhaltungen können nicht gespeichert werden: Der Datenträger "
+                              "ist voll. Der Chat geht weiter, aber ein Absturz würde ihn "
+                              "verlieren.");
+  NexusClient *client;
+  guint said = 0;
+
+  g_assert_no_error (error);
+  if (geteuid () != 0 || mount ("tmpfs", mountpoint, "tmpfs", 0, "size=512k") != 0)
+    {
+      g_autofree char *reason = g_strdup_printf ("a full disk needs a tmpfs mounted as root: %s",
+                                                 geteuid () != 0 ? "not root" : g_strerror (errno));
+
+      g_rmdir (mountpoint);
+      g_test_skip (reason);
+      return;
+    }
+  dir = g_build_filename (mountpoint, "state", NULL);
+  start_app_on (dir);
+  g_assert_nonnull (nexus_application_get_state_store (ui.app));
+  client = host_a_room ();
+  g_assert_null (nexus_window_get_toast (ui.window));
+
+  filler = fill_disk (dir);
+  while (g_strcmp0 (nexus_window_get_toast (ui.window), problem) != 0)
+    {
+      ui_send_from_composer (text);
+      WAIT_UNTIL (nexus_client_get_n_unsent (client) == 0);
+      g_assert_cmpuint (++said, <, 100);
+    }
+  g_test_message ("the toast came after %u messages", said);
+  ui_send_from_composer ("Still talking");
+  WAIT_UNTIL (nexus_client_get_n_unsent (client) == 0);
+  ui_screenshot ("disk-full.png", NULL);
+
+  /* Room again: the next retry (every 5 s) writes everything. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  WAIT_UNTIL (g_strcmp0 (nexus_window_get_toast (ui.window),
+                         SAYS ("Conversations are saved again.",
+                               "Unterhaltungen werden wieder gespeichert.")) == 0);
+  leave_the_room ();
+  stop_app ();
+  g_assert_cmpuint (saved_rooms (dir), ==, 0);
+  g_assert_cmpint (umount (mountpoint), ==, 0);
+  g_rmdir (mountpoint);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -516,6 +650,9 @@ main (int   argc,
   g_test_add_func ("/ui-reopen/offer", test_offer);
   g_test_add_func ("/ui-reopen/reopen", test_reopen);
   g_test_add_func ("/ui-reopen/later-then-discard", test_later_then_discard);
+  /* When rooms are not being saved, the host is told. */
+  g_test_add_func ("/ui-reopen/store-busy", test_store_busy);
+  g_test_add_func ("/ui-reopen/disk-full", test_disk_full);
   status = g_test_run ();
 
   g_clear_pointer (&crashed.bob, nexus_test_client_free);

@@ -679,10 +679,19 @@ _nexus_window_show_toast_for (NexusWindow *self,
                               guint        seconds)
 {
   AdwToast *toast;
+  GtkWidget *label;
 
   if (self->toast != NULL)
     adw_toast_dismiss (self->toast);
-  toast = adw_toast_new (title);
+  toast = adw_toast_new ("");
+  /* A label of its own: plain text (a path may hold '&'), and a sentence
+   * longer than a line wraps rather than lose its end. */
+  label = gtk_label_new (title);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 50);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  adw_toast_set_custom_title (toast, label);
   adw_toast_set_timeout (toast, seconds);
   g_set_object (&self->toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -708,9 +717,15 @@ nexus_window_get_reopen_offer (NexusWindow *self)
 const char *
 nexus_window_get_toast (NexusWindow *self)
 {
+  GtkWidget *label;
+
   g_return_val_if_fail (NEXUS_IS_WINDOW (self), NULL);
 
-  return self->toast != NULL ? adw_toast_get_title (self->toast) : NULL;
+  if (self->toast == NULL)
+    return NULL;
+  label = adw_toast_get_custom_title (self->toast);
+  return GTK_IS_LABEL (label) ? gtk_label_get_text (GTK_LABEL (label))
+                              : adw_toast_get_title (self->toast);
 }
 
 gboolean
