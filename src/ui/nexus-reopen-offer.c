@@ -141,6 +141,8 @@ present (NexusReopenOffer          *self,
     g_signal_connect_object (dialog, "response", G_CALLBACK (on_message_dialog_response),
                              self, 0);
     g_set_weak_pointer (&self->dialog, G_OBJECT (dialog));
+    /* Unanswered when the window goes: asked again at the next start. */
+    gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
     gtk_window_present (GTK_WINDOW (dialog));
   }
 #endif

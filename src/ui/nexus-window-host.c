@@ -30,6 +30,14 @@ is_in_room (NexusWindow *self)
   return g_strcmp0 (nexus_window_get_page_name (self), "room") == 0;
 }
 
+/* A join or a create under way: the window is not free for another room. */
+static gboolean
+is_joining (NexusWindow *self)
+{
+  return self->client != NULL
+         && nexus_client_get_state (self->client) == NEXUS_CLIENT_STATE_CONNECTING;
+}
+
 static void
 save_name (NexusWindow *self,
            const char  *name)
@@ -133,7 +141,7 @@ _nexus_window_reopen (NexusWindow      *self,
   NexusApplication *app = get_app (self);
   NexusServer *server;
 
-  if (app == NULL || is_in_room (self) || self->client != NULL)
+  if (app == NULL || is_in_room (self) || is_joining (self))
     return;
   nexus_home_page_set_error (self->home_page, NULL);
   server = nexus_application_reopen_room (app, code, &error);
@@ -163,7 +171,7 @@ _nexus_window_offer_saved_rooms (NexusWindow *self)
   NexusApplication *app = get_app (self);
 
   if (app == NULL || !nexus_application_is_state_ready (app) || is_in_room (self)
-      || self->client != NULL || self->finding != NULL || self->create_name != NULL)
+      || is_joining (self) || self->finding != NULL || self->create_name != NULL)
     return;
   nexus_reopen_offer_show (self->offer, GTK_WINDOW (self), app);
 }
