@@ -96,8 +96,8 @@ watch_server (NexusWindow *self,
 
 void
 _nexus_window_create_room (NexusWindow   *self,
-                const char    *name,
-                NexusHomePage *page)
+                           const char    *name,
+                           NexusHomePage *page)
 {
   g_autoptr(GError) error = NULL;
   NexusApplication *app = get_app (self);
@@ -124,16 +124,16 @@ _nexus_window_create_room (NexusWindow   *self,
     }
   watch_server (self, server);
   /* The host joins its own room like any guest, over loopback. */
-  _nexus_window_start_client (self, own_server_host (server), nexus_server_get_port (server), NULL, name,
-                NULL);
+  _nexus_window_start_client (self, own_server_host (server), nexus_server_get_port (server),
+                              NULL, name, NULL);
 }
 
 /* Reopen was chosen: the room comes back, and the window in it as the
  * member it was. */
 void
 _nexus_window_reopen (NexusWindow      *self,
-           const char       *code,
-           NexusReopenOffer *offer)
+                      const char       *code,
+                      NexusReopenOffer *offer)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
@@ -159,8 +159,8 @@ _nexus_window_reopen (NexusWindow      *self,
   self->wanted_code = g_strdup (code);
   g_free (self->wanted_name);
   self->wanted_name = g_strdup (name);
-  _nexus_window_start_client (self, own_server_host (server), nexus_server_get_port (server), code, name,
-                session);
+  _nexus_window_start_client (self, own_server_host (server), nexus_server_get_port (server),
+                              code, name, session);
 }
 
 /* Asks about rooms hosted before a crash, when the window is at home
@@ -181,11 +181,12 @@ on_state_ready (NexusWindow      *self,
                 GParamSpec       *pspec,
                 NexusApplication *app)
 {
-  g_autofree char *name = g_steal_pointer (&self->create_name);
   NexusStateStore *store = nexus_application_get_state_store (app);
+  g_autofree char *name = NULL;
 
   if (!nexus_application_is_state_ready (app))
     return;
+  name = g_steal_pointer (&self->create_name);
   if (store != NULL && nexus_state_store_get_set_aside (store) != NULL)
     _nexus_window_show_toast_for (self, nexus_state_store_get_set_aside (store), 10);
   if (name != NULL)
