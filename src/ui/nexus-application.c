@@ -13,6 +13,7 @@
 #include "nexus-announcer.h"
 #include "nexus-application.h"
 #include "nexus-nearby.h"
+#include "nexus-preferences-window.h"
 #include "nexus-ui-resources.h"
 #include "nexus-window.h"
 
@@ -29,6 +30,7 @@ struct _NexusApplication
   gboolean no_discovery;      /* --no-discovery: neither announce nor browse */
   NexusAnnouncer *announcer;  /* while hosting, unless --no-discovery */
   NexusNearby *nearby;        /* made when first asked for */
+  NexusArchive *archive;      /* past conversations */
 };
 
 G_DEFINE_FINAL_TYPE (NexusApplication, nexus_application, ADW_TYPE_APPLICATION)
@@ -158,8 +160,19 @@ quit_action (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  NexusApplication *self = user_data;
+
+  nexus_preferences_window_present (self, GTK_WINDOW (get_window (self)));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -170,6 +183,8 @@ nexus_application_startup (GApplication *application)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
+  g_autofree char *archive_path = nexus_archive_default_path ();
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->startup (application);
 
@@ -182,6 +197,14 @@ nexus_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+
+  /* Past conversations, kept unless the person turned that off. */
+  self->archive = nexus_archive_new (archive_path);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "keep-history", self->archive, "enabled",
+                     G_SETTINGS_BIND_GET);
   gtk_window_set_default_icon_name (APP_ID);
 }
 
@@ -193,6 +216,7 @@ nexus_application_shutdown (GApplication *application)
   g_clear_object (&self->announcer);
   g_clear_object (&self->nearby);
   g_clear_object (&self->server);
+  g_clear_object (&self->archive);
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->shutdown (application);
 }
@@ -206,6 +230,7 @@ nexus_application_finalize (GObject *object)
   g_clear_object (&self->announcer);
   g_clear_object (&self->nearby);
   g_clear_object (&self->server);
+  g_clear_object (&self->archive);
   nexus_server_limits_clear (&self->limits);
   g_clear_pointer (&self->bind_address, g_free);
 
@@ -276,6 +301,15 @@ nexus_application_new (GApplicationFlags extra_flags)
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE | extra_flags,
                        "resource-base-path", "/io/github/nexuschat/NexusChat",
                        NULL);
+}
+
+/* Past conversations; NULL before startup and after shutdown. */
+NexusArchive *
+nexus_application_get_archive (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->archive;
 }
 
 /* NULL when the settings schema is not installed. */
