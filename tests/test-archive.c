@@ -612,6 +612,8 @@ test_export (void)
     g_autoptr(GListModel) loaded_events = test_archive_load (archive, key, &loaded);
     g_autofree char *name = nexus_archive_export_file_name (loaded, NEXUS_ARCHIVE_FORMAT_HTML);
 
+    g_assert_cmpuint (g_list_model_get_n_items (loaded_events), ==, 7);
+
     g_assert_true (g_str_has_prefix (name, "Nexus Chat -b-Team--b- & -friends- "));
     g_assert_true (g_str_has_suffix (name, ".html"));
     g_assert_null (strchr (name, '/'));
@@ -662,6 +664,7 @@ test_delete (void)
   guint changed = 0;
 
   g_assert_cmpuint (g_list_model_get_n_items (rooms), ==, 2);
+  g_assert_cmpstr (key2, ==, "ABCDEF@127.0.0.1:47474");
   g_assert_true (nexus_test_state_dir_contains (dir, "xylophone"));
   g_signal_connect (archive, "changed", G_CALLBACK (on_changed), &changed);
 
@@ -801,6 +804,7 @@ test_set_aside (void)
       g_autoptr(NexusArchive) archive = nexus_archive_new (path);
       g_autofree char *key = record_room (archive, "K7QX3M", "soon damaged");
 
+      g_assert_nonnull (key);
       test_archive_sync (archive);
     }
     g_assert_true (g_file_get_contents (path, &damaged, &length, NULL));

@@ -387,3 +387,44 @@ test_history_preferences (void)
   WAIT_UNTIL (!gtk_widget_get_visible (gtk_widget_get_first_child (GTK_WIDGET (past_rooms ()))));
   g_clear_pointer (&history_room, g_free);
 }
+
+/* A history file that cannot be read is set aside, and Home says so. */
+void
+test_history_set_aside (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nexus-history-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "history.sqlite", NULL);
+  g_autoptr(NexusArchive) archive = NULL;
+  GtkWidget *window = gtk_window_new ();
+  NexusPastRooms *past = g_object_new (NEXUS_TYPE_PAST_ROOMS, NULL);
+  GtkLabel *said = NULL;
+
+  g_assert_true (g_file_set_contents (path, "not a database, not at all", -1, NULL));
+  archive = nexus_archive_new (path);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (past));
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  nexus_past_rooms_set_archive (past, archive);
+  WAIT_UNTIL ((said = ui_find_label (GTK_WIDGET (past), SAYS ("The past conversations in ",
+                                                               "Die vergangenen Gespräche in "),
+                                     TRUE)) != NULL);
+  g_assert_nonnull (strstr (gtk_label_get_label (said),
+                            SAYS ("could not be read, so the file was set aside as",
+                                  "konnten nicht gelesen werden, daher wurde die Datei als")));
+  ui_screenshot_window ("history-set-aside.png", window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_clear_object (&archive);
+  {
+    g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+    const char *entry;
+
+    while ((entry = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, entry, NULL);
+
+        g_unlink (file);
+      }
+  }
+  g_rmdir (dir);
+}

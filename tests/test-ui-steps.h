@@ -57,6 +57,7 @@ void test_history_past_rooms (void);
 void test_history_search (void);
 void test_history_export_delete (void);
 void test_history_preferences (void);
+void test_history_set_aside (void);
 
 /* test-ui-nearby.c: the fake Avahi on the window's system bus */
 extern NexusFakeAvahi *ui_fake_avahi;

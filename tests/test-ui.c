@@ -62,6 +62,7 @@ static const struct
   { "/ui/history/search", test_history_search, TRUE },
   { "/ui/history/export-delete", test_history_export_delete, TRUE },
   { "/ui/history/preferences", test_history_preferences, TRUE },
+  { "/ui/history/set-aside", test_history_set_aside, TRUE },
 };
 
 int

@@ -114,10 +114,26 @@ set_status (NexusPastRooms *self,
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), sentence != NULL);
 }
 
+/* A file set aside, writes failing: said where the past rooms would be. */
+static const char *
+archive_problem (NexusPastRooms *self)
+{
+  return self->archive != NULL ? nexus_archive_get_problem (self->archive) : NULL;
+}
+
 static void
 update_visible (NexusPastRooms *self)
 {
-  gtk_widget_set_visible (self->group, self->n_rooms > 0 || self->searching);
+  gtk_widget_set_visible (self->group, self->n_rooms > 0 || self->searching
+                                       || archive_problem (self) != NULL);
+}
+
+static void
+on_problem (NexusPastRooms *self)
+{
+  update_visible (self);
+  if (!self->searching)
+    set_status (self, archive_problem (self));
 }
 
 static void
@@ -139,7 +155,7 @@ rooms_cb (GObject      *source,
     return;
 
   nexus_list_box_remove_all (self->list_box);
-  set_status (self, error != NULL ? error->message : NULL);
+  set_status (self, error != NULL ? error->message : archive_problem (self));
   for (guint i = 0; i < self->n_rooms; i++)
     {
       g_autoptr(NexusArchiveRoom) room = g_list_model_get_item (rooms, i);
@@ -329,7 +345,10 @@ nexus_past_rooms_set_archive (NexusPastRooms *self,
     g_signal_handlers_disconnect_by_data (self->archive, self);
   g_set_object (&self->archive, archive);
   if (archive != NULL)
-    g_signal_connect_swapped (archive, "changed", G_CALLBACK (on_archive_changed), self);
+    {
+      g_signal_connect_swapped (archive, "changed", G_CALLBACK (on_archive_changed), self);
+      g_signal_connect_swapped (archive, "notify::problem", G_CALLBACK (on_problem), self);
+    }
   reload (self);
 }
 
