@@ -815,7 +815,11 @@ test_set_aside (void)
   }
 
   /* Another program's database. */
-  g_assert_cmpint (g_mkdir_with_parents (g_path_get_dirname (foreign_path), 0700), ==, 0);
+  {
+    g_autofree char *foreign_dir = g_path_get_dirname (foreign_path);
+
+    g_assert_cmpint (g_mkdir_with_parents (foreign_dir, 0700), ==, 0);
+  }
   g_assert_cmpint (sqlite3_open (foreign_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE notes (x); INSERT INTO notes VALUES ('mine');",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
