@@ -138,13 +138,13 @@ search_texts (NexusArchive *archive,
   return hit_texts (hits);
 }
 
-static void
-add_event (NexusArchive   *archive,
-           const char     *key,
-           NexusEventKind  kind,
-           gint64          seq,
-           const char     *name,
-           const char     *text)
+void
+test_archive_add_event (NexusArchive   *archive,
+                        const char     *key,
+                        NexusEventKind  kind,
+                        gint64          seq,
+                        const char     *name,
+                        const char     *text)
 {
   /* A second apart, in seq order. */
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (1780000000 + seq);
@@ -171,22 +171,22 @@ add_file (NexusArchive *archive,
 }
 
 /* A room Ada hosted with Bob: joined, said, a file, left. */
-static char *
-record_room (NexusArchive *archive,
-             const char   *code,
-             const char   *bob_says)
+char *
+test_archive_record_room (NexusArchive *archive,
+                          const char   *code,
+                          const char   *bob_says)
 {
   char *key = nexus_archive_room_key (code, "127.0.0.1", 47474);
   static const char * const people[] = { "Ada", "Bob", NULL };
 
   nexus_archive_begin_room (archive, key, code, "127.0.0.1", 47474, "Ada", TRUE);
   nexus_archive_set_people (archive, key, people);
-  add_event (archive, key, NEXUS_EVENT_JOINED, 1, "Ada", NULL);
-  add_event (archive, key, NEXUS_EVENT_JOINED, 2, "Bob", NULL);
-  add_event (archive, key, NEXUS_EVENT_MESSAGE, 3, "Ada", "Hello Bob");
-  add_event (archive, key, NEXUS_EVENT_MESSAGE, 4, "Bob", bob_says);
+  test_archive_add_event (archive, key, NEXUS_EVENT_JOINED, 1, "Ada", NULL);
+  test_archive_add_event (archive, key, NEXUS_EVENT_JOINED, 2, "Bob", NULL);
+  test_archive_add_event (archive, key, NEXUS_EVENT_MESSAGE, 3, "Ada", "Hello Bob");
+  test_archive_add_event (archive, key, NEXUS_EVENT_MESSAGE, 4, "Bob", bob_says);
   add_file (archive, key, 5, "Bob", "slides.pdf", 2400000, "application/pdf");
-  add_event (archive, key, NEXUS_EVENT_LEFT, 6, "Bob", NULL);
+  test_archive_add_event (archive, key, NEXUS_EVENT_LEFT, 6, "Bob", NULL);
   nexus_archive_end_room (archive, key);
   return key;
 }
@@ -266,11 +266,11 @@ test_record_reopen (void)
   gint64 before = g_get_real_time ();
 
   g_signal_connect (archive, "changed", G_CALLBACK (on_changed), &changed);
-  key = record_room (archive, "K7QX3M", "Hi Ada, see the slides");
+  key = test_archive_record_room (archive, "K7QX3M", "Hi Ada, see the slides");
   /* A room where nothing was said is kept but not listed. */
   other = nexus_archive_room_key ("ABCDEF", "192.168.1.20", 47475);
   nexus_archive_begin_room (archive, other, "ABCDEF", "192.168.1.20", 47475, "Ada", FALSE);
-  add_event (archive, other, NEXUS_EVENT_JOINED, 9, "Ada", NULL);
+  test_archive_add_event (archive, other, NEXUS_EVENT_JOINED, 9, "Ada", NULL);
   WAIT_UNTIL (changed > 0);
 
   for (guint round = 0; round < 2; round++)
@@ -337,7 +337,7 @@ test_record_reopen (void)
     }
 
   /* The same event twice (a resume, a late join's history) is kept once. */
-  add_event (archive, key, NEXUS_EVENT_MESSAGE, 3, "Ada", "Hello Bob");
+  test_archive_add_event (archive, key, NEXUS_EVENT_MESSAGE, 3, "Ada", "Hello Bob");
   {
     g_autoptr(NexusArchiveRoom) room = NULL;
     g_autoptr(GListModel) events = test_archive_load (archive, key, &room);
@@ -366,7 +366,7 @@ test_update_event (void)
 {
   g_autofree char *path = test_archive_path ();
   g_autoptr(NexusArchive) archive = nexus_archive_new (path);
-  g_autofree char *key = record_room (archive, "K7QX3M", "the first version");
+  g_autofree char *key = test_archive_record_room (archive, "K7QX3M", "the first version");
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GListModel) events = NULL;
   g_autoptr(NexusArchiveEvent) event = NULL;
@@ -462,7 +462,7 @@ test_search (void)
 {
   g_autofree char *path = test_archive_path ();
   g_autoptr(NexusArchive) archive = nexus_archive_new (path);
-  g_autofree char *key = record_room (archive, "K7QX3M", "Lunch at noon?");
+  g_autofree char *key = test_archive_record_room (archive, "K7QX3M", "Lunch at noon?");
   g_autofree char *key2 = nexus_archive_room_key ("ABCDEF", "10.0.0.2", 47474);
   static const char * const texts[] = {
     "100% sure", "1000 sure", "call a_b()", "call axb()", "say \"quoted\" words",
@@ -474,7 +474,7 @@ test_search (void)
   nexus_archive_begin_room (archive, key2, "ABCDEF", "10.0.0.2", 47474, "Ada", FALSE);
   nexus_archive_set_title (archive, key2, "Book club");
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    add_event (archive, key2, NEXUS_EVENT_MESSAGE, 10 + i, "Cy", texts[i]);
+    test_archive_add_event (archive, key2, NEXUS_EVENT_MESSAGE, 10 + i, "Cy", texts[i]);
 
   /* Through the index, and through LIKE as where FTS5 is missing. */
   check_search (archive);
@@ -500,143 +500,6 @@ test_search (void)
   test_archive_remove (path);
 }
 
-static char *
-export (NexusArchive       *archive,
-        const char         *key,
-        NexusArchiveFormat  format,
-        const char         *dir)
-{
-  g_autofree char *name = g_strdup_printf ("out.%s", nexus_archive_format_extension (format));
-  g_autofree char *file_path = g_build_filename (dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (file_path);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  nexus_archive_export_async (archive, key, format, file, NULL, nexus_test_async_result_cb,
-                              &result);
-  WAIT_UNTIL (result != NULL);
-  g_assert_true (nexus_archive_export_finish (archive, result, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (file_path, &contents, NULL, NULL));
-  return contents;
-}
-
-static void
-test_export (void)
-{
-  g_autofree char *path = test_archive_path ();
-  g_autoptr(NexusArchive) archive = nexus_archive_new (path);
-  g_autofree char *dir = g_path_get_dirname (path);
-  static const char evil[] = "<script>alert(\"x\")</script> & <img src=x onerror=alert(1)>";
-  g_autofree char *key = record_room (archive, "K7QX3M", evil);
-  g_autofree char *html = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *lower = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *root, *room;
-  JsonArray *events;
-
-  nexus_archive_set_title (archive, key, "<b>Team</b> & \"friends\"");
-  add_event (archive, key, NEXUS_EVENT_MESSAGE, 7, "<Eve>", "two\nlines");
-
-  /* HTML: self-contained, escaped, nothing that runs or fetches. */
-  html = export (archive, key, NEXUS_ARCHIVE_FORMAT_HTML, dir);
-  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>\n<html lang=\"en\">"));
-  lower = g_ascii_strdown (html, -1);
-  g_assert_null (strstr (lower, "<script"));
-  g_assert_null (strstr (lower, "<img"));
-  g_assert_null (strstr (lower, "http://"));
-  g_assert_null (strstr (lower, "https://"));
-  g_assert_null (strstr (lower, "<link"));
-  g_assert_null (strstr (lower, "<b>"));
-  g_assert_nonnull (strstr (html, "default-src 'none'"));
-  g_assert_nonnull (strstr (html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
-                                  "&lt;img src=x onerror=alert(1)&gt;"));
-  g_assert_nonnull (strstr (html, "<title>&lt;b&gt;Team&lt;/b&gt; &amp; &quot;friends&quot; — "
-                                  "Nexus Chat</title>"));
-  g_assert_nonnull (strstr (html, "<span class=\"name\">&lt;Eve&gt;</span>"));
-  g_assert_nonnull (strstr (html, "Bob joined"));
-  g_assert_nonnull (strstr (html, "📎 slides.pdf (2.4\u00a0MB, application/pdf)"));
-  g_assert_nonnull (strstr (html, "Room K7Q-X3M · hosted by you · "));
-  g_assert_nonnull (strstr (html, "People: Ada, Bob"));
-  g_assert_true (g_str_has_suffix (html, "</html>\n"));
-
-  /* Text: as said, a message's lines kept together. */
-  text = export (archive, key, NEXUS_ARCHIVE_FORMAT_TEXT, dir);
-  g_assert_true (g_str_has_prefix (text, "<b>Team</b> & \"friends\"\nRoom K7Q-X3M · hosted by you"));
-  g_assert_nonnull (strstr (text, "] Bob: <script>alert(\"x\")</script> & <img src=x onerror=alert(1)>\n"));
-  g_assert_nonnull (strstr (text, "] — Bob joined\n"));
-  g_assert_nonnull (strstr (text, "] Bob: 📎 slides.pdf (2.4\u00a0MB, application/pdf)\n"));
-  g_assert_nonnull (strstr (text, "] <Eve>: two\n    lines\n"));
-  g_assert_true (g_regex_match_simple ("^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] Ada: Hello Bob$",
-                                       text, G_REGEX_MULTILINE, 0));
-
-  /* JSON: the exact texts back. */
-  json = export (archive, key, NEXUS_ARCHIVE_FORMAT_JSON, dir);
-  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "nexus-chat-transcript");
-  g_assert_cmpint (json_object_get_int_member (root, "version"), ==, 1);
-  room = json_object_get_object_member (root, "room");
-  g_assert_cmpstr (json_object_get_string_member (room, "code"), ==, "K7QX3M");
-  g_assert_cmpstr (json_object_get_string_member (room, "title"), ==, "<b>Team</b> & \"friends\"");
-  g_assert_true (json_object_get_boolean_member (room, "hosted"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (room, "people")), ==, 2);
-  events = json_object_get_array_member (root, "events");
-  g_assert_cmpuint (json_array_get_length (events), ==, 7);
-  {
-    JsonObject *said = json_array_get_object_element (events, 3);
-    JsonObject *file = json_object_get_object_member (json_array_get_object_element (events, 4),
-                                                      "file");
-    JsonObject *joined = json_array_get_object_element (events, 1);
-
-    g_assert_cmpint (json_object_get_int_member (said, "seq"), ==, 4);
-    g_assert_cmpstr (json_object_get_string_member (said, "type"), ==, "message");
-    g_assert_cmpstr (json_object_get_string_member (said, "name"), ==, "Bob");
-    g_assert_cmpstr (json_object_get_string_member (said, "text"), ==, evil);
-    g_assert_cmpstr (json_object_get_string_member (said, "time"), ==, "2026-05-28T20:26:44Z");
-    g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "slides.pdf");
-    g_assert_cmpint (json_object_get_int_member (file, "size"), ==, 2400000);
-    g_assert_cmpstr (json_object_get_string_member (file, "type"), ==, "application/pdf");
-    g_assert_cmpstr (json_object_get_string_member (joined, "type"), ==, "joined");
-    g_assert_false (json_object_has_member (joined, "text"));
-  }
-
-  /* A name for the file chooser, with nothing a file system refuses. */
-  {
-    g_autoptr(NexusArchiveRoom) loaded = NULL;
-    g_autoptr(GListModel) loaded_events = test_archive_load (archive, key, &loaded);
-    g_autofree char *name = nexus_archive_export_file_name (loaded, NEXUS_ARCHIVE_FORMAT_HTML);
-
-    g_assert_cmpuint (g_list_model_get_n_items (loaded_events), ==, 7);
-
-    g_assert_true (g_str_has_prefix (name, "Nexus Chat -b-Team--b- & -friends- "));
-    g_assert_true (g_str_has_suffix (name, ".html"));
-    g_assert_null (strchr (name, '/'));
-  }
-
-  /* A room that is not there exports nothing. */
-  {
-    g_autofree char *missing = g_build_filename (dir, "missing.txt", NULL);
-    g_autoptr(GFile) file = g_file_new_for_path (missing);
-    g_autoptr(GAsyncResult) result = NULL;
-
-    nexus_archive_export_async (archive, "NOPE@x:1", NEXUS_ARCHIVE_FORMAT_TEXT, file, NULL,
-                                nexus_test_async_result_cb, &result);
-    WAIT_UNTIL (result != NULL);
-    g_assert_false (nexus_archive_export_finish (archive, result, &error));
-    g_assert_error (error, NEXUS_ARCHIVE_ERROR, NEXUS_ARCHIVE_ERROR_NOT_FOUND);
-    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
-  }
-
-  g_assert_finalize_object (g_steal_pointer (&archive));
-  test_archive_remove (path);
-}
-
 static void
 delete_room (NexusArchive *archive,
              const char   *key)
@@ -657,8 +520,8 @@ test_delete (void)
   g_autofree char *path = test_archive_path ();
   g_autoptr(NexusArchive) archive = nexus_archive_new (path);
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *key = record_room (archive, "K7QX3M", "the secret word is xylophone");
-  g_autofree char *key2 = record_room (archive, "ABCDEF", "the password is marmalade");
+  g_autofree char *key = test_archive_record_room (archive, "K7QX3M", "the secret word is xylophone");
+  g_autofree char *key2 = test_archive_record_room (archive, "ABCDEF", "the password is marmalade");
   g_autoptr(GListModel) rooms = test_archive_list (archive);
   g_autofree char *hits = NULL;
   guint changed = 0;
@@ -681,7 +544,7 @@ test_delete (void)
   g_assert_true (nexus_test_state_dir_contains (dir, "marmalade"));
 
   /* Events of a deleted room still on their way are not kept. */
-  add_event (archive, key, NEXUS_EVENT_MESSAGE, 99, "Bob", "after the delete");
+  test_archive_add_event (archive, key, NEXUS_EVENT_MESSAGE, 99, "Bob", "after the delete");
   g_clear_object (&rooms);
   rooms = test_archive_list (archive);
   g_assert_cmpuint (g_list_model_get_n_items (rooms), ==, 1);
@@ -712,14 +575,14 @@ test_disabled (void)
   g_autofree char *path = test_archive_path ();
   g_autoptr(NexusArchive) archive = nexus_archive_new (path);
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *kept = record_room (archive, "K7QX3M", "kept before");
+  g_autofree char *kept = test_archive_record_room (archive, "K7QX3M", "kept before");
   g_autofree char *key = NULL;
   g_autoptr(GListModel) rooms = NULL;
   sqlite3 *db;
 
   nexus_archive_set_enabled (archive, FALSE);
   g_assert_false (nexus_archive_get_enabled (archive));
-  key = record_room (archive, "ABCDEF", "never written");
+  key = test_archive_record_room (archive, "ABCDEF", "never written");
   nexus_archive_update_event (archive, kept, 4, "changed while off", TRUE, FALSE);
   test_archive_sync (archive);
 
@@ -772,7 +635,7 @@ check_set_aside (const char *contents,
   g_assert_true (g_file_get_contents (aside, &aside_contents, &aside_length, NULL));
   g_assert_cmpmem (aside_contents, aside_length, contents, length);
 
-  key = record_room (archive, "K7QX3M", "a fresh start");
+  key = test_archive_record_room (archive, "K7QX3M", "a fresh start");
   rooms = test_archive_list (archive);
   g_assert_cmpuint (g_list_model_get_n_items (rooms), ==, 1);
 
@@ -802,7 +665,7 @@ test_set_aside (void)
 
     {
       g_autoptr(NexusArchive) archive = nexus_archive_new (path);
-      g_autofree char *key = record_room (archive, "K7QX3M", "soon damaged");
+      g_autofree char *key = test_archive_record_room (archive, "K7QX3M", "soon damaged");
 
       g_assert_nonnull (key);
       test_archive_sync (archive);
@@ -839,7 +702,7 @@ main (int   argc,
   g_test_add_func ("/archive/record-reopen", test_record_reopen);
   g_test_add_func ("/archive/update-event", test_update_event);
   g_test_add_func ("/archive/search", test_search);
-  g_test_add_func ("/archive/export", test_export);
+  g_test_add_func ("/archive/export", test_archive_export);
   g_test_add_func ("/archive/delete", test_delete);
   g_test_add_func ("/archive/disabled", test_disabled);
   g_test_add_func ("/archive/set-aside", test_set_aside);

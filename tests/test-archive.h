@@ -22,6 +22,21 @@ GListModel   *test_archive_load        (NexusArchive *archive,
 NexusArchiveRoom *test_archive_find    (GListModel   *rooms,
                                         const char   *code);
 
+/* Recorded as the tests' rooms are: an event a second apart in seq order;
+ * a room Ada hosted with Bob (joined, said, a file, left). */
+void          test_archive_add_event   (NexusArchive   *archive,
+                                        const char     *key,
+                                        NexusEventKind  kind,
+                                        gint64          seq,
+                                        const char     *name,
+                                        const char     *text);
+char         *test_archive_record_room (NexusArchive *archive,
+                                        const char   *code,
+                                        const char   *bob_says);
+
+/* test-archive-export.c */
+void          test_archive_export      (void);
+
 /* test-archive-recorder.c */
 void          test_archive_add_recorder_tests (void);
 

@@ -66,13 +66,37 @@ typedef struct {
   NexusArchiveRoom    *room;
 } NexusArchiveJob;
 
+/* The archive's instance, shared by nexus-archive.c and its thread's
+ * nexus-archive-thread.c. */
+struct _NexusArchive
+{
+  GObject parent_instance;
+
+  char *path;
+  gboolean enabled;
+  char *problem;            /* the main loop's copy, for the property */
+
+  GThread *thread;
+  GAsyncQueue *queue;       /* NexusArchiveJob */
+  GSource *report_source;   /* woken by the thread: changed, or a new problem */
+
+  /* Shared with the thread, under lock */
+  GMutex lock;
+  gboolean changed;
+  gboolean problem_changed;
+  char *thread_problem;
+  gint use_fts;             /* atomic */
+};
+
 static inline gboolean
 _nexus_archive_job_is_write (const NexusArchiveJob *job)
 {
   return job->kind <= NEXUS_ARCHIVE_JOB_DELETE;
 }
 
-void _nexus_archive_job_free (NexusArchiveJob *job);
+/* nexus-archive-thread.c */
+void     _nexus_archive_job_free    (NexusArchiveJob *job);
+gpointer _nexus_archive_thread_main (gpointer         user_data);
 
 /* nexus-archive-db.c: the thread's side. Opening sets a file it cannot
  * use aside and starts a new one, with a sentence in @set_aside. */
