@@ -8,7 +8,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "nexus-archive-recorder.h"
+#include "nexus-test-state.h"
 #include "nexus-test-utils.h"
 #include "test-archive.h"
 
@@ -256,11 +259,80 @@ test_recorder_disabled (NexusTestServer *fixture,
   member_free (&ada);
 }
 
+/* The file of a file message, as its recorder's archive keeps it. */
+static void
+assert_file_kept (Member     *member,
+                  const char *name,
+                  gint64      size,
+                  const char *type)
+{
+  g_autoptr(GListModel) events = test_archive_load (member->archive,
+                                                    nexus_archive_recorder_get_key (member->recorder),
+                                                    NULL);
+  guint found = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (events); i++)
+    {
+      g_autoptr(NexusArchiveEvent) event = g_list_model_get_item (events, i);
+
+      if (g_strcmp0 (nexus_archive_event_get_file_name (event), name) != 0)
+        continue;
+      found++;
+      g_assert_cmpint (nexus_archive_event_get_kind (event), ==, NEXUS_EVENT_MESSAGE);
+      g_assert_cmpstr (nexus_archive_event_get_name (event), ==, "Ada");
+      g_assert_cmpint (nexus_archive_event_get_file_size (event), ==, size);
+      g_assert_cmpstr (nexus_archive_event_get_file_type (event), ==, type);
+      g_assert_true (g_str_has_prefix (nexus_archive_event_get_text (event), "📎 "));
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
+/* A file message is kept by name, size and type, the sender's own (once
+ * shared) and another's alike; never the file. */
+static void
+test_recorder_file (NexusTestServer *fixture,
+                    gconstpointer    data)
+{
+  Member ada = { 0 }, bob = { 0 };
+  g_autofree char *dir = g_dir_make_tmp ("nexus-archive-file-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "notes <1>.txt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  NexusEvent *shared;
+
+  g_assert_true (g_file_set_contents (path, "a secret note", -1, NULL));
+  member_start (&ada, fixture->port, "Ada", NULL);
+  member_start (&bob, fixture->port, "Bob", nexus_client_get_room (ada.client));
+  shared = nexus_client_share_file (ada.client, file, "text/plain");
+  g_assert_nonnull (shared);
+  WAIT_UNTIL (nexus_event_get_delivery (shared) != NEXUS_DELIVERY_SENDING);
+  g_assert_cmpint (nexus_event_get_delivery (shared), ==, NEXUS_DELIVERY_SENT);
+  WAIT_UNTIL (nexus_test_count_text (bob.client, nexus_event_get_text (shared)) == 1);
+
+  /* The type is the host's word for it. */
+  g_assert_nonnull (nexus_event_get_file_type (shared));
+  assert_file_kept (&ada, "notes <1>.txt", 13, nexus_event_get_file_type (shared));
+  assert_file_kept (&bob, "notes <1>.txt", 13, nexus_event_get_file_type (shared));
+  {
+    g_autofree char *archive_dir = g_path_get_dirname (ada.path);
+
+    g_assert_false (nexus_test_state_dir_contains (archive_dir, "a secret note"));
+  }
+
+  nexus_client_leave (bob.client);
+  nexus_client_leave (ada.client);
+  member_free (&bob);
+  member_free (&ada);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 void
 test_archive_add_recorder_tests (void)
 {
   NEXUS_TEST_ADD_SERVER ("/archive/recorder/room", test_recorder_room,
                          nexus_test_limits_no_rate);
   NEXUS_TEST_ADD_SERVER ("/archive/recorder/disabled", test_recorder_disabled,
+                         nexus_test_limits_no_rate);
+  NEXUS_TEST_ADD_SERVER ("/archive/recorder/file", test_recorder_file,
                          nexus_test_limits_no_rate);
 }
