@@ -94,9 +94,13 @@ find_row (const char *title)
   NexusPastRooms *past = past_rooms ();
 
   for (guint i = 0; i < nexus_past_rooms_get_n_rows (past); i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (
-                     nexus_past_rooms_get_row (past, i))), title) == 0)
-      return (int) i;
+    {
+      AdwActionRow *row = nexus_past_rooms_get_row (past, i);
+
+      if (row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                    title) == 0)
+        return (int) i;
+    }
   return -1;
 }
 
@@ -309,6 +313,41 @@ test_history_export_delete (void)
       }
   }
   g_rmdir (dir);
+}
+
+/* After months of use Home lists the newest 20 rooms, and "Show All". */
+void
+test_history_show_all (void)
+{
+  NexusArchive *archive = nexus_application_get_archive (ui.app);
+  guint before;
+
+  WAIT_UNTIL (nexus_past_rooms_get_n_rows (past_rooms ()) < 20);
+  before = nexus_past_rooms_get_n_rows (past_rooms ());
+  for (guint i = 0; i < 21; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("OLD%03u", i);
+      g_autofree char *key = nexus_archive_room_key (code, "10.0.0.9", 47474);
+      g_autoptr(GDateTime) when = g_date_time_new_now_utc ();
+      g_autoptr(NexusEvent) said = nexus_event_new (NEXUS_EVENT_MESSAGE, 1, when, "Old", "old", NULL);
+
+      nexus_archive_begin_room (archive, key, code, "10.0.0.9", 47474, "Ada", FALSE);
+      nexus_archive_add_event (archive, key, said);
+    }
+  WAIT_UNTIL (nexus_past_rooms_get_n_rows (past_rooms ()) == 21
+              && nexus_past_rooms_get_row (past_rooms (), 20) == NULL);
+  {
+    g_autofree char *label = g_strdup_printf (SAYS ("Show All %u Rooms", "Alle %u Räume zeigen"),
+                                              before + 21);
+
+    show_past_rooms ();
+    /* Drawn once the scrolled list has laid it out. */
+    WAIT_UNTIL (ui_find_label (GTK_WIDGET (past_rooms ()), label, FALSE) != NULL);
+  }
+  ui_screenshot ("history-show-all.png", NULL);
+  g_assert_null (nexus_past_rooms_activate_row (past_rooms (), 20));
+  WAIT_UNTIL (nexus_past_rooms_get_n_rows (past_rooms ()) == before + 21);
+  g_assert_nonnull (nexus_past_rooms_get_row (past_rooms (), before + 20));
 }
 
 /* Whether the archive lists a room of grouped code @code. */

@@ -56,6 +56,7 @@ void test_host_away     (void);
 void test_history_past_rooms (void);
 void test_history_search (void);
 void test_history_export_delete (void);
+void test_history_show_all (void);
 void test_history_preferences (void);
 void test_history_set_aside (void);
 

@@ -61,6 +61,7 @@ static const struct
   { "/ui/history/past-rooms", test_history_past_rooms, TRUE },
   { "/ui/history/search", test_history_search, TRUE },
   { "/ui/history/export-delete", test_history_export_delete, TRUE },
+  { "/ui/history/show-all", test_history_show_all, TRUE },
   { "/ui/history/preferences", test_history_preferences, TRUE },
   { "/ui/history/set-aside", test_history_set_aside, TRUE },
 };

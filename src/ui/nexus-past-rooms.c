@@ -17,6 +17,9 @@
 #include "nexus-transcript-window.h"
 #include "nexus-ui-utils.h"
 
+/* Rooms listed before "Show All": Home stays short after months of use. */
+#define N_SHOWN 20
+
 struct _NexusPastRooms
 {
   AdwBin parent_instance;
@@ -28,6 +31,7 @@ struct _NexusPastRooms
   guint n_rooms;
   gboolean searching;
   gboolean dirty;          /* the archive changed while Home was not shown */
+  gboolean show_all;       /* every room, not only the newest N_SHOWN */
 
   /* Template widgets */
   GtkWidget *group;
@@ -156,13 +160,25 @@ rooms_cb (GObject      *source,
 
   nexus_list_box_remove_all (self->list_box);
   set_status (self, error != NULL ? error->message : archive_problem (self));
-  for (guint i = 0; i < self->n_rooms; i++)
+  for (guint i = 0; i < self->n_rooms && (self->show_all || i < N_SHOWN); i++)
     {
       g_autoptr(NexusArchiveRoom) room = g_list_model_get_item (rooms, i);
       g_autofree char *subtitle = nexus_past_rooms_describe (room);
 
       gtk_list_box_append (self->list_box, row_new (nexus_archive_room_get_label (room), subtitle,
                                                     nexus_archive_room_get_key (room), 0));
+    }
+  if (!self->show_all && self->n_rooms > N_SHOWN)
+    {
+      g_autofree char *label = g_strdup_printf (ngettext ("Show All %u Room", "Show All %u Rooms",
+                                                          self->n_rooms), self->n_rooms);
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *text = gtk_label_new (label);
+
+      gtk_widget_add_css_class (text, "nexus-show-all");
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), text);
+      g_object_set_data (G_OBJECT (row), "nexus-show-all", GINT_TO_POINTER (TRUE));
+      gtk_list_box_append (self->list_box, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->list_box), self->n_rooms > 0);
 }
@@ -285,6 +301,12 @@ static void
 on_row_activated (NexusPastRooms *self,
                   GtkListBoxRow  *row)
 {
+  if (g_object_get_data (G_OBJECT (row), "nexus-show-all") != NULL)
+    {
+      self->show_all = TRUE;
+      reload (self);
+      return;
+    }
   open_row (self, row);
 }
 
@@ -387,9 +409,12 @@ AdwActionRow *
 nexus_past_rooms_get_row (NexusPastRooms *self,
                           guint           index)
 {
+  GtkListBoxRow *row;
+
   g_return_val_if_fail (NEXUS_IS_PAST_ROOMS (self), NULL);
 
-  return ADW_ACTION_ROW (gtk_list_box_get_row_at_index (self->list_box, index));
+  row = gtk_list_box_get_row_at_index (self->list_box, index);
+  return ADW_IS_ACTION_ROW (row) ? ADW_ACTION_ROW (row) : NULL;
 }
 
 GtkWindow *
@@ -401,5 +426,12 @@ nexus_past_rooms_activate_row (NexusPastRooms *self,
   g_return_val_if_fail (NEXUS_IS_PAST_ROOMS (self), NULL);
 
   row = gtk_list_box_get_row_at_index (self->list_box, index);
-  return row != NULL ? open_row (self, row) : NULL;
+  if (row == NULL)
+    return NULL;
+  if (g_object_get_data (G_OBJECT (row), "nexus-show-all") != NULL)
+    {
+      on_row_activated (self, row);
+      return NULL;
+    }
+  return open_row (self, row);
 }

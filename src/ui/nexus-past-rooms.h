@@ -28,9 +28,10 @@ GtkEditable *nexus_past_rooms_get_search_entry (NexusPastRooms *self);
 /* The rows shown: the rooms, or the search's hits while it has text. */
 guint        nexus_past_rooms_get_n_rows       (NexusPastRooms *self);
 gboolean     nexus_past_rooms_is_searching     (NexusPastRooms *self);
+/* NULL for the "Show All" row. */
 AdwActionRow *nexus_past_rooms_get_row         (NexusPastRooms *self,
                                                 guint           index);
-/* What a click on a row opens. */
+/* What a click on a row opens (NULL for "Show All", which shows them). */
 GtkWindow   *nexus_past_rooms_activate_row     (NexusPastRooms *self,
                                                 guint           index);
 
