@@ -31,6 +31,15 @@ past_rooms (void)
   return nexus_home_page_get_past_rooms (ui_home ());
 }
 
+/* A window's screenshot once it has its size (slow under the sanitizers). */
+static void
+screenshot_window (const char *name,
+                   GtkWidget  *window)
+{
+  WAIT_UNTIL (gtk_widget_get_mapped (window) && gtk_widget_get_width (window) > 0);
+  ui_screenshot_window (name, window);
+}
+
 static GtkWindow *
 toplevel_message_dialog (void)
 {
@@ -187,13 +196,13 @@ test_history_past_rooms (void)
   g_assert_nonnull (ui_find_label (GTK_WIDGET (transcript), german_text, FALSE));
   g_assert_nonnull (ui_find_label (GTK_WIDGET (transcript),
                                    SAYS ("Ada joined · ", "Ada ist beigetreten · "), TRUE));
-  ui_screenshot_window ("transcript.png", GTK_WIDGET (transcript));
+  screenshot_window ("transcript.png", GTK_WIDGET (transcript));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  ui_screenshot_window ("transcript-dark.png", GTK_WIDGET (transcript));
+  screenshot_window ("transcript-dark.png", GTK_WIDGET (transcript));
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (transcript), 360, 600);
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (transcript)) <= 400);
-  ui_screenshot_window ("transcript-narrow.png", GTK_WIDGET (transcript));
+  screenshot_window ("transcript-narrow.png", GTK_WIDGET (transcript));
   gtk_window_destroy (GTK_WINDOW (transcript));
 }
 
@@ -216,7 +225,7 @@ test_history_search (void)
 
   transcript = open_row (0);
   g_assert_cmpuint (nexus_transcript_window_get_marked (transcript), ==, 2);
-  ui_screenshot_window ("transcript-hit.png", GTK_WIDGET (transcript));
+  screenshot_window ("transcript-hit.png", GTK_WIDGET (transcript));
   gtk_window_destroy (GTK_WINDOW (transcript));
 
   /* What LIKE and FTS5 would read as syntax is only itself. */
@@ -295,7 +304,7 @@ test_history_export_delete (void)
   WAIT_UNTIL (toplevel_message_dialog () != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (toplevel_message_dialog ())),
                    ==, SAYS ("Delete This Conversation?", "Dieses Gespräch löschen?"));
-  ui_screenshot_window ("transcript-delete.png", GTK_WIDGET (toplevel_message_dialog ()));
+  screenshot_window ("transcript-delete.png", GTK_WIDGET (toplevel_message_dialog ()));
   answer_dialog ("confirm");
   WAIT_UNTIL (ui_find_toplevel (NEXUS_TYPE_TRANSCRIPT_WINDOW) == NULL);
   WAIT_UNTIL (nexus_past_rooms_get_n_rows (past_rooms ()) > 0 || find_row (history_room) < 0);
@@ -403,7 +412,7 @@ test_history_preferences (void)
   g_assert_true (gtk_switch_get_active (keep));
   g_assert_nonnull (ui_find_label (GTK_WIDGET (preferences),
                                    SAYS ("_Keep Conversations", "Gespräche _behalten"), FALSE));
-  ui_screenshot_window ("preferences.png", GTK_WIDGET (preferences));
+  screenshot_window ("preferences.png", GTK_WIDGET (preferences));
 
   /* Off: a room's conversation is not kept. */
   gtk_switch_set_active (keep, FALSE);
@@ -429,7 +438,7 @@ test_history_preferences (void)
   WAIT_UNTIL (toplevel_message_dialog () != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (toplevel_message_dialog ())),
                    ==, SAYS ("Delete All History?", "Den ganzen Verlauf löschen?"));
-  ui_screenshot_window ("preferences-delete.png", GTK_WIDGET (toplevel_message_dialog ()));
+  screenshot_window ("preferences-delete.png", GTK_WIDGET (toplevel_message_dialog ()));
   answer_dialog ("confirm");
   WAIT_UNTIL (ui_find_label (GTK_WIDGET (preferences),
                              SAYS ("All history was deleted", "Der ganze Verlauf wurde gelöscht"),
@@ -462,7 +471,7 @@ test_history_set_aside (void)
   g_assert_nonnull (strstr (gtk_label_get_label (said),
                             SAYS ("could not be read, so the file was set aside as",
                                   "konnten nicht gelesen werden, daher wurde die Datei als")));
-  ui_screenshot_window ("history-set-aside.png", window);
+  screenshot_window ("history-set-aside.png", window);
   gtk_window_destroy (GTK_WINDOW (window));
 
   g_clear_object (&archive);
