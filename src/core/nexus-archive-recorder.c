@@ -2,9 +2,9 @@
  *
  * Follows a NexusClient from the moment it is in a room: the room once,
  * then every event of its log that the room has numbered (an own message
- * once the host confirms it), as it shows then. An event that changes
- * later (its text; edited or deleted, where NexusEvent has those) is
- * written again by its room and seq. The people are those the room
+ * once the host confirms it), as it shows then: edited or deleted
+ * already, for history given on joining. An event that changes later
+ * (edited, deleted) is written again by its room and seq. The people are those the room
  * listed as members and those its events name, in the order seen.
  *
  * Copyright 2026 The Nexus Chat authors
@@ -37,20 +37,6 @@ struct _NexusArchiveRecorder
 
 G_DEFINE_FINAL_TYPE (NexusArchiveRecorder, nexus_archive_recorder, G_TYPE_OBJECT)
 
-static gboolean
-event_flag (NexusEvent *event,
-            const char *property)
-{
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (event), property);
-  gboolean value = FALSE;
-
-  /* NexusEvent gains these with edits and deletes; until then, never. */
-  if (pspec == NULL || pspec->value_type != G_TYPE_BOOLEAN)
-    return FALSE;
-  g_object_get (event, property, &value, NULL);
-  return value;
-}
-
 static void
 add_person (NexusArchiveRecorder *self,
             const char           *name)
@@ -70,11 +56,6 @@ record_event (NexusArchiveRecorder *self,
   if (!self->begun || nexus_event_get_seq (event) <= 0)
     return;
   nexus_archive_add_event (self->archive, self->key, event);
-  /* Kept as it shows now: deleted or edited before this app saw it. */
-  if (event_flag (event, "deleted") || event_flag (event, "edited"))
-    nexus_archive_update_event (self->archive, self->key, nexus_event_get_seq (event),
-                                nexus_event_get_text (event), event_flag (event, "edited"),
-                                event_flag (event, "deleted"));
   if (nexus_event_get_kind (event) != NEXUS_EVENT_LEFT)
     add_person (self, nexus_event_get_name (event));
 }
@@ -92,8 +73,8 @@ on_event_notify (NexusEvent           *event,
            && (strcmp (name, "text") == 0 || strcmp (name, "edited") == 0
                || strcmp (name, "deleted") == 0))
     nexus_archive_update_event (self->archive, self->key, nexus_event_get_seq (event),
-                                nexus_event_get_text (event), event_flag (event, "edited"),
-                                event_flag (event, "deleted"));
+                                nexus_event_get_text (event), nexus_event_get_edited (event),
+                                nexus_event_get_deleted (event));
 }
 
 static void

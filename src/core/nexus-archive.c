@@ -350,8 +350,8 @@ nexus_archive_set_people (NexusArchive       *self,
   push (self, job);
 }
 
-/* What @event shows now; one already kept under its seq is left as it is
- * (nexus_archive_update_event() changes it). */
+/* What @event shows now, edited or deleted included; one already kept
+ * under its seq is left as it is (nexus_archive_update_event() changes it). */
 void
 nexus_archive_add_event (NexusArchive *self,
                          const char   *key,
@@ -374,8 +374,11 @@ nexus_archive_add_event (NexusArchive *self,
   job->time = g_date_time_to_unix (nexus_event_get_timestamp (event)) * G_USEC_PER_SEC
               + g_date_time_get_microsecond (nexus_event_get_timestamp (event));
   job->name = g_strdup (nexus_event_get_name (event));
-  job->text = g_strdup (nexus_event_get_text (event));
-  if (nexus_event_has_file (event))
+  job->flag = nexus_event_get_edited (event);
+  job->deleted = nexus_event_get_deleted (event);
+  /* A deleted message keeps neither its text nor its file. */
+  job->text = g_strdup (job->deleted ? "" : nexus_event_get_text (event));
+  if (nexus_event_has_file (event) && !job->deleted)
     {
       job->file_name = g_strdup (nexus_event_get_file_name (event));
       job->file_size = nexus_event_get_file_size (event);
