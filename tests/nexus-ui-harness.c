@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "nexus-test-state.h"
@@ -119,6 +120,27 @@ ui_setup_environment (int   argc,
     g_unsetenv ("LANGUAGE");
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   nexus_application_init_i18n ();
+
+  /* Past conversations of this run only: one directory per language, and
+   * one for the second process (--child), emptied first. */
+  {
+    gboolean child = argc > 1 && strcmp (argv[1], "--child") == 0;
+    const char *base = g_getenv ("G_TEST_BUILDDIR");
+    g_autofree char *name = g_strdup_printf ("data-ui-%s%s", ui.lang ? ui.lang : "en",
+                                             child ? "-child" : "");
+    g_autofree char *data = g_build_filename (base != NULL ? base : g_get_tmp_dir (), name, NULL);
+    g_autofree char *history = g_build_filename (data, "nexus-chat", NULL);
+    g_autoptr(GDir) listing = g_dir_open (history, 0, NULL);
+    const char *entry;
+
+    while (listing != NULL && (entry = g_dir_read_name (listing)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (history, entry, NULL);
+
+        g_unlink (path);
+      }
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+  }
 
   ui.self_path = g_canonicalize_filename (argv[0], NULL);
   for (int i = 1; i + 1 < argc; i++)

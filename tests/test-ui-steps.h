@@ -52,6 +52,14 @@ void test_no_avahi      (void);
 /* test-ui-away.c: a guest's host crashes, is away, and comes back */
 void test_host_away     (void);
 
+/* test-ui-history.c: past conversations, their search, export and deletion */
+void test_history_past_rooms (void);
+void test_history_search (void);
+void test_history_export_delete (void);
+void test_history_show_all (void);
+void test_history_preferences (void);
+void test_history_set_aside (void);
+
 /* test-ui-nearby.c: the fake Avahi on the window's system bus */
 extern NexusFakeAvahi *ui_fake_avahi;
 

@@ -58,6 +58,12 @@ static const struct
   { "/ui/rooms-nearby", test_rooms_nearby, FALSE },
   { "/ui/no-avahi", test_no_avahi, FALSE },
   { "/ui/window-state", test_window_state, FALSE },
+  { "/ui/history/past-rooms", test_history_past_rooms, TRUE },
+  { "/ui/history/search", test_history_search, TRUE },
+  { "/ui/history/export-delete", test_history_export_delete, TRUE },
+  { "/ui/history/show-all", test_history_show_all, TRUE },
+  { "/ui/history/preferences", test_history_preferences, TRUE },
+  { "/ui/history/set-aside", test_history_set_aside, TRUE },
 };
 
 int

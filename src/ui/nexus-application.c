@@ -15,6 +15,7 @@
 #include "nexus-code.h"
 #include "nexus-host-sessions.h"
 #include "nexus-nearby.h"
+#include "nexus-preferences-window.h"
 #include "nexus-ui-resources.h"
 #include "nexus-window.h"
 
@@ -40,6 +41,8 @@ struct _NexusApplication
   NexusHostSessions *sessions;    /* the window's own members, with the store */
   char *store_unavailable;        /* why rooms are not saved this time, a sentence */
   gboolean state_ready;           /* opened, failed or turned off */
+
+  NexusArchive *archive;          /* past conversations */
 };
 
 G_DEFINE_FINAL_TYPE (NexusApplication, nexus_application, ADW_TYPE_APPLICATION)
@@ -177,8 +180,19 @@ quit_action (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  NexusApplication *self = user_data;
+
+  nexus_preferences_window_present (self, GTK_WINDOW (get_window (self)));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -275,6 +289,8 @@ nexus_application_startup (GApplication *application)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
+  g_autofree char *archive_path = nexus_archive_default_path ();
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->startup (application);
 
@@ -287,6 +303,14 @@ nexus_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+
+  /* Past conversations, kept unless the person turned that off. */
+  self->archive = nexus_archive_new (archive_path);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "keep-history", self->archive, "enabled",
+                     G_SETTINGS_BIND_GET);
   gtk_window_set_default_icon_name (APP_ID);
 
   open_state (self);
@@ -301,6 +325,7 @@ nexus_application_shutdown (GApplication *application)
   g_clear_object (&self->nearby);
   g_clear_object (&self->server);
   close_state (self);
+  g_clear_object (&self->archive);
 
   G_APPLICATION_CLASS (nexus_application_parent_class)->shutdown (application);
 }
@@ -319,6 +344,7 @@ nexus_application_finalize (GObject *object)
   g_clear_object (&self->sessions);
   g_clear_pointer (&self->state_dir, g_free);
   g_clear_pointer (&self->store_unavailable, g_free);
+  g_clear_object (&self->archive);
   nexus_server_limits_clear (&self->limits);
   g_clear_pointer (&self->bind_address, g_free);
 
@@ -421,6 +447,15 @@ nexus_application_new (GApplicationFlags extra_flags)
                        "flags", G_APPLICATION_HANDLES_COMMAND_LINE | extra_flags,
                        "resource-base-path", "/io/github/nexuschat/NexusChat",
                        NULL);
+}
+
+/* Past conversations; NULL before startup and after shutdown. */
+NexusArchive *
+nexus_application_get_archive (NexusApplication *self)
+{
+  g_return_val_if_fail (NEXUS_IS_APPLICATION (self), NULL);
+
+  return self->archive;
 }
 
 /* NULL when the settings schema is not installed. */

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "nexus-announcer.h"
+#include "nexus-archive.h"
 #include "nexus-host-sessions.h"
 #include "nexus-nearby.h"
 #include "nexus-server.h"
@@ -51,6 +52,7 @@ NexusHostSessions *nexus_application_get_host_sessions (NexusApplication *self);
 void              nexus_application_stop_server   (NexusApplication  *self);
 NexusAnnouncer   *nexus_application_get_announcer (NexusApplication  *self);
 NexusNearby      *nexus_application_get_nearby    (NexusApplication  *self);
+NexusArchive     *nexus_application_get_archive   (NexusApplication  *self);
 /* Whether hosted rooms are announced and others looked for (DNS-SD), as
  * --no-discovery sets it; tests turn it off or on. */
 void              nexus_application_set_discovery (NexusApplication  *self,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "nexus-home-page.h"
+#include "nexus-past-rooms.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,6 @@ GtkEditable *nexus_home_page_get_host_entry    (NexusHomePage *self);
 GtkWidget   *nexus_home_page_get_create_button (NexusHomePage *self);
 GtkWidget   *nexus_home_page_get_join_button   (NexusHomePage *self);
 GtkWidget   *nexus_home_page_get_nearby_list   (NexusHomePage *self);
+NexusPastRooms *nexus_home_page_get_past_rooms (NexusHomePage *self);
 
 G_END_DECLS

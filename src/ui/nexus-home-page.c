@@ -13,6 +13,7 @@
 #include "nexus-code.h"
 #include "nexus-home-page-private.h"
 #include "nexus-nearby-list.h"
+#include "nexus-past-rooms.h"
 #include "nexus-protocol.h"
 #include "nexus-ui-utils.h"
 
@@ -40,6 +41,7 @@ struct _NexusHomePage
   GtkSpinner *join_spinner;
   GtkLabel *join_label;
   NexusNearbyList *nearby_list;
+  NexusPastRooms *past_rooms;
 };
 
 G_DEFINE_FINAL_TYPE (NexusHomePage, nexus_home_page, ADW_TYPE_BIN)
@@ -253,6 +255,7 @@ nexus_home_page_class_init (NexusHomePageClass *klass)
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
 
   g_type_ensure (NEXUS_TYPE_NEARBY_LIST);
+  g_type_ensure (NEXUS_TYPE_PAST_ROOMS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/nexuschat/NexusChat/nexus-home-page.ui");
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, create_error_revealer);
@@ -269,6 +272,7 @@ nexus_home_page_class_init (NexusHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, join_spinner);
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, join_label);
   gtk_widget_class_bind_template_child (widget_class, NexusHomePage, nearby_list);
+  gtk_widget_class_bind_template_child (widget_class, NexusHomePage, past_rooms);
   gtk_widget_class_bind_template_callback (widget_class, on_nearby_room_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_name_activated);
@@ -362,6 +366,16 @@ nexus_home_page_set_nearby (NexusHomePage *self,
   g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
 
   nexus_nearby_list_set_nearby (self->nearby_list, nearby);
+}
+
+/* Past rooms, below the rest, from @archive. */
+void
+nexus_home_page_set_archive (NexusHomePage *self,
+                             NexusArchive  *archive)
+{
+  g_return_if_fail (NEXUS_IS_HOME_PAGE (self));
+
+  nexus_past_rooms_set_archive (self->past_rooms, archive);
 }
 
 /* Shows what went wrong and what to do, next to the button that was
@@ -516,4 +530,12 @@ nexus_home_page_get_nearby_list (NexusHomePage *self)
   g_return_val_if_fail (NEXUS_IS_HOME_PAGE (self), NULL);
 
   return GTK_WIDGET (self->nearby_list);
+}
+
+NexusPastRooms *
+nexus_home_page_get_past_rooms (NexusHomePage *self)
+{
+  g_return_val_if_fail (NEXUS_IS_HOME_PAGE (self), NULL);
+
+  return self->past_rooms;
 }

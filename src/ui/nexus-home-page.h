@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "nexus-archive.h"
 #include "nexus-nearby.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ void        nexus_home_page_ask_for_host  (NexusHomePage *self,
                                            const char    *sentence);
 void        nexus_home_page_set_nearby    (NexusHomePage *self,
                                            NexusNearby   *nearby);
+void        nexus_home_page_set_archive   (NexusHomePage *self,
+                                           NexusArchive  *archive);
 void        nexus_home_page_focus         (NexusHomePage *self);
 gboolean    nexus_home_page_activate_join (NexusHomePage *self);
 

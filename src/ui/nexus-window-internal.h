@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include "nexus-archive-recorder.h"
 #include "nexus-reopen-offer.h"
 #include "nexus-window-private.h"
 
@@ -21,6 +22,7 @@ struct _NexusWindow
 
   /* Owned state */
   NexusClient *client;
+  NexusArchiveRecorder *recorder;   /* keeps the client's room in the archive */
   gboolean hosting;
   gboolean close_confirmed;
   gboolean close_after_leaving;

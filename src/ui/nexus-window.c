@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "nexus-address.h"
+#include "nexus-archive-recorder.h"
 #include "nexus-code.h"
 #include "nexus-room-page-private.h"
 #include "nexus-share-popover.h"
@@ -77,6 +78,7 @@ drop_client (NexusWindow *self)
   if (self->client == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->client);
 }
 
@@ -364,6 +366,9 @@ _nexus_window_start_client (NexusWindow *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "message", G_CALLBACK (on_client_message), self,
                            G_CONNECT_SWAPPED);
+  if (get_app (self) != NULL && nexus_application_get_archive (get_app (self)) != NULL)
+    self->recorder = nexus_archive_recorder_new (nexus_application_get_archive (get_app (self)),
+                                                 self->client, self->hosting);
 
   nexus_home_page_set_busy (self->home_page, TRUE);
   if (code != NULL && session != NULL)
@@ -627,6 +632,7 @@ nexus_window_new (NexusApplication *application)
       nexus_home_page_set_name (self->home_page, name);
     }
   nexus_home_page_set_nearby (self->home_page, nexus_application_get_nearby (application));
+  nexus_home_page_set_archive (self->home_page, nexus_application_get_archive (application));
   nexus_home_page_focus (self->home_page);
   _nexus_window_watch_state (self, application);
 
