@@ -6,6 +6,7 @@
 // the message as the two make it.
 
 import { el } from './dom.js';
+import { _ } from './i18n.js';
 import { MessageStore, EMOJI, quoteOf } from './convo.js';
 import { appendMessageText, mentions, MentionPicker, NotifySetting, notifyMention } from './mentions.js';
 import { renderReactions, ReactionTip } from './reactions.js';
@@ -14,35 +15,36 @@ import { MessageActions, toolbar } from './msgactions.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  edited: 'edited',
-  editedTitle: 'This message was edited.',
-  deleted: 'Message deleted',
-  saving: 'Saving…',
-  deleting: 'Deleting…',
-  retry: 'Retry',
-  discard: 'Discard',
-  dismiss: 'Dismiss',
+  // Translators: said of a message whose text was changed after it was sent
+  edited: _('edited'),
+  editedTitle: _('This message was edited.'),
+  deleted: _('Message deleted'),
+  saving: _('Saving…'),
+  deleting: _('Deleting…'),
+  retry: _('Retry'),
+  discard: _('Discard'),
+  dismiss: _('Dismiss'),
   editFailed: {
-    'text-invalid': 'Not saved: the server did not accept this text.',
-    'target-not-found': 'Not saved: this message is no longer in the room.',
-    'not-allowed': 'Not saved: only your own messages can be changed.',
-    'rate-limited': 'Not saved: you are changing things too fast.',
-    other: 'Not saved.',
+    'text-invalid': _('Not saved: the server did not accept this text.'),
+    'target-not-found': _('Not saved: this message is no longer in the room.'),
+    'not-allowed': _('Not saved: only your own messages can be changed.'),
+    'rate-limited': _('Not saved: you are changing things too fast.'),
+    other: _('Not saved.'),
   },
   deleteFailed: {
-    'target-not-found': 'Not deleted: this message is no longer in the room.',
-    'not-allowed': 'Not deleted: only your own messages can be deleted.',
-    'rate-limited': 'Not deleted: you are changing things too fast.',
-    other: 'Not deleted.',
+    'target-not-found': _('Not deleted: this message is no longer in the room.'),
+    'not-allowed': _('Not deleted: only your own messages can be deleted.'),
+    'rate-limited': _('Not deleted: you are changing things too fast.'),
+    other: _('Not deleted.'),
   },
   reactFailed: {
-    'target-not-found': 'Your reaction did not go through: that message is no longer in the room.',
-    'rate-limited': 'Your reaction did not go through: you are reacting too fast.',
-    other: 'Your reaction did not go through.',
+    'target-not-found': _('Your reaction did not go through: that message is no longer in the room.'),
+    'rate-limited': _('Your reaction did not go through: you are reacting too fast.'),
+    other: _('Your reaction did not go through.'),
   },
-  emptyEdit: 'A message cannot be empty. To remove it, delete it instead.',
-  replyGone: 'The message you were replying to was deleted.',
-  editGone: 'The message you were editing was deleted.',
+  emptyEdit: _('A message cannot be empty. To remove it, delete it instead.'),
+  replyGone: _('The message you were replying to was deleted.'),
+  editGone: _('The message you were editing was deleted.'),
 };
 
 export const CONVERSATION_SENTENCES = T;
@@ -181,10 +183,17 @@ export class Conversation {
     const me = this.view.me();
     const body = li.querySelector('.msg-body');
     const bubble = li.querySelector('.bubble');
-    const time = bubble.querySelector(':scope > time');
+    const time = bubble.querySelector(':scope > time, :scope > .meta > time');
     const edit = this.lastChange(m.seq, 'edit');
     const del = this.lastChange(m.seq, 'delete');
+    // Focused with the arrow keys, it is read as its sender and its bubble.
     li.tabIndex = -1;
+    const sender = body.querySelector(':scope > .sender');
+    if (sender && !li.hasAttribute('aria-labelledby')) {
+      sender.id = `msg-${m.seq}-from`;
+      bubble.id = `msg-${m.seq}-bubble`;
+      li.setAttribute('aria-labelledby', `${sender.id} ${bubble.id}`);
+    }
     li.classList.toggle('deleted', m.deleted);
     li.classList.toggle('deleting', !!del && del.state !== 'failed');
     li.classList.toggle('mentions-me', !m.own && !m.deleted && mentions(m.text, this.view.members(), me));
@@ -202,9 +211,8 @@ export class Conversation {
 
     // The text, as edited (one's own edit on its way included), or its deletion.
     if (m.deleted) {
-      for (const c of [...bubble.children]) if (c !== time) c.remove();
       bubble.classList.remove('media', 'file');
-      bubble.prepend(el('p', { class: 'text deleted-text', text: T.deleted }));
+      bubble.replaceChildren(el('p', { class: 'text deleted-text', text: T.deleted }), time || '');
     } else if (!m.file) {
       const text = edit ? edit.text : m.text;
       const p = bubble.querySelector(':scope > .text');
@@ -214,14 +222,15 @@ export class Conversation {
         p.dataset.shown = text;
       }
     }
-    let mark = bubble.querySelector(':scope > .edited');
+    // "edited" goes with the time, so that the two wrap together.
+    const meta = bubble.querySelector(':scope > .meta');
     const edited = !m.deleted && (m.edited || !!edit);
-    if (edited && !mark) {
-      mark = el('span', { class: 'edited', title: T.editedTitle, text: T.edited });
-      if (time) time.before(mark);
-      else bubble.append(mark);
-    } else if (!edited && mark) {
-      mark.remove();
+    if (edited && !meta && time) {
+      const box = el('span', { class: 'meta' });
+      time.before(box);
+      box.append(el('span', { class: 'edited', title: T.editedTitle, text: T.edited }), time);
+    } else if (!edited && meta) {
+      meta.replaceWith(time);
     }
 
     // Reactions.

@@ -3,16 +3,17 @@
 // in the composer, and telling a person that a message named them.
 
 import { el, appendLinkified } from './dom.js';
+import { _, format } from './i18n.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  suggestions: 'Members',
-  mentionedYou: name => `${name} mentioned you`,
-  notifyTitle: 'When someone mentions you',
-  notifyAsk: 'Get a notification when someone mentions you while this page is in the background.',
-  notifyButton: 'Turn on notifications',
-  notifyOn: 'You get a notification when someone mentions you while this page is in the background.',
-  notifyOff: 'Notifications are turned off for this page in the browser; the tab’s title tells you instead.',
+  suggestions: _('Members'),
+  mentionedYou: name => format(_('{name} mentioned you'), { name }),
+  notifyTitle: _('When someone mentions you'),
+  notifyAsk: _('Get a notification when someone mentions you while this page is in the background.'),
+  notifyButton: _('Turn on notifications'),
+  notifyOn: _('You get a notification when someone mentions you while this page is in the background.'),
+  notifyOff: _('Notifications are turned off for this page in the browser; the tab’s title tells you instead.'),
 };
 
 // A name has at most 32 characters; its folded form may be longer.

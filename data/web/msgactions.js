@@ -7,28 +7,30 @@
 // move between messages, Escape goes back to the composer.
 
 import { el } from './dom.js';
+import { _, format } from './i18n.js';
 import { emojiRow, arrowsMove, whoReacted } from './reactions.js';
 import { EMOJI, quoteOf } from './convo.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  toolbar: 'Message actions',
-  react: 'Add a reaction',
-  reply: 'Reply',
-  edit: 'Edit',
-  delete: 'Delete',
-  cancel: 'Cancel',
-  keysReact: '+',
-  keysReply: 'R',
-  keysEdit: 'E',
-  keysDelete: 'Delete',
-  menuTitle: name => `Message from ${name}`,
-  menuOwnTitle: 'Your message',
-  file: 'File',
-  confirmTitle: 'Delete this message?',
-  confirmText: 'Everyone in the room will see “Message deleted” in its place.',
-  confirmDelete: 'Delete',
+  toolbar: _('Message actions'),
+  react: _('Add a reaction'),
+  reply: _('Reply'),
+  edit: _('Edit'),
+  delete: _('Delete'),
+  cancel: _('Cancel'),
+  // Translators: a button's name and its key, as in "Reply (R)"
+  withKey: (label, key) => format(_('{label} ({key})'), { label, key }),
+  menuTitle: name => format(_('Message from {name}'), { name }),
+  menuOwnTitle: _('Your message'),
+  file: _('File'),
+  confirmTitle: _('Delete this message?'),
+  confirmText: _('Everyone in the room will see “Message deleted” in its place.'),
+  confirmDelete: _('Delete'),
 };
+
+// The keys of a message's actions (aria-keyshortcuts names).
+const KEYS = { react: '+', reply: 'R', edit: 'E', delete: 'Delete' };
 
 // A touch held this long on a message opens its menu.
 const LONG_PRESS_MS = 500;
@@ -52,7 +54,8 @@ function icon (name) {
   return svg;
 }
 
-function actionButton (action, label, keys) {
+function actionButton (action, label) {
+  const keys = KEYS[action];
   return el('button', {
     class: `msg-action msg-action-${action}`,
     type: 'button',
@@ -60,17 +63,17 @@ function actionButton (action, label, keys) {
     dataset: { action },
     'aria-label': label,
     'aria-keyshortcuts': keys,
-    title: `${label} (${keys})`,
+    title: T.withKey(label, keys),
   }, icon(action));
 }
 
 /** The toolbar of one message; which buttons it has depends on what it allows. */
 export function toolbar (allows) {
   return el('div', { class: 'msg-actions', role: 'toolbar', 'aria-label': T.toolbar },
-    allows.react ? actionButton('react', T.react, T.keysReact) : null,
-    allows.reply ? actionButton('reply', T.reply, T.keysReply) : null,
-    allows.edit ? actionButton('edit', T.edit, T.keysEdit) : null,
-    allows.delete ? actionButton('delete', T.delete, T.keysDelete) : null);
+    allows.react ? actionButton('react', T.react) : null,
+    allows.reply ? actionButton('reply', T.reply) : null,
+    allows.edit ? actionButton('edit', T.edit) : null,
+    allows.delete ? actionButton('delete', T.delete) : null);
 }
 
 /**

@@ -3,24 +3,34 @@
 // a long press, and the picker of the six emoji.
 
 import { el } from './dom.js';
+import { _, ngettext, format } from './i18n.js';
 import { EMOJI } from './convo.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  you: 'You',
+  you: _('You'),
+  // Translators: who reacted, as in "Ada, Bob and Cy"
   names: list => {
     if (list.length <= 1) return list.join('');
-    return `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+    return format(_('{names} and {last}'), {
+      // Translators: what separates the names in "Ada, Bob and Cy"
+      names: list.slice(0, -1).join(_(', ')),
+      last: list[list.length - 1],
+    });
   },
-  chipLabel: (emoji, count, mine) => `${emoji} ${count} ${count === 1 ? 'reaction' : 'reactions'}` +
-    (mine ? ', yours among them: press to take yours back' : ': press to add yours'),
+  chipLabel: (emoji, count, mine) => format(mine
+    ? ngettext('{emoji} {n} reaction, yours among them: press to take yours back',
+      '{emoji} {n} reactions, yours among them: press to take yours back', count)
+    : ngettext('{emoji} {n} reaction: press to add yours', '{emoji} {n} reactions: press to add yours', count),
+  { emoji, n: count }),
   emojiName: {
-    '👍': 'thumbs up', '❤️': 'heart', '😂': 'laughing', '😮': 'surprised', '😢': 'sad', '🎉': 'celebration',
+    '👍': _('thumbs up'), '❤️': _('heart'), '😂': _('laughing'), '😮': _('surprised'), '😢': _('sad'), '🎉': _('celebration'),
   },
-  react: emoji => `React with ${emoji}`,
-  unreact: emoji => `Take back your ${emoji}`,
-  picker: 'Reactions',
-  reacted: (emoji, who) => `${emoji} ${who}`,
+  react: emoji => format(_('React with {emoji}'), { emoji }),
+  unreact: emoji => format(_('Take back your {emoji}'), { emoji }),
+  picker: _('Reactions'),
+  // Translators: an emoji and who reacted with it, as in "👍 You and Ada"
+  reacted: (emoji, who) => format(_('{emoji} {who}'), { emoji, who }),
 };
 
 // A touch held this long on a chip shows who reacted instead of toggling.
@@ -74,30 +84,38 @@ export class ReactionTip {
     this.chip = null;
     this.pressTimer = 0;
     this.pressed = null;      // the chip a long press showed, whose click is swallowed
+    this.by = '';             // what showed the tip
     // Over a chip (also one that was just drawn under a still mouse).
     const over = ev => {
       if (ev.pointerType !== 'mouse') return;
       const chip = ev.target.closest('.reaction');
-      if (chip !== this.chip || (chip && this.tip.textContent !== chip.dataset.who)) this.show(chip);
+      if (this.by === 'press') return;
+      if (chip !== this.chip || (chip && this.tip.textContent !== chip.dataset.who)) this.show(chip, 'mouse');
     };
     container.addEventListener('pointerover', over);
     container.addEventListener('pointermove', over);
     container.addEventListener('pointerout', ev => {
-      if (ev.pointerType === 'mouse' && !ev.relatedTarget?.closest?.('.reaction')) this.hide();
+      if (ev.pointerType === 'mouse' && this.by === 'mouse' && !ev.relatedTarget?.closest?.('.reaction')) this.hide();
     });
     container.addEventListener('focusin', ev => {
       const chip = ev.target.closest('.reaction');
-      if (chip && chip.matches(':focus-visible')) this.show(chip);
-      else this.hide();
+      // A chip focused by a touch or a click keeps what the pointer showed.
+      if (chip && chip.matches(':focus-visible')) this.show(chip, 'focus');
     });
-    container.addEventListener('focusout', () => this.hide());
+    container.addEventListener('focusout', ev => {
+      if (this.by === 'focus' && ev.target === this.chip) this.hide();
+    });
+    // What a long press showed stays until the next touch.
+    document.addEventListener('pointerdown', ev => {
+      if (this.by === 'press' && ev.pointerType !== 'mouse') this.hide();
+    }, true);
     container.addEventListener('pointerdown', ev => {
       const chip = ev.target.closest('.reaction');
       if (!chip || ev.pointerType === 'mouse') return;
       clearTimeout(this.pressTimer);
       this.pressTimer = setTimeout(() => {
         this.pressed = chip;
-        this.show(chip);
+        this.show(chip, 'press');
       }, LONG_PRESS_MS);
     });
     for (const type of ['pointerup', 'pointercancel', 'pointermove']) {
@@ -117,12 +135,14 @@ export class ReactionTip {
     return true;
   }
 
-  show (chip) {
+  /** by: 'mouse', 'focus' or 'press': what showed it, and so what hides it. */
+  show (chip, by) {
     if (!chip || !chip.dataset.who) {
       this.hide();
       return;
     }
     this.chip = chip;
+    this.by = by;
     this.tip.textContent = chip.dataset.who;
     this.tip.hidden = false;
     chip.setAttribute('aria-describedby', 'reaction-tip');
@@ -137,6 +157,7 @@ export class ReactionTip {
   hide () {
     if (this.chip) this.chip.removeAttribute('aria-describedby');
     this.chip = null;
+    this.by = '';
     this.tip.hidden = true;
   }
 }

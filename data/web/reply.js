@@ -3,20 +3,20 @@
 // its bubble, which takes you to the original.
 
 import { el } from './dom.js';
+import { _, format } from './i18n.js';
 import { quoteOf } from './convo.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  replyingTo: name => `Replying to ${name}`,
-  editing: 'Editing your message',
-  cancelReply: 'Cancel the reply',
-  cancelEdit: 'Cancel editing',
-  deleted: 'Message deleted',
-  file: 'File',
-  quoteLabel: (name, text) => `In reply to ${name}: ${text}. Show the original message.`,
-  you: 'You',
-  gone: 'The original message is no longer kept in this room.',
-  editHelp: 'Enter saves, Escape cancels.',
+  replyingTo: name => format(_('Replying to {name}'), { name }),
+  editing: _('Editing your message'),
+  cancelReply: _('Cancel the reply'),
+  cancelEdit: _('Cancel editing'),
+  deleted: _('Message deleted'),
+  file: _('File'),
+  quoteLabel: (name, text) => format(_('In reply to {name}: {text}. Show the original message.'), { name, text }),
+  you: _('You'),
+  gone: _('The original message is no longer kept in this room.'),
 };
 
 /** The quote in a reply's bubble: a button that takes you to the original. */

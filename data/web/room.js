@@ -324,7 +324,9 @@ export class RoomView {
       this.last = { kind: 'day', day };
     }
     if (ev.type === 'message') {
-      const li = this.showMessage(ev, date, own, live);
+      // Where the reader left off, a new group begins.
+      const apart = live && !own && this.unreadState.startsLine();
+      const li = this.showMessage(ev, date, own, live, apart);
       const { notify } = this.convo.message(li, ev, own, live);
       this.typers.delete(ev.name);
       this.renderTyping();
@@ -375,9 +377,9 @@ export class RoomView {
     return li;
   }
 
-  showMessage (ev, date, own, live) {
+  showMessage (ev, date, own, live, apart = false) {
     const last = this.last;
-    const grouped = !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
+    const grouped = !apart && !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
       date - last.time < GROUP_WITHIN_MS;
     const li = this.messageNode(ev.name, ev.text, own, grouped, timeElement(date, ev.ts), fileOf(ev));
     li.dataset.seq = String(ev.seq);

@@ -6,12 +6,13 @@
 
 import { el } from './dom.js';
 import { formatCode } from './rules.js';
+import { _, format } from './i18n.js';
 
 // Every sentence and label this module shows, in one place.
 const T = {
-  app: 'Nexus Chat',
-  line: 'New messages',
-  mentioned: name => `${name} mentioned you`,
+  app: _('Nexus Chat'),
+  line: _('New messages'),
+  mentioned: name => format(_('{name} mentioned you'), { name }),
 };
 
 const FLASH_EVERY_MS = 1200;
@@ -51,6 +52,11 @@ export class Unread {
   /** Whether the person is not looking: the tab is hidden, or its window is not in front. */
   away () {
     return document.hidden || !document.hasFocus();
+  }
+
+  /** Whether a message from someone else arriving now would start a new "New messages" line. */
+  startsLine () {
+    return this.away() && !this.lineFresh;
   }
 
   /** A message from someone else arrived live; node is its list item, already in the log. */

@@ -34,7 +34,7 @@ function shown (page) {
   return page.$$eval('#events li.msg', nodes => nodes.map(n => ({
     seq: Number(n.dataset.seq),
     text: n.querySelector('.bubble > .text') ? n.querySelector('.bubble > .text').textContent : null,
-    edited: !!n.querySelector('.bubble > .edited'),
+    edited: !!n.querySelector('.bubble .edited'),
     deleted: n.classList.contains('deleted'),
     quote: n.querySelector('.quote') ? n.querySelector('.quote .quote-text').textContent : null,
     reactions: Array.from(n.querySelectorAll('.reaction'), r => `${r.dataset.emoji}${r.querySelector('.reaction-count').textContent}`),
