@@ -29,8 +29,16 @@ const T = {
   confirmDelete: _('Delete'),
 };
 
-// The keys of a message's actions (aria-keyshortcuts names).
+// The keys of a message's actions: their aria-keyshortcuts names, and as a
+// keyboard shows them.
 const KEYS = { react: '+', reply: 'R', edit: 'E', delete: 'Delete' };
+const KEY_LABELS = {
+  react: '+',
+  reply: 'R',
+  edit: 'E',
+  // Translators: the Delete key, as keyboards write it
+  delete: _('Del'),
+};
 
 // A touch held this long on a message opens its menu.
 const LONG_PRESS_MS = 500;
@@ -63,7 +71,7 @@ function actionButton (action, label) {
     dataset: { action },
     'aria-label': label,
     'aria-keyshortcuts': keys,
-    title: T.withKey(label, keys),
+    title: T.withKey(label, KEY_LABELS[action]),
   }, icon(action));
 }
 
