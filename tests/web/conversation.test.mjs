@@ -675,6 +675,23 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     await page.screenshot({ path: screenshotPath('conversation-phone-who.png') });
   });
 
+  it('"@" offers the names on the phone too, within its width', async () => {
+    const page = cy.page;
+    await page.tap('#composer-input');
+    await page.keyboard.type('@');
+    await page.waitForSelector('#mention-list:not([hidden])');
+    assert.deepEqual(await page.$$eval('#mention-list [role="option"]', n => n.map(x => x.textContent)), ['Ada']);
+    await page.tap('#mention-list [role="option"]');
+    assert.equal(await page.inputValue('#composer-input'), '@Ada ');
+    assert.equal(await page.isHidden('#mention-list'), true);
+    await page.keyboard.type('@');
+    await page.waitForSelector('#mention-list:not([hidden])');
+    assert.deepEqual(await overflow(page), { scroll: 0, wide: [] });
+    await page.screenshot({ path: screenshotPath('conversation-phone-mention.png') });
+    await page.fill('#composer-input', '');
+    await page.waitForSelector('#mention-list', { state: 'hidden' });
+  });
+
   it('deletes from the menu, after asking', async () => {
     const page = cy.page;
     await msg(page, 'I do, @Ada, a big one').locator('.bubble > .text').tap();
