@@ -710,3 +710,60 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     assert.deepEqual(cy.page.problems, []);
   });
 });
+
+describe('in German', { timeout: 120000 }, () => {
+  let server, browser, ada, bob, code;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    ada = await newPage(browser, { ...PHONE, locale: 'de-DE' });
+    bob = await newPage(browser);
+    code = await createRoom(bob.page, server, 'Bob');
+    await joinRoom(ada.page, server, code, 'Ada');
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  it('replies, reactions, edits and deletes speak German', async () => {
+    const page = ada.page;
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    await send(bob.page, 'Wer bringt den Kuchen?');
+    await waitForMessages(page, ['Wer bringt den Kuchen?']);
+    await msg(page, 'Wer bringt den Kuchen?').locator('.bubble > .text').tap();
+    await page.waitForSelector('#msg-menu[open]');
+    assert.equal(await page.textContent('#msg-menu-title'), 'Nachricht von Bob');
+    assert.deepEqual(await page.$$eval('#msg-menu .menu-item', n => n.map(x => x.textContent)), ['Antworten']);
+    assert.equal(await page.getAttribute('#msg-menu .emoji-choice[data-emoji="👍"]', 'aria-label'), 'Mit 👍 reagieren');
+    await page.tap('#msg-menu .emoji-choice[data-emoji="👍"]');
+    await waitChips(bob.page, 'Wer bringt den Kuchen?', '👍1');
+    await waitChips(page, 'Wer bringt den Kuchen?', '👍1');
+    assert.match(await msg(page, 'Wer bringt den Kuchen?').locator('.reaction').getAttribute('aria-label'),
+      /^👍 1 Reaktion, Ihre darunter/);
+    await msg(page, 'Wer bringt den Kuchen?').locator('.bubble > .text').tap();
+    await page.tap('#msg-menu .menu-item[data-menu="reply"]');
+    assert.equal(await page.textContent('#composer-context .context-label'), 'Antwort an Bob');
+    await page.fill('#composer-input', 'Ich, @Bob');
+    await page.tap('#send-button');
+    await waitForMessages(bob.page, ['Ich, @Bob']);
+    await act(bob.page, 'Wer bringt den Kuchen?', 'edit');
+    await bob.page.fill('#composer-input', 'Wer bringt den großen Kuchen?');
+    await bob.page.keyboard.press('Enter');
+    await waitForMessages(page, ['Wer bringt den großen Kuchen?']);
+    assert.equal(await msg(page, 'Wer bringt den großen Kuchen?').locator('.edited').textContent(), 'bearbeitet');
+    await page.screenshot({ path: screenshotPath('conversation-phone-de.png') });
+    await act(bob.page, 'Wer bringt den großen Kuchen?', 'delete');
+    await bob.page.click('#delete-ok');
+    await page.waitForSelector('#events li.msg.deleted');
+    assert.equal(await page.textContent('#events li.msg.deleted .text'), 'Nachricht gelöscht');
+    assert.equal(await msg(page, 'Ich, @Bob').locator('.quote-text').textContent(), 'Nachricht gelöscht');
+    await page.tap('#members-toggle');
+    await page.waitForFunction(() => document.querySelector('#members-panel').classList.contains('open'));
+    assert.equal(await page.textContent('.notify-card .invite-title'), 'Wenn jemand Sie erwähnt');
+    await page.tap('#members-toggle');
+    assert.deepEqual(page.problems, []);
+  });
+});
