@@ -429,7 +429,12 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
   it('screenshots: light with a reply being written and a message\'s toolbar, dark, the picker', async () => {
     await act(ada.page, 'unread four', 'reply');
     await ada.page.keyboard.type('On my way');
-    await msg(ada.page, 'Yes, at the usual place').locator('.bubble').hover();
+    const hovered = msg(ada.page, 'Yes, at the usual place');
+    await hovered.locator('.bubble').hover();
+    await hovered.locator('.msg-actions').evaluate(bar => new Promise(resolve => {
+      const check = () => (getComputedStyle(bar).opacity === '1' ? resolve() : requestAnimationFrame(check));
+      check();
+    }));
     await ada.page.screenshot({ path: screenshotPath('conversation-light.png') });
     await ada.page.keyboard.press('Escape');
     await ada.page.fill('#composer-input', '');
