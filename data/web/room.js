@@ -581,7 +581,6 @@ export class RoomView {
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => { toast.hidden = true; }, 3000);
   }
-
 }
 
 /** Copy through a selected, off-screen text field (for pages without the Clipboard API). */

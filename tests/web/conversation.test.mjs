@@ -5,6 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   startServer, launchBrowser, newPage, createRoom, joinRoom, send, messageTexts, waitForMessages, screenshotPath,
 } from './helpers.mjs';
@@ -549,6 +550,13 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
     await msg(dee.page, 'Yes, at the usual place').locator('.quote').click();
     await dee.page.waitForFunction(() => document.activeElement.matches('li.msg') &&
       document.activeElement.querySelector('.text').textContent === 'Lunch at noon?');
+    // Saved as text, the conversation reads as it does now, with no line for a change.
+    const [download] = await Promise.all([dee.page.waitForEvent('download'), dee.page.click('#save-text')]);
+    const saved = readFileSync(await download.path(), 'utf8');
+    assert.match(saved, /\] Ada: See you at 12:30 \(edited\)\n/);
+    assert.match(saved, /\] Ada: Message deleted\n/);
+    assert.match(saved, /\] Bob: Bob drop target \(edited offline\) \(edited\)\n/);
+    assert.doesNotMatch(saved, /\] *\n/, 'no empty line');
     assert.deepEqual(dee.page.problems, []);
     await dee.context.close();
   });
