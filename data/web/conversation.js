@@ -240,6 +240,7 @@ export class Conversation {
       bubble.after(row);
     }
     renderReactions(row, m.deleted ? new Map() : this.shownReactions(m), me);
+    this.tip.refresh();
 
     // The toolbar, with what this message allows now.
     const old = li.querySelector('.msg-actions');

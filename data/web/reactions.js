@@ -154,6 +154,13 @@ export class ReactionTip {
     this.tip.style.top = `${Math.round(r.top - box.top - this.tip.offsetHeight - 6)}px`;
   }
 
+  /** The chips were drawn again: the tip follows its chip, or goes with it. */
+  refresh () {
+    if (!this.chip) return;
+    if (!this.chip.isConnected || !this.chip.dataset.who) this.hide();
+    else if (this.tip.textContent !== this.chip.dataset.who) this.show(this.chip, this.by);
+  }
+
   hide () {
     if (this.chip) this.chip.removeAttribute('aria-describedby');
     this.chip = null;

@@ -351,6 +351,9 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
     await waitChips(bob.page, 'Lunch at noon?', '👍1 ❤️1');
     assert.deepEqual(await chips(bob.page, 'Lunch at noon?'),
       [{ emoji: '👍', count: 1, mine: false }, { emoji: '❤️', count: 1, mine: false }]);
+    // The list of who reacted follows the change under the still mouse.
+    await bob.page.waitForFunction(() => !document.querySelector('#reaction-tip').hidden &&
+      document.querySelector('#reaction-tip').textContent === '👍 Ada');
     const reacted = (await raw.live()).filter(f => f.type === 'reacted');
     assert.deepEqual(reacted.map(f => `${f.name} ${f.emoji} ${f.on}`), ['Bob 👍 true', 'Ada 👍 true', 'Ada ❤️ true', 'Bob 👍 false']);
   });
