@@ -377,7 +377,7 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
     assert.equal(await page.inputValue('#composer-input'), '@Ada ');
     assert.equal(await page.isHidden('#mention-list'), true);
     await page.keyboard.type('are you there?');
-    await page.screenshot({ path: screenshotPath('conversation-mention-dark.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-mention-dark.png') });
     await page.keyboard.press('Enter');
     await waitForMessages(ada.page, ['@Ada are you there?']);
     const li = msg(ada.page, '@Ada are you there?');
@@ -413,7 +413,7 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
     assert.equal(before, 'unread-line');
     assert.equal(await ada.page.locator('.unread-line').count(), 1);
     assert.equal(await ada.page.textContent('.unread-line'), 'New messages');
-    await ada.page.screenshot({ path: screenshotPath('conversation-unread.png') });
+    await ada.page.screenshot({ path: screenshotPath('web-conversation-unread.png') });
     await setBack(ada.page);
     await ada.page.waitForFunction(t => document.title === t, title);
     assert.equal(await ada.page.locator('.unread-line').count(), 1, 'the line stays where you left off');
@@ -439,13 +439,13 @@ describe('replies, edits, deletes, reactions, mentions, unread', { timeout: 3000
       const check = () => (getComputedStyle(bar).opacity === '1' ? resolve() : requestAnimationFrame(check));
       check();
     }));
-    await ada.page.screenshot({ path: screenshotPath('conversation-light.png') });
+    await ada.page.screenshot({ path: screenshotPath('web-conversation-light.png') });
     await ada.page.keyboard.press('Escape');
     await ada.page.fill('#composer-input', '');
-    await bob.page.screenshot({ path: screenshotPath('conversation-dark.png') });
+    await bob.page.screenshot({ path: screenshotPath('web-conversation-dark.png') });
     await act(bob.page, 'yes @bob, here', 'react');
     await bob.page.waitForSelector('#react-picker:not([hidden])');
-    await bob.page.screenshot({ path: screenshotPath('conversation-picker-dark.png') });
+    await bob.page.screenshot({ path: screenshotPath('web-conversation-picker-dark.png') });
     await bob.page.keyboard.press('Escape');
     await bob.page.waitForSelector('#react-picker', { state: 'hidden' });
   });
@@ -643,7 +643,7 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     assert.deepEqual(await page.$$eval('#msg-menu .emoji-choice', n => n.map(x => x.textContent)),
       ['👍', '❤️', '😂', '😮', '😢', '🎉']);
     assert.deepEqual(await page.$$eval('#msg-menu .menu-item', n => n.map(x => x.textContent)), ['Reply']);
-    await page.screenshot({ path: screenshotPath('conversation-phone-menu.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone-menu.png') });
     await page.tap('#msg-menu .emoji-choice[data-emoji="🎉"]');
     await page.waitForSelector('#msg-menu', { state: 'hidden' });
     await waitChips(ada.page, 'Who brings the cake?', '🎉1');
@@ -675,7 +675,7 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     await page.tap('#send-button');
     await waitForMessages(ada.page, ['I do, @Ada, a big one']);
     assert.equal(await msg(ada.page, 'I do, @Ada, a big one').locator('.edited').count(), 1);
-    await page.screenshot({ path: screenshotPath('conversation-phone.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone.png') });
     assert.deepEqual(await overflow(page), { scroll: 0, wide: [] });
   });
 
@@ -688,7 +688,7 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     assert.equal(await page.textContent('#reaction-tip'), '🎉 You and Ada');
     await waitConnected(page);
     assert.deepEqual(await chips(page, 'Who brings the cake?'), [{ emoji: '🎉', count: 2, mine: true }]);
-    await page.screenshot({ path: screenshotPath('conversation-phone-who.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone-who.png') });
   });
 
   it('"@" offers the names on the phone too, within its width', async () => {
@@ -703,7 +703,7 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     await page.keyboard.type('@');
     await page.waitForSelector('#mention-list:not([hidden])');
     assert.deepEqual(await overflow(page), { scroll: 0, wide: [] });
-    await page.screenshot({ path: screenshotPath('conversation-phone-mention.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone-mention.png') });
     await page.fill('#composer-input', '');
     await page.waitForSelector('#mention-list', { state: 'hidden' });
   });
@@ -714,7 +714,7 @@ describe('on a 360 px phone', { timeout: 180000 }, () => {
     await page.waitForSelector('#msg-menu[open]');
     await page.tap('#msg-menu .menu-item[data-menu="delete"]');
     await page.waitForSelector('#delete-confirm[open]');
-    await page.screenshot({ path: screenshotPath('conversation-phone-delete.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone-delete.png') });
     await page.tap('#delete-ok');
     await ada.page.waitForSelector('#events li.msg.deleted');
     await page.waitForSelector('#events li.msg.deleted');
@@ -770,7 +770,7 @@ describe('in German', { timeout: 120000 }, () => {
     await bob.page.keyboard.press('Enter');
     await waitForMessages(page, ['Wer bringt den großen Kuchen?']);
     assert.equal(await msg(page, 'Wer bringt den großen Kuchen?').locator('.edited').textContent(), 'bearbeitet');
-    await page.screenshot({ path: screenshotPath('conversation-phone-de.png') });
+    await page.screenshot({ path: screenshotPath('web-conversation-phone-de.png') });
     await act(bob.page, 'Wer bringt den großen Kuchen?', 'delete');
     await bob.page.click('#delete-ok');
     await page.waitForSelector('#events li.msg.deleted');
