@@ -17,7 +17,11 @@ localizePage();
 const save = new SaveConversation();
 
 const room = new RoomView({
-  say: text => client && client.say(text),
+  say: (text, reply) => client && client.say(text, reply),
+  edit: (seq, text) => client && client.edit(seq, text),
+  remove: seq => client && client.remove(seq),
+  react: (seq, emoji, on) => client && client.react(seq, emoji, on),
+  discard: id => client && client.discard(id),
   retry: id => client && client.retry(id),
   typing: () => client && client.typing(),
   leave: () => client && client.leave(),
@@ -74,6 +78,8 @@ function start (begin, stored = null) {
     hasDraft () { return room.e.input.value.trim() !== ''; },
     outbox (item) { if (c === client) room.outbox(item); },
     confirmed (id) { if (c === client) room.confirmed(id); },
+    discarded (item) { if (c === client) room.discarded(item); },
+    current (ev) { if (c === client) room.current(ev); },
     upload (item) { if (c === client) room.upload(item); },
     uploadGone (id) { if (c === client) room.uploadGone(id); },
     status (state, detail) { if (c === client) room.setStatus(state, detail); },

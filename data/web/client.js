@@ -63,7 +63,15 @@ export const JOIN_SENTENCES = {
 export const SAY_SENTENCES = {
   'rate-limited': _('Not sent: you are sending too fast.'),
   'text-invalid': _('Not sent: the server did not accept this text.'),
+  'target-not-found': _('Not sent: the message you replied to is no longer in the room.'),
 };
+
+// The room's events: what takes a seq. `edited`, `deleted` and `reacted`
+// change a message that came before them (PROTOCOL.md, Conversation).
+const EVENT_TYPES = new Set(['message', 'joined', 'left', 'edited', 'deleted', 'reacted']);
+const CHANGE_TYPES = new Set(['edited', 'deleted', 'reacted']);
+// What an outbox item of each kind sends.
+const OUTBOX_KINDS = new Set(['say', 'edit', 'delete', 'react']);
 
 function randomPrefix () {
   const bytes = new Uint8Array(8);
@@ -72,9 +80,53 @@ function randomPrefix () {
 }
 
 function isEvent (frame) {
-  return (frame.type === 'message' || frame.type === 'joined' || frame.type === 'left') &&
-    Number.isInteger(frame.seq) && typeof frame.name === 'string' && typeof frame.ts === 'string' &&
-    (frame.type !== 'message' || (typeof frame.text === 'string'));
+  if (!EVENT_TYPES.has(frame.type) || !Number.isInteger(frame.seq) || typeof frame.name !== 'string' ||
+      typeof frame.ts !== 'string') {
+    return false;
+  }
+  if (frame.type === 'message') return typeof frame.text === 'string';
+  if (!CHANGE_TYPES.has(frame.type)) return true;
+  if (!Number.isInteger(frame.target)) return false;
+  if (frame.type === 'edited') return typeof frame.text === 'string';
+  if (frame.type === 'reacted') return typeof frame.emoji === 'string' && typeof frame.on === 'boolean';
+  return true;
+}
+
+/** The frame an outbox item sends. */
+function outboxFrame (item) {
+  switch (item.kind) {
+    case 'edit': return { type: 'edit', id: item.id, target: item.target, text: item.text };
+    case 'delete': return { type: 'delete', id: item.id, target: item.target };
+    case 'react': return { type: 'react', id: item.id, target: item.target, emoji: item.emoji, on: item.on };
+    default: {
+      const frame = { type: 'say', text: item.text, id: item.id };
+      if (Number.isInteger(item.reply_to)) frame.reply_to = item.reply_to;
+      return frame;
+    }
+  }
+}
+
+/** An outbox item as kept in sessionStorage, or null when it makes no sense. */
+function storedItem (i) {
+  if (!i || typeof i.id !== 'string') return null;
+  const kind = OUTBOX_KINDS.has(i.kind) ? i.kind : 'say';
+  const item = { kind, id: i.id, state: i.state === 'failed' ? 'failed' : 'queued', error: i.error || '' };
+  if (kind !== 'say' && !Number.isInteger(i.target)) return null;
+  if (kind === 'say' || kind === 'edit') {
+    if (typeof i.text !== 'string') return null;
+    item.text = i.text;
+  }
+  if (kind === 'say' && Number.isInteger(i.reply_to)) {
+    item.reply_to = i.reply_to;
+    if (i.reply && typeof i.reply === 'object') item.reply = i.reply;
+  }
+  if (kind !== 'say') item.target = i.target;
+  if (kind === 'react') {
+    if (typeof i.emoji !== 'string' || typeof i.on !== 'boolean') return null;
+    item.emoji = i.emoji;
+    item.on = i.on;
+  }
+  return item;
 }
 
 /** The stored session of this tab, or null. */
@@ -99,7 +151,11 @@ export function clearSession () {
  *   event(event, {live, own})       a new room event, in seq order
  *   typing(name)                    someone else is typing
  *   outbox(item)                    an outbox item was added or changed state
+ *   outbox item: {kind: 'say'|'edit'|'delete'|'react', id, state, error, …}
  *   confirmed(id, event)            the server echoed the outbox item `id`
+ *   discarded(item)                 an outbox item was given up, never to be sent
+ *   current(message)                a message of a history again, already shown:
+ *                                   it carries its current state
  *   upload(item)                    a file on its way was added or changed
  *   uploadGone(id)                  a file on its way was shared, cancelled or dropped
  *   hasDraft()                      whether the composer holds text (for typing)
@@ -188,9 +244,7 @@ export class RoomClient {
     this.lastSeq = 0;
     this.prefix = typeof stored.prefix === 'string' ? stored.prefix : randomPrefix();
     this.counter = Number.isInteger(stored.counter) ? stored.counter : 0;
-    this.outbox = stored.outbox
-      .filter(i => i && typeof i.id === 'string' && typeof i.text === 'string')
-      .map(i => ({ id: i.id, text: i.text, state: i.state === 'failed' ? 'failed' : 'queued', error: i.error || '' }));
+    this.outbox = stored.outbox.map(storedItem).filter(i => i !== null);
     for (const item of this.outbox) this.emit('outbox', item);
     this.uploads.restore(stored.uploads);
     this.connect();
@@ -207,7 +261,7 @@ export class RoomClient {
         joined_seq: this.joinedSeq,
         prefix: this.prefix,
         counter: this.counter,
-        outbox: this.outbox.map(({ id, text, state, error }) => ({ id, text, state, error })),
+        outbox: this.outbox.map(item => ({ ...item, state: item.state === 'sent' ? 'queued' : item.state })),
         uploads: this.uploads.persisted(),
       }));
     } catch { /* storage full or off: the page still works until reloaded */ }
@@ -407,6 +461,9 @@ export class RoomClient {
       case 'message':
       case 'joined':
       case 'left':
+      case 'edited':
+      case 'deleted':
+      case 'reacted':
         if (this.state === 'ready' && isEvent(frame)) {
           this.takeEvent(frame, true);
           this.save();
@@ -461,15 +518,19 @@ export class RoomClient {
 
   takeEvent (ev, live) {
     const own = ev.name === this.name && ev.seq > this.joinedSeq;
-    if (ev.type === 'message' && own && typeof ev.id === 'string') {
+    if ((ev.type === 'message' || CHANGE_TYPES.has(ev.type)) && own && typeof ev.id === 'string') {
       const i = this.outbox.findIndex(item => item.id === ev.id);
       if (i >= 0) {
         this.outbox.splice(i, 1);
         this.emit('confirmed', ev.id, ev);
       }
-      this.uploads.confirmed(ev.id);
+      if (ev.type === 'message') this.uploads.confirmed(ev.id);
     }
-    if (ev.seq <= this.lastSeq) return;   // seen already
+    if (ev.seq <= this.lastSeq) {
+      // Seen already; a message of a history is as it reads now, though.
+      if (!live && ev.type === 'message') this.emit('current', ev);
+      return;
+    }
     this.lastSeq = ev.seq;
     this.emit('event', ev, { live, own: own || (ev.type === 'joined' && ev.seq === this.joinedSeq) });
   }
@@ -530,14 +591,61 @@ export class RoomClient {
     return `${this.prefix}-${this.counter}`;
   }
 
-  /** Queue a message; returns its outbox item. */
-  say (text) {
-    const item = { id: this.nextId(), text, state: 'queued', error: '' };
+  /**
+   * Queue a message; returns its outbox item. reply: the message it
+   * answers, {seq, name, text} (shown while it waits), or null.
+   */
+  say (text, reply = null) {
+    const item = { kind: 'say', id: this.nextId(), text, state: 'queued', error: '' };
+    if (reply && Number.isInteger(reply.seq)) {
+      item.reply_to = reply.seq;
+      item.reply = { seq: reply.seq, name: String(reply.name), text: String(reply.text) };
+    }
+    return this.queue(item);
+  }
+
+  /** Change the text of one's own message `target` (a seq). */
+  edit (target, text) {
+    return this.queue({ kind: 'edit', id: this.nextId(), target, text, state: 'queued', error: '' });
+  }
+
+  /** Delete one's own message `target`. */
+  remove (target) {
+    return this.queue({ kind: 'delete', id: this.nextId(), target, state: 'queued', error: '' });
+  }
+
+  /**
+   * Add (on) or take back one's reaction `emoji` to message `target`. A
+   * toggle that undoes one still waiting to go cancels it instead, so a
+   * quick double tap sends nothing; returns the item, or null then.
+   */
+  react (target, emoji, on) {
+    const i = this.outbox.findIndex(x => x.kind === 'react' && x.state === 'queued' &&
+      x.target === target && x.emoji === emoji);
+    if (i >= 0 && this.outbox[i].on !== on) {
+      const [undone] = this.outbox.splice(i, 1);
+      this.save();
+      this.emit('discarded', undone);
+      return null;
+    }
+    return this.queue({ kind: 'react', id: this.nextId(), target, emoji, on, state: 'queued', error: '' });
+  }
+
+  queue (item) {
     this.outbox.push(item);
     this.save();
     this.emit('outbox', item);
     this.pump();
     return item;
+  }
+
+  /** Forget an outbox item that failed (the person gave up on it). */
+  discard (id) {
+    const i = this.outbox.findIndex(x => x.id === id && x.state === 'failed');
+    if (i < 0) return;
+    const [item] = this.outbox.splice(i, 1);
+    this.save();
+    this.emit('discarded', item);
   }
 
   retry (id) {
@@ -561,7 +669,7 @@ export class RoomClient {
         this.pumpTimer = setTimeout(() => this.pump(), this.msUntilToken());
         return;
       }
-      this.ws.send(JSON.stringify({ type: 'say', text: item.text, id: item.id }));
+      this.ws.send(JSON.stringify(outboxFrame(item)));
       item.state = 'sent';
       this.emit('outbox', item);
     }

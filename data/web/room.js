@@ -9,18 +9,20 @@ import { fileOf, fileContent, uploadNode, updateUploadNode, uploadThumbnail } fr
 import { Lightbox } from './viewer.js';
 import { Attach } from './attach.js';
 import { _, ngettext, format, formatNodes } from './i18n.js';
+import { Conversation } from './conversation.js';
+import { Unread } from './unread.js';
 
 const GROUP_WITHIN_MS = 5 * 60 * 1000;
 const TYPING_SHOWN_MS = 3000;
 const COUNT_FROM = 3500;           // the character count shows from here
 const AT_BOTTOM_PX = 48;
-const APP_TITLE = 'Nexus Chat';
 // Reconnecting, once the client says the host has not answered for a while.
 const HOST_AWAY = _('The host is away — waiting for it to come back.');
 
 export class RoomView {
   /**
-   * actions: {say(text), retry(id), typing(), leave(),
+   * actions: {say(text, reply), retry(id), typing(), leave(),
+   *           edit(seq, text), remove(seq), react(seq, emoji, on), discard(id),
    *           upload(file, name), cancelUpload(id), retryUpload(id),
    *           canSend() → '' | 'no-files' | 'not-ready'}
    */
@@ -68,6 +70,26 @@ export class RoomView {
       canSend: () => this.actions.canSend(),
       say: sentence => this.showToast(sentence),
     });
+    this.unreadState = new Unread(this.e.events);
+    this.convo = new Conversation({
+      events: this.e.events,
+      pending: this.e.pending,
+      log: this.e.log,
+      input: this.e.input,
+      composer: this.e.composer,
+      container: this.e.view.querySelector('.conversation'),
+      membersPanel: this.e.membersPanel,
+      members: () => this.members,
+      me: () => this.name,
+      room: () => this.code,
+      toast: sentence => this.showToast(sentence),
+      focusComposer: () => this.e.input.focus(),
+      composerChanged: () => {
+        this.autoGrow();
+        this.updateCount();
+        this.showComposerError('');
+      },
+    }, actions);
     this.reset();
     this.wire();
   }
@@ -83,7 +105,8 @@ export class RoomView {
     clearTimeout(this.toastTimer);
     clearInterval(this.statusTimer);
     this.unseen = 0;
-    this.unread = 0;
+    this.unreadState.reset();
+    this.convo.reset();
     this.e.events.replaceChildren();
     this.e.pending.replaceChildren();
     this.filesKey = '';
@@ -112,6 +135,7 @@ export class RoomView {
       this.submit();
     });
     e.input.addEventListener('keydown', ev => {
+      if (this.convo.key(ev)) return;
       if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
         ev.preventDefault();
         this.submit();
@@ -121,7 +145,7 @@ export class RoomView {
       this.autoGrow();
       this.updateCount();
       this.showComposerError('');
-      if (e.input.value.trim() !== '') this.actions.typing();
+      if (e.input.value.trim() !== '' && !this.convo.editing()) this.actions.typing();
     });
     e.log.addEventListener('scroll', () => {
       if (this.atBottom()) this.seenAll();
@@ -158,12 +182,6 @@ export class RoomView {
       ev.preventDefault();
       this.lightbox.show(link);
     });
-    document.addEventListener('visibilitychange', () => {
-      if (!document.hidden) {
-        this.unread = 0;
-        this.updateTitle();
-      }
-    });
     window.addEventListener('resize', () => this.autoGrow());
   }
 
@@ -175,7 +193,7 @@ export class RoomView {
     this.name = name;
     this.e.code.textContent = formatCode(code);
     this.e.inviteCode.textContent = formatCode(code);
-    this.updateTitle();
+    this.unreadState.setRoom(code);
   }
 
   inviteLink () {
@@ -294,6 +312,10 @@ export class RoomView {
   }
 
   event (ev, { live, own }) {
+    if (ev.type === 'edited' || ev.type === 'deleted' || ev.type === 'reacted') {
+      this.convo.change(ev);
+      return;
+    }
     const date = parseTs(ev.ts);
     const day = dayKey(date);
     if (!this.last || this.last.day !== day) {
@@ -302,12 +324,14 @@ export class RoomView {
       this.last = { kind: 'day', day };
     }
     if (ev.type === 'message') {
-      this.showMessage(ev, date, own, live);
+      // Where the reader left off, a new group begins.
+      const apart = live && !own && this.unreadState.startsLine();
+      const li = this.showMessage(ev, date, own, live, apart);
+      const { notify } = this.convo.message(li, ev, own, live);
       this.typers.delete(ev.name);
       this.renderTyping();
-      if (live && !own && document.hidden) {
-        this.unread++;
-        this.updateTitle();
+      if (live && !own && this.unreadState.message(li) && notify && !this.convo.notify(ev)) {
+        this.unreadState.flash(ev.name);
       }
     } else {
       this.showNotice(ev, date, own, live);
@@ -353,9 +377,9 @@ export class RoomView {
     return li;
   }
 
-  showMessage (ev, date, own, live) {
+  showMessage (ev, date, own, live, apart = false) {
     const last = this.last;
-    const grouped = !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
+    const grouped = !apart && !!last && last.kind === 'message' && last.name === ev.name && last.own === own &&
       date - last.time < GROUP_WITHIN_MS;
     const li = this.messageNode(ev.name, ev.text, own, grouped, timeElement(date, ev.ts), fileOf(ev));
     li.dataset.seq = String(ev.seq);
@@ -363,6 +387,12 @@ export class RoomView {
     if (typeof ev.id === 'string') li.dataset.id = ev.id;
     this.last = { kind: 'message', name: ev.name, own, time: date.getTime(), day: dayKey(date) };
     this.appendToLog(this.e.events, li, { live, own });
+    return li;
+  }
+
+  /** A message of a history, already shown: it reads as it does now. */
+  current (ev) {
+    this.convo.current(ev);
   }
 
   // ---- the outbox ----
@@ -372,12 +402,17 @@ export class RoomView {
   }
 
   outbox (item) {
+    if (item.kind && item.kind !== 'say') {
+      this.convo.outbox(item);
+      return;
+    }
     let li = this.pendingNode(item.id);
     if (!li) {
       li = this.messageNode(this.name, item.text, true, false, null);
       li.classList.add('pending');
       li.dataset.id = item.id;
       li.querySelector('.msg-body').append(el('p', { class: 'msg-status' }));
+      this.convo.pendingSay(li, item);
       this.appendToLog(this.e.pending, li, { live: true, own: true });
     }
     const status = li.querySelector('.msg-status');
@@ -394,6 +429,12 @@ export class RoomView {
   confirmed (id) {
     const li = this.pendingNode(id);
     if (li) li.remove();
+    this.convo.settled(id);
+  }
+
+  /** An outbox item was given up. */
+  discarded (item) {
+    this.confirmed(item.id);
   }
 
   // ---- files on their way ----
@@ -459,7 +500,15 @@ export class RoomView {
       this.showComposerError(problem);
       return;
     }
-    this.actions.say(text);
+    const editing = this.convo.editing();
+    const taken = this.convo.submit(text);
+    if (typeof taken === 'string') {
+      this.showComposerError(taken);
+      return;
+    }
+    if (!taken) this.actions.say(text, null);
+    this.unreadState.wrote();
+    if (editing) return;   // the composer has its draft back
     this.e.input.value = '';
     this.autoGrow();
     this.updateCount();
@@ -531,12 +580,6 @@ export class RoomView {
     toast.hidden = false;
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => { toast.hidden = true; }, 3000);
-  }
-
-  updateTitle () {
-    if (!this.code) return;
-    const base = `${formatCode(this.code)} · ${APP_TITLE}`;
-    document.title = this.unread > 0 ? `(${this.unread}) ${base}` : base;
   }
 }
 

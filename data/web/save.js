@@ -33,16 +33,39 @@ export class Conversation {
 
   /** A room event (welcome history or live), taken once each. */
   event (ev) {
+    // An edit or a delete changes the message it names (PROTOCOL.md, Conversation).
+    if (ev.type === 'edited' || ev.type === 'deleted' || ev.type === 'reacted') {
+      const m = this.events.find(e => e.type === 'message' && e.seq === ev.target);
+      if (!m || m.deleted || ev.type === 'reacted') return;
+      if (ev.type === 'edited' && !m.file) {
+        m.text = ev.text;
+        m.edited = true;
+      } else if (ev.type === 'deleted') {
+        Object.assign(m, { deleted: true, edited: false, text: '', file: null });
+      }
+      return;
+    }
+    if (ev.type !== 'message' && ev.type !== 'joined' && ev.type !== 'left') return;
     if (this.events.length > 0 && ev.seq <= this.events[this.events.length - 1].seq) return;
-    const file = ev.type === 'message' ? fileOf(ev) : null;
+    const deleted = ev.type === 'message' && ev.deleted === true;
+    const file = ev.type === 'message' && !deleted ? fileOf(ev) : null;
     this.events.push({
       seq: ev.seq,
       type: ev.type,
       name: ev.name,
       date: parseTs(ev.ts),
-      text: ev.type === 'message' && !file ? ev.text : '',
+      text: ev.type === 'message' && !file && !deleted ? ev.text : '',
       file: file ? { name: file.name, size: file.size } : null,
+      edited: ev.type === 'message' && ev.edited === true && !deleted,
+      deleted,
     });
+  }
+
+  /** What a message says: its text (edited or not), its file, or that it was deleted. */
+  static body (e) {
+    if (e.deleted) return _('Message deleted');
+    if (e.file) return Conversation.fileText(e.file);
+    return e.edited ? format(_('{text} (edited)'), { text: e.text }) : e.text;
   }
 
   get empty () {
@@ -90,7 +113,7 @@ export class Conversation {
       if (e.type !== 'message') {
         lines.push(`[${time}] ${Conversation.noticeText(e)}`);
       } else {
-        const body = e.file ? Conversation.fileText(e.file) : e.text;
+        const body = Conversation.body(e);
         // A message's own lines stay under its first, indented.
         lines.push(`[${time}] ${e.name}: ${body.replace(/\r\n?/g, '\n').replace(/\n/g, '\n    ')}`);
       }
@@ -115,7 +138,7 @@ export class Conversation {
       } else {
         const body = e.file
           ? `<p class="file">${escapeHTML(Conversation.fileText(e.file))}</p>`
-          : `<p class="text">${escapeHTML(e.text)}</p>`;
+          : `<p class="text">${escapeHTML(Conversation.body(e))}</p>`;
         rows.push(`<li class="msg">${time} <b>${escapeHTML(e.name)}</b>${body}</li>`);
       }
     }

@@ -153,7 +153,7 @@ describe('layout, themes and keyboard', { timeout: 180000 }, () => {
     await waitForMessages(ada.page, ['typed with the keyboard']);
     // Everything in the room can be reached with Tab.
     const reached = new Set();
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
       reached.add(await page.evaluate(() => document.activeElement.id));
     }
