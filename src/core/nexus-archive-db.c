@@ -28,6 +28,7 @@
 #include <glib/gstdio.h>
 
 #include "nexus-archive-private.h"
+#include "nexus-sqlite.h"
 #include "nexus-code.h"
 
 static const char schema_sql[] =
@@ -159,27 +160,6 @@ set_error (GError     **error,
                db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
 }
 
-static int
-query_int (sqlite3    *db,
-           const char *sql,
-           gint64     *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc;
-}
-
 /* Case folded, so that LIKE (which folds ASCII only) matches "Ä" with "ä". */
 static void
 fold_function (sqlite3_context  *context,
@@ -209,9 +189,9 @@ prepare (NexusArchiveDb  *self,
   int rc;
 
   /* A file that is not a database fails on its first read. */
-  if ((rc = query_int (db, "PRAGMA application_id", &application_id)) != SQLITE_OK
-      || (rc = query_int (db, "PRAGMA user_version", &version)) != SQLITE_OK
-      || (rc = query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects)) != SQLITE_OK)
+  if ((rc = nexus_sqlite_query_int (db, "PRAGMA application_id", &application_id)) != SQLITE_OK
+      || (rc = nexus_sqlite_query_int (db, "PRAGMA user_version", &version)) != SQLITE_OK
+      || (rc = nexus_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects)) != SQLITE_OK)
     {
       if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         return VERDICT_UNREADABLE;
@@ -254,7 +234,7 @@ prepare (NexusArchiveDb  *self,
                          "PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 4194304",
                      NULL, NULL, NULL);
   if (rc == SQLITE_OK)
-    rc = query_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts'", &n_fts);
+    rc = nexus_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts'", &n_fts);
   if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
     return VERDICT_UNREADABLE;
   if (rc != SQLITE_OK)
@@ -275,7 +255,7 @@ prepare (NexusArchiveDb  *self,
   {
     gint64 dummy;
 
-    if (query_int (db, "SELECT count(*) FROM events", &dummy) != SQLITE_OK)
+    if (nexus_sqlite_query_int (db, "SELECT count(*) FROM events", &dummy) != SQLITE_OK)
       return VERDICT_UNREADABLE;
   }
   sqlite3_busy_timeout (db, 2000);
@@ -287,33 +267,6 @@ failed:
   set_error (error, db, rc);
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
   return VERDICT_FAILED;
-}
-
-/* Renamed with the time, with what SQLite keeps beside it: nothing is
- * deleted, someone may want it. Returns the new name. */
-static char *
-set_aside (const char *path)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *target = NULL;
-
-  for (guint n = 0; target == NULL || g_file_test (target, G_FILE_TEST_EXISTS); n++)
-    {
-      g_free (target);
-      target = n == 0 ? g_strdup_printf ("%s.set-aside-%s", path, stamp)
-                      : g_strdup_printf ("%s.set-aside-%s-%u", path, stamp, n);
-    }
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
-
-      if (g_rename (from, to) != 0 && errno != ENOENT)
-        g_unlink (from);
-    }
-  return g_steal_pointer (&target);
 }
 
 static void
@@ -368,7 +321,7 @@ _nexus_archive_db_open (const char  *path,
       db_close_connection (self);
       if (verdict == VERDICT_FAILED || attempt > 0)
         break;
-      target = set_aside (path);
+      target = nexus_sqlite_set_aside (path);
       g_free (*set_aside_sentence);
       switch (verdict)
         {

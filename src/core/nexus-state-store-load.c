@@ -18,6 +18,7 @@
 #include "nexus-code.h"
 #include "nexus-json.h"
 #include "nexus-protocol.h"
+#include "nexus-sqlite.h"
 #include "nexus-state-store-private.h"
 
 static const char schema_sql[] =
@@ -64,27 +65,6 @@ set_sqlite_error (GError  **error,
                db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
 }
 
-static int
-query_int (sqlite3    *db,
-           const char *sql,
-           gint64     *value)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          *value = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc;
-}
-
 /**
  * _nexus_state_db_prepare:
  *
@@ -104,9 +84,9 @@ _nexus_state_db_prepare (sqlite3  *db,
   int rc;
 
   /* A file that is not a database fails on its first read. */
-  if ((rc = query_int (db, "PRAGMA application_id", &application_id)) != SQLITE_OK
-      || (rc = query_int (db, "PRAGMA user_version", &version)) != SQLITE_OK
-      || (rc = query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects)) != SQLITE_OK)
+  if ((rc = nexus_sqlite_query_int (db, "PRAGMA application_id", &application_id)) != SQLITE_OK
+      || (rc = nexus_sqlite_query_int (db, "PRAGMA user_version", &version)) != SQLITE_OK
+      || (rc = nexus_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master", &n_objects)) != SQLITE_OK)
     {
       if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
         return NEXUS_STATE_DB_UNREADABLE;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "nexus-state-store-private.h"
+#include "nexus-sqlite.h"
 
 
 enum {
@@ -67,33 +68,6 @@ nexus_state_store_default_dir (void)
 }
 
 /* Opening */
-
-/* The database and what SQLite keeps beside it are renamed with the time:
- * nothing is deleted, someone may want it. Returns the new name. */
-static char *
-set_aside (const char *path)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
-  g_autofree char *target = NULL;
-
-  for (guint n = 0; target == NULL || g_file_test (target, G_FILE_TEST_EXISTS); n++)
-    {
-      g_free (target);
-      target = n == 0 ? g_strdup_printf ("%s.set-aside-%s", path, stamp)
-                      : g_strdup_printf ("%s.set-aside-%s-%u", path, stamp, n);
-    }
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
-
-      if (g_rename (from, to) != 0 && errno != ENOENT)
-        g_unlink (from);
-    }
-  return g_steal_pointer (&target);
-}
 
 static void
 store_unlock (NexusStateStore *self)
@@ -227,7 +201,7 @@ store_open (NexusStateStore  *self,
       g_clear_pointer (&self->db, sqlite3_close);
       if (verdict == NEXUS_STATE_DB_FAILED || attempt > 0)
         break;
-      target = set_aside (self->path);
+      target = nexus_sqlite_set_aside (self->path);
       self->set_aside = set_aside_sentence (verdict, self->path, target);
     }
   if (verdict != NEXUS_STATE_DB_OK)
