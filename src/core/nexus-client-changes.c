@@ -19,42 +19,16 @@
 
 #include "nexus-client-private.h"
 #include "nexus-json.h"
+#include "nexus-json-object.h"
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
+/* A seq member, 0 when missing or not one. */
 static gint64
 get_seq (JsonObject *object,
          const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  gint64 seq = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return MAX (json_node_get_int (node), 0);
-}
-
-/* -1 when @member is missing or not a boolean. */
-static int
-get_bool (JsonObject *object,
-          const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return -1;
-  return json_node_get_boolean (node) ? 1 : 0;
+  return nexus_json_get_int (object, member, &seq) ? MAX (seq, 0) : 0;
 }
 
 static gboolean
@@ -79,8 +53,8 @@ apply_reply (NexusEvent *event,
     return;
   reply = json_node_get_object (node);
   seq = get_seq (reply, "seq");
-  name = get_string (reply, "name");
-  text = get_string (reply, "text");
+  name = nexus_json_get_string (reply, "name");
+  text = nexus_json_get_string (reply, "text");
   if (seq < 1 || name == NULL || text == NULL)
     return;
   nexus_event_set_reply (event, seq, name, text);
@@ -156,18 +130,18 @@ apply_message (NexusClient *self,
 {
   NexusEvent *event = nexus_event_log_lookup (self->log, get_seq (message, "seq"));
   g_autoptr(GHashTable) reactions = NULL;
-  const char *text = get_string (message, "text");
+  const char *text = nexus_json_get_string (message, "text");
 
   if (event == NULL)
     return;
 
   g_object_freeze_notify (G_OBJECT (event));
   apply_reply (event, message);
-  if (get_bool (message, "deleted") == 1)
+  if (nexus_json_get_boolean (message, "deleted") == 1)
     delete_event (self, event);
   else
     {
-      if (get_bool (message, "edited") == 1 && text != NULL)
+      if (nexus_json_get_boolean (message, "edited") == 1 && text != NULL)
         {
           nexus_event_set_edited_text (event, text);
           _nexus_client_update_mention (self, event);
@@ -204,20 +178,20 @@ static gboolean
 apply_change (NexusClient *self,
               JsonObject  *object)
 {
-  ChangeType type = change_type (get_string (object, "type"));
+  ChangeType type = change_type (nexus_json_get_string (object, "type"));
   gint64 seq = get_seq (object, "seq");
   gint64 target = get_seq (object, "target");
-  const char *name = get_string (object, "name");
-  const char *id = get_string (object, "id");
+  const char *name = nexus_json_get_string (object, "name");
+  const char *id = nexus_json_get_string (object, "id");
   NexusEvent *event;
 
   if (type == CHANGE_NONE || seq < 1 || target < 1 || name == NULL || id == NULL
-      || get_string (object, "ts") == NULL)
+      || nexus_json_get_string (object, "ts") == NULL)
     return FALSE;
-  if (type == CHANGE_EDITED && get_string (object, "text") == NULL)
+  if (type == CHANGE_EDITED && nexus_json_get_string (object, "text") == NULL)
     return FALSE;
   if (type == CHANGE_REACTED
-      && (nexus_reaction_index (get_string (object, "emoji")) < 0 || get_bool (object, "on") < 0))
+      && (nexus_reaction_index (nexus_json_get_string (object, "emoji")) < 0 || nexus_json_get_boolean (object, "on") < 0))
     return FALSE;
 
   /* The room's numbering: a resume asks for what follows it. */
@@ -232,15 +206,15 @@ apply_change (NexusClient *self,
   switch (type)
     {
     case CHANGE_EDITED:
-      nexus_event_set_edited_text (event, get_string (object, "text"));
+      nexus_event_set_edited_text (event, nexus_json_get_string (object, "text"));
       _nexus_client_update_mention (self, event);
       break;
     case CHANGE_DELETED:
       delete_event (self, event);
       break;
     case CHANGE_REACTED:
-      nexus_event_set_reaction (event, get_string (object, "emoji"), name,
-                                get_bool (object, "on") == 1);
+      nexus_event_set_reaction (event, nexus_json_get_string (object, "emoji"), name,
+                                nexus_json_get_boolean (object, "on") == 1);
       break;
     case CHANGE_NONE:
     default:
@@ -269,7 +243,7 @@ apply_history (NexusClient *self,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       object = json_node_get_object (element);
-      type = get_string (object, "type");
+      type = nexus_json_get_string (object, "type");
       if (g_strcmp0 (type, "message") == 0)
         apply_message (self, object);
       else
@@ -318,16 +292,16 @@ _nexus_client_apply_conversation (NexusClient *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
   object = json_node_get_object (root);
-  type = get_string (object, "type");
+  type = nexus_json_get_string (object, "type");
 
   if (parsed && g_strcmp0 (type, "welcome") == 0)
     apply_history (self, object);
   else if (parsed && g_strcmp0 (type, "message") == 0)
     apply_message (self, object);
   else if (!parsed && g_strcmp0 (type, "error") == 0)
-    return _nexus_client_change_refused (self, get_string (object, "id"),
-                                         get_string (object, "code"),
-                                         get_string (object, "message"));
+    return _nexus_client_change_refused (self, nexus_json_get_string (object, "id"),
+                                         nexus_json_get_string (object, "code"),
+                                         nexus_json_get_string (object, "message"));
   else if (!parsed)
     return apply_change (self, object);
   return TRUE;

@@ -20,6 +20,7 @@
 #include "nexus-json.h"
 #include "nexus-protocol.h"
 #include "nexus-room-private.h"
+#include "nexus-json-object.h"
 
 /* Messages */
 
@@ -72,37 +73,14 @@ _nexus_message_encode (NexusMessage *message)
   });
 }
 
-static const char *
-object_string (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
+/* An integer member, 0 when missing or not one. */
 static gint64
 object_int (JsonObject *object,
             const char *member)
 {
-  JsonNode *node = json_object_get_member (object, member);
+  gint64 value = 0;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
-    return 0;
-  return json_node_get_int (node);
-}
-
-static JsonObject *
-object_object (JsonObject *object,
-               const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return nexus_json_get_int (object, member, &value) ? value : 0;
 }
 
 static void
@@ -156,9 +134,9 @@ _nexus_message_parse (NexusRoomEvent *event)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   object = json_node_get_object (root);
-  name = object_string (object, "name");
-  id = object_string (object, "id");
-  text = object_string (object, "text");
+  name = nexus_json_get_string (object, "name");
+  id = nexus_json_get_string (object, "id");
+  text = nexus_json_get_string (object, "text");
   if (name == NULL || id == NULL || text == NULL)
     return NULL;
 
@@ -170,24 +148,24 @@ _nexus_message_parse (NexusRoomEvent *event)
   message->text = g_strdup (text);
   message->edited = json_object_get_boolean_member_with_default (object, "edited", FALSE);
   message->deleted = json_object_get_boolean_member_with_default (object, "deleted", FALSE);
-  if ((file = object_object (object, "file")) != NULL && object_string (file, "name") != NULL
-      && object_string (file, "type") != NULL && object_string (file, "url") != NULL)
+  if ((file = nexus_json_get_object (object, "file")) != NULL && nexus_json_get_string (file, "name") != NULL
+      && nexus_json_get_string (file, "type") != NULL && nexus_json_get_string (file, "url") != NULL)
     {
-      message->file.name = g_strdup (object_string (file, "name"));
-      message->file.type = g_strdup (object_string (file, "type"));
-      message->file.url = g_strdup (object_string (file, "url"));
+      message->file.name = g_strdup (nexus_json_get_string (file, "name"));
+      message->file.type = g_strdup (nexus_json_get_string (file, "type"));
+      message->file.url = g_strdup (nexus_json_get_string (file, "url"));
       message->file.size = (guint64) MAX (object_int (file, "size"), 0);
       message->file.width = (guint32) CLAMP (object_int (file, "width"), 0, G_MAXUINT32);
       message->file.height = (guint32) CLAMP (object_int (file, "height"), 0, G_MAXUINT32);
     }
-  if ((reply = object_object (object, "reply")) != NULL && object_int (reply, "seq") > 0
-      && object_string (reply, "name") != NULL && object_string (reply, "text") != NULL)
+  if ((reply = nexus_json_get_object (object, "reply")) != NULL && object_int (reply, "seq") > 0
+      && nexus_json_get_string (reply, "name") != NULL && nexus_json_get_string (reply, "text") != NULL)
     {
       message->reply_seq = object_int (reply, "seq");
-      message->reply_name = g_strdup (object_string (reply, "name"));
-      message->reply_text = g_strdup (object_string (reply, "text"));
+      message->reply_name = g_strdup (nexus_json_get_string (reply, "name"));
+      message->reply_text = g_strdup (nexus_json_get_string (reply, "text"));
     }
-  parse_reactions (message, object_object (object, "reactions"));
+  parse_reactions (message, nexus_json_get_object (object, "reactions"));
   return message;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "nexus-server-frame.h"
+#include "nexus-json-object.h"
 
 static const struct {
   const char *name;
@@ -27,56 +28,6 @@ static const struct {
   { "error", NEXUS_SERVER_FRAME_ERROR },
   { "upload-ready", NEXUS_SERVER_FRAME_UPLOAD_READY },
 };
-
-/* Members of a JSON object, NULL or FALSE when missing or of another type */
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *object,
-         const char *member,
-         gint64     *value)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
-}
-
-static gboolean
-get_bool (JsonObject *object,
-          const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
-         && json_node_get_value_type (node) == G_TYPE_BOOLEAN
-         && json_node_get_boolean (node);
-}
 
 static gboolean
 type_from_string (const char           *string,
@@ -128,14 +79,14 @@ file_parse (JsonObject *message)
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   object = json_node_get_object (node);
-  name = get_string (object, "name");
-  type = get_string (object, "type");
-  url = get_string (object, "url");
+  name = nexus_json_get_string (object, "name");
+  type = nexus_json_get_string (object, "type");
+  url = nexus_json_get_string (object, "url");
   if (name == NULL || type == NULL || url == NULL || !g_str_has_prefix (url, "/files/")
-      || !get_int (object, "size", &size) || size < 0)
+      || !nexus_json_get_int (object, "size", &size) || size < 0)
     return NULL;
   if (json_object_has_member (object, "width")
-      && (!get_int (object, "width", &width) || !get_int (object, "height", &height)
+      && (!nexus_json_get_int (object, "width", &width) || !nexus_json_get_int (object, "height", &height)
           || width < 1 || height < 1))
     return NULL;
 
@@ -153,23 +104,23 @@ static gboolean
 event_parse (JsonObject       *object,
              NexusServerEvent *event)
 {
-  const char *ts = get_string (object, "ts");
-  const char *name = get_string (object, "name");
+  const char *ts = nexus_json_get_string (object, "ts");
+  const char *name = nexus_json_get_string (object, "name");
   const char *text = NULL;
   const char *id = NULL;
   NexusServerFrameType type;
   GDateTime *timestamp;
   gint64 seq;
 
-  if (!type_from_string (get_string (object, "type"), &type)
-      || ts == NULL || name == NULL || !get_int (object, "seq", &seq) || seq < 1)
+  if (!type_from_string (nexus_json_get_string (object, "type"), &type)
+      || ts == NULL || name == NULL || !nexus_json_get_int (object, "seq", &seq) || seq < 1)
     return FALSE;
 
   switch (type)
     {
     case NEXUS_SERVER_FRAME_MESSAGE:
-      text = get_string (object, "text");
-      id = get_string (object, "id");
+      text = nexus_json_get_string (object, "text");
+      id = nexus_json_get_string (object, "id");
       if (text == NULL || id == NULL)
         return FALSE;
       break;
@@ -239,14 +190,14 @@ static gboolean
 welcome_parse (JsonObject       *object,
                NexusServerFrame *frame)
 {
-  const char *room = get_string (object, "room");
-  const char *name = get_string (object, "name");
-  const char *session = get_string (object, "session");
-  JsonArray *members = get_array (object, "members");
-  JsonArray *history = get_array (object, "history");
+  const char *room = nexus_json_get_string (object, "room");
+  const char *name = nexus_json_get_string (object, "name");
+  const char *session = nexus_json_get_string (object, "session");
+  JsonArray *members = nexus_json_get_array (object, "members");
+  JsonArray *history = nexus_json_get_array (object, "history");
 
   if (room == NULL || name == NULL || session == NULL || members == NULL || history == NULL
-      || !get_int (object, "last_seq", &frame->last_seq))
+      || !nexus_json_get_int (object, "last_seq", &frame->last_seq))
     return FALSE;
 
   frame->room = g_strdup (room);
@@ -254,9 +205,9 @@ welcome_parse (JsonObject       *object,
   frame->session = g_strdup (session);
   frame->members = strings_of (members);
   history_of (history, frame);
-  frame->resumed = get_bool (object, "resumed");
-  frame->gap = get_bool (object, "gap");
-  frame->files_key = g_strdup (get_string (object, "files_key"));
+  frame->resumed = nexus_json_get_boolean (object, "resumed") == 1;
+  frame->gap = nexus_json_get_boolean (object, "gap") == 1;
+  frame->files_key = g_strdup (nexus_json_get_string (object, "files_key"));
   return TRUE;
 }
 
@@ -264,13 +215,13 @@ static gboolean
 error_parse (JsonObject       *object,
              NexusServerFrame *frame)
 {
-  const char *code = get_string (object, "code");
+  const char *code = nexus_json_get_string (object, "code");
 
   if (code == NULL || !nexus_error_code_from_string (code, &frame->code))
     return FALSE;
 
-  frame->message = g_strdup (get_string (object, "message"));
-  frame->id = g_strdup (get_string (object, "id"));
+  frame->message = g_strdup (nexus_json_get_string (object, "message"));
+  frame->id = g_strdup (nexus_json_get_string (object, "id"));
   return TRUE;
 }
 
@@ -280,8 +231,8 @@ static gboolean
 upload_ready_parse (JsonObject       *object,
                     NexusServerFrame *frame)
 {
-  const char *id = get_string (object, "id");
-  const char *url = get_string (object, "url");
+  const char *id = nexus_json_get_string (object, "id");
+  const char *url = nexus_json_get_string (object, "url");
   const char *token;
 
   if (id == NULL || url == NULL || !g_str_has_prefix (url, "/upload/"))
@@ -302,7 +253,7 @@ static gboolean
 object_parse (JsonObject       *object,
               NexusServerFrame *frame)
 {
-  if (!type_from_string (get_string (object, "type"), &frame->type))
+  if (!type_from_string (nexus_json_get_string (object, "type"), &frame->type))
     return FALSE;
 
   switch (frame->type)
@@ -314,7 +265,7 @@ object_parse (JsonObject       *object,
     case NEXUS_SERVER_FRAME_LEFT:
       return event_parse (object, &frame->event);
     case NEXUS_SERVER_FRAME_TYPING:
-      frame->name = g_strdup (get_string (object, "name"));
+      frame->name = g_strdup (nexus_json_get_string (object, "name"));
       return frame->name != NULL;
     case NEXUS_SERVER_FRAME_ERROR:
       return error_parse (object, frame);
