@@ -400,16 +400,6 @@ _nexus_archive_db_rollback (NexusArchiveDb *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static int
-stmt_run (sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
 static void
 bind_text (sqlite3_stmt *stmt,
            int           column,
@@ -439,13 +429,13 @@ _nexus_archive_db_write (NexusArchiveDb  *self,
       bind_text (stmt, 5, job->name != NULL ? job->name : "");
       sqlite3_bind_int (stmt, 6, job->flag);
       sqlite3_bind_int64 (stmt, 7, job->time);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_TITLE:
       stmt = self->stmts[STMT_TITLE];
       bind_text (stmt, 1, job->key);
       bind_text (stmt, 2, job->text);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_PEOPLE:
       {
@@ -454,7 +444,7 @@ _nexus_archive_db_write (NexusArchiveDb  *self,
         stmt = self->stmts[STMT_PEOPLE];
         bind_text (stmt, 1, job->key);
         bind_text (stmt, 2, people);
-        return stmt_run (stmt);
+        return nexus_sqlite_run (stmt);
       }
 
     case NEXUS_ARCHIVE_JOB_EVENT:
@@ -471,12 +461,12 @@ _nexus_archive_db_write (NexusArchiveDb  *self,
       bind_text (stmt, 9, job->file_type);
       sqlite3_bind_int (stmt, 10, job->flag);
       sqlite3_bind_int (stmt, 11, job->deleted);
-      if ((rc = stmt_run (stmt)) != SQLITE_OK)
+      if ((rc = nexus_sqlite_run (stmt)) != SQLITE_OK)
         return rc;
       stmt = self->stmts[STMT_TOUCH];
       bind_text (stmt, 1, job->key);
       sqlite3_bind_int64 (stmt, 2, job->time);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_UPDATE_EVENT:
       stmt = self->stmts[STMT_UPDATE_EVENT];
@@ -487,28 +477,28 @@ _nexus_archive_db_write (NexusArchiveDb  *self,
       sqlite3_bind_int (stmt, 5, job->deleted);
       if (job->deleted)
         self->deleted = TRUE;
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_END_ROOM:
       stmt = self->stmts[STMT_END_ROOM];
       bind_text (stmt, 1, job->key);
       sqlite3_bind_int64 (stmt, 2, job->time);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_DELETE:
       self->deleted = TRUE;
       if (job->key == NULL)
         {
-          rc = stmt_run (self->stmts[STMT_DELETE_ALL_EVENTS]);
-          return rc == SQLITE_OK ? stmt_run (self->stmts[STMT_DELETE_ALL_ROOMS]) : rc;
+          rc = nexus_sqlite_run (self->stmts[STMT_DELETE_ALL_EVENTS]);
+          return rc == SQLITE_OK ? nexus_sqlite_run (self->stmts[STMT_DELETE_ALL_ROOMS]) : rc;
         }
       stmt = self->stmts[STMT_DELETE_EVENTS];
       bind_text (stmt, 1, job->key);
-      if ((rc = stmt_run (stmt)) != SQLITE_OK)
+      if ((rc = nexus_sqlite_run (stmt)) != SQLITE_OK)
         return rc;
       stmt = self->stmts[STMT_DELETE_ROOM];
       bind_text (stmt, 1, job->key);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_ARCHIVE_JOB_LIST:
     case NEXUS_ARCHIVE_JOB_LOAD:

@@ -66,3 +66,15 @@ nexus_sqlite_set_aside (const char *path)
     }
   return g_steal_pointer (&target);
 }
+
+/* Steps a prepared statement that writes, then readies it for its next
+ * use. Returns SQLITE_OK or SQLite's error code. */
+int
+nexus_sqlite_run (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}

@@ -11,9 +11,10 @@
 
 G_BEGIN_DECLS
 
-int   nexus_sqlite_query_int (sqlite3    *db,
-                              const char *sql,
-                              gint64     *value);
+int   nexus_sqlite_query_int (sqlite3      *db,
+                              const char   *sql,
+                              gint64       *value);
 char *nexus_sqlite_set_aside (const char *path);
+int   nexus_sqlite_run       (sqlite3_stmt *stmt);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include "nexus-state-store-private.h"
+#include "nexus-sqlite.h"
 
 /* Batches written in one transaction at most, when several wait. */
 #define MERGE_MAX 64
@@ -145,16 +146,6 @@ _nexus_state_batch_free (NexusStateBatch *batch)
 /* Statements */
 
 static int
-stmt_run (sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-static int
 run_code (NexusStateWriter *writer,
           Stmt              which,
           const char       *code)
@@ -162,7 +153,7 @@ run_code (NexusStateWriter *writer,
   sqlite3_stmt *stmt = writer->stmts[which];
 
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
-  return stmt_run (stmt);
+  return nexus_sqlite_run (stmt);
 }
 
 static int
@@ -175,7 +166,7 @@ run_code_hash (NexusStateWriter *writer,
 
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
-  return stmt_run (stmt);
+  return nexus_sqlite_run (stmt);
 }
 
 static int
@@ -244,14 +235,14 @@ apply_op (NexusStateWriter *writer,
       sqlite3_bind_text (stmt, 1, op->code, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, op->a);
       sqlite3_bind_int64 (stmt, 3, op->b);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_STATE_OP_NEARBY:
       stmt = writer->stmts[STMT_NEARBY];
       sqlite3_bind_text (stmt, 1, op->code, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, op->text, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, op->text2, -1, SQLITE_STATIC);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_STATE_OP_EVENT:
       stmt = writer->stmts[STMT_EVENT];
@@ -262,14 +253,14 @@ apply_op (NexusStateWriter *writer,
       sqlite3_bind_text (stmt, 5, op->text, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 6, op->json, (int) op->json_length, SQLITE_STATIC);
       touch_room (touched, op);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_STATE_OP_EVENT_JSON:
       stmt = writer->stmts[STMT_EVENT_JSON];
       sqlite3_bind_text (stmt, 1, op->code, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, op->a);
       sqlite3_bind_text (stmt, 3, op->json, (int) op->json_length, SQLITE_STATIC);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_STATE_OP_MEMBER:
       stmt = writer->stmts[STMT_MEMBER];
@@ -277,7 +268,7 @@ apply_op (NexusStateWriter *writer,
       sqlite3_bind_text (stmt, 2, op->hash, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, op->text, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 4, op->a);
-      return stmt_run (stmt);
+      return nexus_sqlite_run (stmt);
 
     case NEXUS_STATE_OP_MEMBER_GONE:
       {
@@ -297,14 +288,14 @@ apply_op (NexusStateWriter *writer,
         sqlite3_bind_int64 (stmt, 3, op->a);
         sqlite3_bind_text (stmt, 4, op->text, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 5, op->b);
-        if ((rc = stmt_run (stmt)) != SQLITE_OK || op->c <= 0)
+        if ((rc = nexus_sqlite_run (stmt)) != SQLITE_OK || op->c <= 0)
           return rc;
         /* The member's dedupe is full: the oldest id went from memory. */
         stmt = writer->stmts[STMT_SAID_TRIM];
         sqlite3_bind_text (stmt, 1, op->code, -1, SQLITE_STATIC);
         sqlite3_bind_text (stmt, 2, op->hash, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (stmt, 3, op->c);
-        return stmt_run (stmt);
+        return nexus_sqlite_run (stmt);
       }
 
     case NEXUS_STATE_OP_ROOM_GONE:
@@ -337,13 +328,13 @@ apply_touches (NexusStateWriter *writer,
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, touch->last_seq);
       sqlite3_bind_int64 (stmt, 3, touch->last_activity);
-      if ((rc = stmt_run (stmt)) != SQLITE_OK)
+      if ((rc = nexus_sqlite_run (stmt)) != SQLITE_OK)
         return rc;
       /* What the room's history let go, the database lets go. */
       stmt = writer->stmts[STMT_EVENT_TRIM];
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, touch->oldest_kept);
-      if ((rc = stmt_run (stmt)) != SQLITE_OK)
+      if ((rc = nexus_sqlite_run (stmt)) != SQLITE_OK)
         return rc;
     }
   return SQLITE_OK;
