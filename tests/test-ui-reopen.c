@@ -588,7 +588,7 @@ test_disk_full (void)
   g_autofree char *filler = NULL;
   const char *problem = SAYS ("Conversations can’t be saved: the disk is full. Chat goes on, "
                               "but a crash would lose it.",
-                              "Unterhaltungen können nicht gespeichert werden: Der Datenträger "
+                              "Gespräche können nicht gespeichert werden: Der Datenträger "
                               "ist voll. Der Chat geht weiter, aber ein Absturz würde ihn "
                               "verlieren.");
   NexusClient *client;
@@ -630,7 +630,7 @@ test_disk_full (void)
   g_assert_cmpint (g_unlink (filler), ==, 0);
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_toast (ui.window),
                          SAYS ("Conversations are saved again.",
-                               "Unterhaltungen werden wieder gespeichert.")) == 0);
+                               "Gespräche werden wieder gespeichert.")) == 0);
   leave_the_room ();
   stop_app ();
   g_assert_cmpuint (saved_rooms (dir), ==, 0);
