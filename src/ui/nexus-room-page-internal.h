@@ -33,12 +33,16 @@ struct _NexusRoomPage
   guint scroll_tick_id;
   guint scroll_passes;
   NexusConversation *conversation;  /* replies, edits, reactions, mentions, unread */
+  GtkWidget *share_content;   /* Invite's icon and label, kept while narrow shows the icon only */
+  gboolean narrow;            /* the header shows Invite as an icon only */
+  guint narrow_idle_id;
 
   /* Template widgets */
   AdwWindowTitle *window_title;
   GtkWidget *leave_button;
   GtkMenuButton *share_button;
   NexusSharePopover *share_popover;
+  AdwButtonContent *share_button_content;
   GtkMenuButton *members_button;
   GtkLabel *members_heading;
   GtkListBox *members_list;

@@ -17,6 +17,10 @@
 
 /* How close to the end still counts as "at the bottom". */
 #define BOTTOM_SLACK       48.0
+/* Below this width the header has no room for Invite's label beside the
+ * centred code (German's "Einladen" is the widest): the label goes, so
+ * the code is never cut short. */
+#define NARROW_WIDTH       600
 
 G_DEFINE_FINAL_TYPE (NexusRoomPage, nexus_room_page, ADW_TYPE_BIN)
 
@@ -292,6 +296,60 @@ unbind_row (GtkSignalListItemFactory *factory,
   nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+/* The header at narrow widths */
+
+static gboolean
+apply_narrow (gpointer user_data)
+{
+  NexusRoomPage *self = user_data;
+
+  self->narrow_idle_id = 0;
+  if (self->narrow)
+    gtk_menu_button_set_icon_name (self->share_button, "contact-new-symbolic");
+  else
+    gtk_menu_button_set_child (self->share_button, self->share_content);
+  return G_SOURCE_REMOVE;
+}
+
+/* The page lays its child out itself, as AdwBin's layout manager would,
+ * to learn its width. */
+static void
+nexus_room_page_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline,
+                        natural_baseline);
+}
+
+/* The button changes after this allocation, not during it: a change now
+ * would ask for a new size in the middle of handing sizes out. */
+static void
+nexus_room_page_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+  gboolean narrow = width < NARROW_WIDTH;
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  if (narrow == self->narrow)
+    return;
+  self->narrow = narrow;
+  if (self->narrow_idle_id == 0)
+    self->narrow_idle_id = g_idle_add (apply_narrow, self);
+}
+
 /* GObject */
 
 static void
@@ -307,6 +365,8 @@ nexus_room_page_dispose (GObject *object)
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_object (&self->attach);
   g_clear_object (&self->conversation);
+  g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
+  g_clear_object (&self->share_content);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_ROOM_PAGE);
 
   G_OBJECT_CLASS (nexus_room_page_parent_class)->dispose (object);
@@ -319,6 +379,8 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = nexus_room_page_dispose;
+  widget_class->measure = nexus_room_page_measure;
+  widget_class->size_allocate = nexus_room_page_size_allocate;
 
   g_type_ensure (NEXUS_TYPE_SHARE_POPOVER);
   g_type_ensure (NEXUS_TYPE_COMPOSE_BAR);
@@ -328,6 +390,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, leave_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_popover);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_button_content);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_heading);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_list);
@@ -368,6 +431,11 @@ nexus_room_page_init (NexusRoomPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Its own measure and size_allocate instead of AdwBin's layout manager,
+   * which would keep the width from it. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
+  /* Held while the icon alone stands in for it. */
+  self->share_content = g_object_ref (GTK_WIDGET (self->share_button_content));
   self->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->follow = TRUE;
 
