@@ -1,5 +1,6 @@
 /* test-ui-history.c: the window test's steps for past conversations:
- * a room's conversation in Past Rooms after leaving it, its transcript,
+ * a room's conversation in Past Rooms after leaving it (by the title its
+ * host gave it, when it has one, with the code below), its transcript,
  * a search that opens it at the hit, its export in three formats, its
  * deletion, and the preferences that stop keeping history and delete all
  *
@@ -16,6 +17,8 @@
 #include "nexus-code.h"
 #include "nexus-past-rooms.h"
 #include "nexus-preferences-window.h"
+#include "nexus-room-page-private.h"
+#include "nexus-share-popover-private.h"
 #include "nexus-transcript-window.h"
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
@@ -71,9 +74,33 @@ go_home (void)
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "home") == 0);
 }
 
-/* Hosts a room, says @texts in it and leaves; returns its grouped code. */
+/* The host names its room in the Invite popover, to show it nearby. */
+static void
+show_room_nearby_as (const char *title)
+{
+  NexusSharePopover *share = nexus_room_page_get_share_popover (ui_room_page ());
+  GtkSwitch *show = nexus_share_popover_get_nearby_switch (share);
+  AdwEntryRow *row = nexus_share_popover_get_title_row (share);
+
+  gtk_menu_button_popup (nexus_room_page_get_share_button (ui_room_page ()));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (share)));
+  if (!gtk_switch_get_active (show))
+    {
+      gtk_widget_activate (GTK_WIDGET (show));
+      WAIT_UNTIL (gtk_switch_get_active (show));
+    }
+  gtk_editable_set_text (GTK_EDITABLE (row), title);
+  g_signal_emit_by_name (row, "apply");
+  gtk_popover_popdown (GTK_POPOVER (share));
+  ui_settle ();
+}
+
+/* Hosts a room, says @texts in it and leaves; returns its grouped code.
+ * With @titles, the host names the room by the first before saying
+ * anything and renames it by each next one after. */
 static char *
-talk_in_a_room (const char * const *texts)
+talk_in_a_titled_room (const char * const *texts,
+                       const char * const *titles)
 {
   NexusClient *client;
   char *code;
@@ -85,15 +112,25 @@ talk_in_a_room (const char * const *texts)
   client = nexus_window_get_client (ui.window);
   WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_JOINED);
   code = nexus_code_format (nexus_client_get_room (client));
+  if (titles != NULL && titles[0] != NULL)
+    show_room_nearby_as (titles[0]);
   for (guint i = 0; texts[i] != NULL; i++)
     {
       ui_send_from_composer (texts[i]);
       WAIT_UNTIL (nexus_client_get_n_unsent (client) == 0);
     }
   WAIT_UNTIL (ui_find_row (texts[0]) != NULL);
+  for (guint i = 1; titles != NULL && titles[0] != NULL && titles[i] != NULL; i++)
+    show_room_nearby_as (titles[i]);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ui.window), "win.leave", NULL));
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "home") == 0);
   return code;
+}
+
+static char *
+talk_in_a_room (const char * const *texts)
+{
+  return talk_in_a_titled_room (texts, NULL);
 }
 
 /* The row of Past Rooms whose title is @title, or -1. */
@@ -204,6 +241,28 @@ test_history_past_rooms (void)
   WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (transcript)) <= 400);
   screenshot_window ("transcript-narrow.png", GTK_WIDGET (transcript));
   gtk_window_destroy (GTK_WINDOW (transcript));
+
+  /* A room its host named in the Invite popover is listed by its latest
+   * title, with the code below it. */
+  {
+    static const char * const titled_texts[] = { "Agenda first", NULL };
+    static const char * const titles[] = { "Reading Circle", "Friday Reading Circle", NULL };
+    g_autofree char *code = talk_in_a_titled_room (titled_texts, titles);
+
+    WAIT_UNTIL ((index = find_row ("Friday Reading Circle")) >= 0);
+    g_assert_cmpint (find_row (code), <, 0);
+    g_assert_cmpint (find_row ("Reading Circle"), <, 0);
+    row = nexus_past_rooms_get_row (past_rooms (), index);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), code));
+    g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (row), " · Ada"));
+    show_past_rooms ();
+    ui_screenshot ("history-titled.png", NULL);
+    transcript = open_row (index);
+    g_assert_cmpstr (nexus_transcript_window_get_title_text (transcript), ==,
+                     "Friday Reading Circle");
+    screenshot_window ("transcript-titled.png", GTK_WIDGET (transcript));
+    gtk_window_destroy (GTK_WINDOW (transcript));
+  }
 }
 
 void

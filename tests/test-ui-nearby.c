@@ -19,6 +19,7 @@
 #include "nexus-fake-avahi.h"
 #include "nexus-nearby.h"
 #include "nexus-nearby-list.h"
+#include "nexus-past-rooms.h"
 #include "nexus-share-popover-private.h"
 #include "nexus-ui-harness.h"
 #include "test-ui-steps.h"
@@ -256,8 +257,25 @@ test_code_only_join (void)
   other_host_stop (&host);
 }
 
+/* The row of Home's Past Rooms titled @title, or NULL. */
+static AdwActionRow *
+find_past_room (const char *title)
+{
+  NexusPastRooms *past = nexus_home_page_get_past_rooms (ui_home ());
+
+  for (guint i = 0; i < nexus_past_rooms_get_n_rows (past); i++)
+    {
+      AdwActionRow *row = nexus_past_rooms_get_row (past, i);
+
+      if (row != NULL
+          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+        return row;
+    }
+  return NULL;
+}
+
 /* A room its host shows nearby is on Home, with its title, computer and
- * count, live; a click joins it. */
+ * count, live; a click joins it, and Past Rooms keeps it by that title. */
 void
 test_rooms_nearby (void)
 {
@@ -296,7 +314,19 @@ test_rooms_nearby (void)
   g_signal_emit_by_name (box, "row-activated", row);
   WAIT_UNTIL (g_strcmp0 (nexus_window_get_page_name (ui.window), "room") == 0);
   g_assert_cmpstr (nexus_client_get_room (nexus_window_get_client (ui.window)), ==, host.code);
+  g_assert_null (find_past_room ("Book Club"));
+  /* Eve sees Ada come in, then says something to keep. */
+  json_object_unref (nexus_test_client_expect (eve, "joined"));
+  json_object_unref (nexus_test_client_say (eve, "Chapter three tonight", "eve-1"));
+  WAIT_UNTIL (ui_find_row ("Chapter three tonight") != NULL);
   leave_as_guest ();
+  {
+    g_autofree char *code = nexus_code_format (host.code);
+    AdwActionRow *past;
+
+    WAIT_UNTIL ((past = find_past_room ("Book Club")) != NULL);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (past), code));
+  }
 
   /* Hidden: gone from Home. */
   g_assert_true (nexus_server_set_room_nearby (host.server, host.code, NULL, NULL));

@@ -98,8 +98,26 @@ test_dark (void)
 void
 test_narrow (void)
 {
-  ui_screenshot_narrow ("room-narrow.png");
+  GtkMenuButton *invite = nexus_room_page_get_share_button (ui_room_page ());
+  GtkLabel *code;
+
+  /* Invite shows its icon alone, so the room's code is never cut short. */
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 360, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) < 500);
+  WAIT_UNTIL (gtk_menu_button_get_icon_name (invite) != NULL);
+  ui_settle ();
+  code = ui_find_label (GTK_WIDGET (ui_room_page ()), nexus_room_page_get_title (ui_room_page ()),
+                        FALSE);
+  g_assert_nonnull (code);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (code)));
+  ui_screenshot ("room-narrow.png", NULL);
   g_assert_nonnull (ui_find_row ("Back again"));
+
+  /* Wide again: the label is back. */
+  gtk_window_set_default_size (GTK_WINDOW (ui.window), 720, 640);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (ui.window)) > 500);
+  WAIT_UNTIL (gtk_menu_button_get_icon_name (invite) == NULL);
+  g_assert_nonnull (ui_find_label (GTK_WIDGET (invite), "_Invite", FALSE));
 }
 
 /* Leaving as host with Bob still in asks first, then closes the room on

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "nexus-code.h"
 #include "nexus-past-rooms.h"
 #include "nexus-transcript-window.h"
 #include "nexus-ui-utils.h"
@@ -80,6 +81,19 @@ nexus_past_rooms_describe (NexusArchiveRoom *room)
   g_autofree char *when = nexus_past_rooms_format_when (nexus_archive_room_get_started (room));
   g_autofree char *people = g_strjoinv (", ", (GStrv) nexus_archive_room_get_people (room));
 
+  /* A room named by its title still says its code, the other way to
+   * know it again. */
+  if (nexus_archive_room_get_title (room) != NULL)
+    {
+      g_autofree char *code = nexus_code_format (nexus_archive_room_get_code (room));
+      g_autofree char *dated = NULL;
+
+      /* Translators: a past room with a title: its code, then when it was */
+      dated = g_strdup_printf (_("%s · %s"), code != NULL ? code : nexus_archive_room_get_code (room),
+                               when);
+      g_free (when);
+      when = g_steal_pointer (&dated);
+    }
   if (*people == '\0')
     return g_steal_pointer (&when);
   /* Translators: a past room: when it was, then who was in it */

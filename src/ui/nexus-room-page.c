@@ -1,4 +1,4 @@
-/* nexus-room-page.c: the log, the composer, the members and sharing
+/* nexus-room-page.c: the log, following its end, the composer and files
  *
  * Copyright 2026 The Nexus Chat authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,64 +9,18 @@
 #include <glib/gi18n.h>
 
 #include "nexus-attach.h"
-#include "nexus-code.h"
 #include "nexus-conversation.h"
 #include "nexus-file-cache.h"
 #include "nexus-message-row.h"
 #include "nexus-protocol.h"
-#include "nexus-room-page-private.h"
-#include "nexus-ui-utils.h"
+#include "nexus-room-page-internal.h"
 
-#define TYPING_SHOWN_USEC  (4 * G_USEC_PER_SEC)
 /* How close to the end still counts as "at the bottom". */
 #define BOTTOM_SLACK       48.0
-
-struct _NexusRoomPage
-{
-  AdwBin parent_instance;
-
-  /* Owned state */
-  NexusClient *client;
-  NexusFileCache *file_cache;
-  NexusAttach *attach;
-  GListModel *events;
-  GHashTable *typing;         /* name → gint64* until when it shows */
-  guint typing_timeout_id;
-  gboolean follow;            /* stay at the newest event */
-  gboolean scrolling;         /* the page itself moves the view */
-  double last_value;
-  guint scroll_tick_id;
-  guint scroll_passes;
-  NexusConversation *conversation;  /* replies, edits, reactions, mentions, unread */
-
-  /* Template widgets */
-  AdwWindowTitle *window_title;
-  GtkWidget *leave_button;
-  GtkMenuButton *share_button;
-  NexusSharePopover *share_popover;
-  GtkMenuButton *members_button;
-  GtkLabel *members_heading;
-  GtkListBox *members_list;
-  GtkRevealer *banner_revealer;
-  GtkWidget *banner;
-  GtkSpinner *banner_spinner;
-  GtkLabel *banner_label;
-  GtkWidget *banner_button;
-  GtkWidget *log_overlay;
-  GtkRevealer *drop_revealer;
-  GtkScrolledWindow *scrolled_window;
-  GtkListView *list_view;
-  GtkRevealer *jump_revealer;
-  GtkWidget *jump_button;
-  GtkRevealer *typing_revealer;
-  GtkLabel *typing_label;
-  NexusComposeBar *compose_bar;
-  GtkWidget *composer_bar;
-  GtkWidget *attach_button;
-  GtkTextView *composer;
-  GtkWidget *placeholder;
-  GtkWidget *send_button;
-};
+/* Below this width the header has no room for Invite's label beside the
+ * centred code (German's "Einladen" is the widest): the label goes, so
+ * the code is never cut short. */
+#define NARROW_WIDTH       600
 
 G_DEFINE_FINAL_TYPE (NexusRoomPage, nexus_room_page, ADW_TYPE_BIN)
 
@@ -173,188 +127,6 @@ static void
 on_jump_clicked (NexusRoomPage *self)
 {
   scroll_to_bottom (self);
-}
-
-/* Typing */
-
-static gboolean
-typing_tick (gpointer user_data)
-{
-  NexusRoomPage *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  GHashTableIter iter;
-  gpointer key, value;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autofree char *sentence = NULL;
-
-  g_hash_table_iter_init (&iter, self->typing);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      if (*(gint64 *) value < now)
-        g_hash_table_iter_remove (&iter);
-      else
-        g_ptr_array_add (names, key);
-    }
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-
-  if (names->len == 1)
-    sentence = g_strdup_printf (_("%s is typing…"), (char *) names->pdata[0]);
-  else if (names->len == 2)
-    sentence = g_strdup_printf (_("%s and %s are typing…"), (char *) names->pdata[0],
-                                (char *) names->pdata[1]);
-  else if (names->len > 2)
-    sentence = g_strdup (_("Several people are typing…"));
-
-  if (sentence != NULL)
-    gtk_label_set_label (self->typing_label, sentence);
-  gtk_revealer_set_reveal_child (self->typing_revealer, sentence != NULL);
-
-  if (names->len == 0)
-    {
-      self->typing_timeout_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_typing (NexusRoomPage *self,
-           const char    *name)
-{
-  gint64 *until = g_new (gint64, 1);
-
-  *until = g_get_monotonic_time () + TYPING_SHOWN_USEC;
-  g_hash_table_insert (self->typing, g_strdup (name), until);
-  typing_tick (self);
-  if (self->typing_timeout_id == 0)
-    self->typing_timeout_id = g_timeout_add (500, typing_tick, self);
-}
-
-static void
-on_message (NexusRoomPage *self,
-            NexusEvent    *event)
-{
-  if (g_hash_table_remove (self->typing, nexus_event_get_name (event)))
-    typing_tick (self);
-}
-
-/* State */
-
-static void
-update_members (NexusRoomPage *self)
-{
-  const char * const *members = nexus_client_get_members (self->client);
-  guint n = nexus_client_get_n_members (self->client);
-  const char *own = nexus_client_get_name (self->client);
-  g_autofree char *heading = NULL;
-
-  /* Translators: the heading of the list of people in the room (title case) */
-  heading = g_strdup_printf (ngettext ("%u Member", "%u Members", n), n);
-
-  gtk_label_set_label (self->members_heading, heading);
-
-  nexus_list_box_remove_all (self->members_list);
-
-  for (guint i = 0; members[i] != NULL; i++)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label = gtk_label_new (members[i]);
-
-      gtk_widget_add_css_class (label, "nexus-sender");
-      nexus_message_row_style_name (label, members[i]);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_box_append (GTK_BOX (box), label);
-      if (g_strcmp0 (members[i], own) == 0)
-        {
-          /* Translators: after your own name in the list of people in the room */
-          GtkWidget *you = gtk_label_new (_("(you)"));
-
-          gtk_widget_add_css_class (you, "dim-label");
-          gtk_box_append (GTK_BOX (box), you);
-        }
-      gtk_list_box_append (self->members_list, box);
-    }
-}
-
-static void
-update_state (NexusRoomPage *self)
-{
-  NexusClientState state = nexus_client_get_state (self->client);
-  guint n = nexus_client_get_n_members (self->client);
-  g_autofree char *subtitle = NULL;
-  const char *banner = NULL;
-  gboolean spinning = FALSE;
-  gboolean ended = FALSE;
-  gboolean away = FALSE;
-  gboolean can_write = TRUE;
-
-  switch (state)
-    {
-    case NEXUS_CLIENT_STATE_JOINED:
-      /* Translators: the subtitle under the room code in the header bar */
-      subtitle = g_strdup_printf (ngettext ("%u member", "%u members", n), n);
-      break;
-    case NEXUS_CLIENT_STATE_RECONNECTING:
-      subtitle = g_strdup (_("Reconnecting…"));
-      /* The client keeps waiting for an away host; leaving is the way out. */
-      away = nexus_client_get_host_away (self->client);
-      if (away)
-        banner = _("The host is away — waiting for it to come back. Messages you write now are "
-                   "sent when it is back.");
-      else
-        banner = _("The connection was lost. Reconnecting… Messages you write now are sent "
-                   "when it is back.");
-      spinning = TRUE;
-      break;
-    case NEXUS_CLIENT_STATE_ENDED:
-    case NEXUS_CLIENT_STATE_FAILED:
-      subtitle = g_strdup (_("Room ended"));
-      banner = nexus_client_get_error_message (self->client);
-      if (banner == NULL)
-        banner = _("The room has ended.");
-      ended = TRUE;
-      can_write = FALSE;
-      break;
-    case NEXUS_CLIENT_STATE_IDLE:
-    case NEXUS_CLIENT_STATE_CONNECTING:
-    default:
-      subtitle = g_strdup (_("Connecting…"));
-      break;
-    }
-
-  adw_window_title_set_subtitle (self->window_title, subtitle);
-  if (banner != NULL)
-    gtk_label_set_label (self->banner_label, banner);
-  gtk_revealer_set_reveal_child (self->banner_revealer, banner != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), spinning);
-  gtk_spinner_set_spinning (self->banner_spinner, spinning);
-  gtk_widget_set_visible (self->banner_button, ended || away);
-  gtk_button_set_label (GTK_BUTTON (self->banner_button),
-                        away ? _("_Leave Room") : _("_Back to Home"));
-  nexus_widget_set_css_class (self->banner, "ended", ended);
-  gtk_widget_set_visible (self->leave_button, !ended);
-
-  gtk_widget_set_sensitive (self->composer_bar, can_write);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.retry", can_write);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.attach",
-                                 can_write && nexus_client_get_can_share_files (self->client));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->share_button), !ended);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->members_button), !ended);
-  if (ended)
-    {
-      g_hash_table_remove_all (self->typing);
-      typing_tick (self);
-    }
-}
-
-static void
-update_title (NexusRoomPage *self)
-{
-  const char *room = nexus_client_get_room (self->client);
-  g_autofree char *grouped = room ? nexus_code_format (room) : NULL;
-
-  adw_window_title_set_title (self->window_title, grouped ? grouped : "");
 }
 
 /* Composer */
@@ -524,6 +296,60 @@ unbind_row (GtkSignalListItemFactory *factory,
   nexus_message_row_set_event (NEXUS_MESSAGE_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
+/* The header at narrow widths */
+
+static gboolean
+apply_narrow (gpointer user_data)
+{
+  NexusRoomPage *self = user_data;
+
+  self->narrow_idle_id = 0;
+  if (self->narrow)
+    gtk_menu_button_set_icon_name (self->share_button, "contact-new-symbolic");
+  else
+    gtk_menu_button_set_child (self->share_button, self->share_content);
+  return G_SOURCE_REMOVE;
+}
+
+/* The page lays its child out itself, as AdwBin's layout manager would,
+ * to learn its width. */
+static void
+nexus_room_page_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline,
+                        natural_baseline);
+}
+
+/* The button changes after this allocation, not during it: a change now
+ * would ask for a new size in the middle of handing sizes out. */
+static void
+nexus_room_page_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  NexusRoomPage *self = NEXUS_ROOM_PAGE (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+  gboolean narrow = width < NARROW_WIDTH;
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+  if (narrow == self->narrow)
+    return;
+  self->narrow = narrow;
+  if (self->narrow_idle_id == 0)
+    self->narrow_idle_id = g_idle_add (apply_narrow, self);
+}
+
 /* GObject */
 
 static void
@@ -539,6 +365,8 @@ nexus_room_page_dispose (GObject *object)
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_object (&self->attach);
   g_clear_object (&self->conversation);
+  g_clear_handle_id (&self->narrow_idle_id, g_source_remove);
+  g_clear_object (&self->share_content);
   gtk_widget_dispose_template (GTK_WIDGET (self), NEXUS_TYPE_ROOM_PAGE);
 
   G_OBJECT_CLASS (nexus_room_page_parent_class)->dispose (object);
@@ -551,6 +379,8 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = nexus_room_page_dispose;
+  widget_class->measure = nexus_room_page_measure;
+  widget_class->size_allocate = nexus_room_page_size_allocate;
 
   g_type_ensure (NEXUS_TYPE_SHARE_POPOVER);
   g_type_ensure (NEXUS_TYPE_COMPOSE_BAR);
@@ -560,6 +390,7 @@ nexus_room_page_class_init (NexusRoomPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, leave_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_popover);
+  gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, share_button_content);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_button);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_heading);
   gtk_widget_class_bind_template_child (widget_class, NexusRoomPage, members_list);
@@ -600,6 +431,11 @@ nexus_room_page_init (NexusRoomPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* Its own measure and size_allocate instead of AdwBin's layout manager,
+   * which would keep the width from it. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), NULL);
+  /* Held while the icon alone stands in for it. */
+  self->share_content = g_object_ref (GTK_WIDGET (self->share_button_content));
   self->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->follow = TRUE;
 
@@ -662,10 +498,7 @@ nexus_room_page_set_client (NexusRoomPage      *self,
     self->file_cache = nexus_file_cache_new (client);
   if (self->attach != NULL)
     nexus_attach_set_client (self->attach, client, self->file_cache);
-  if (self->typing != NULL)
-    g_hash_table_remove_all (self->typing);
-  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
-  gtk_revealer_set_reveal_child (self->typing_revealer, FALSE);
+  _nexus_room_page_clear_typing (self);
 
   if (client == NULL)
     {
@@ -678,23 +511,10 @@ nexus_room_page_set_client (NexusRoomPage      *self,
   gtk_list_view_set_model (self->list_view, selection);
   g_signal_connect_object (self->events, "items-changed", G_CALLBACK (on_events_changed), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-  g_signal_connect_object (client, "notify::state", G_CALLBACK (update_state), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "notify::host-away", G_CALLBACK (update_state), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "notify::members", G_CALLBACK (update_members), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "notify::members", G_CALLBACK (update_state), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "notify::room", G_CALLBACK (update_title), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "typing", G_CALLBACK (on_typing), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (client, "message", G_CALLBACK (on_message), self, G_CONNECT_SWAPPED);
+  _nexus_room_page_watch_state (self, client);
 
   nexus_share_popover_set_room (self->share_popover, nexus_client_get_room (client), links);
-  update_title (self);
-  update_members (self);
-  update_state (self);
+  _nexus_room_page_show_state (self);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->composer), "", 0);
 
   scroll_to_bottom (self);

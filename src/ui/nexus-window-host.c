@@ -76,8 +76,33 @@ on_persistence_problem (NexusWindow *self,
     _nexus_window_show_toast_for (self, _("Conversations are saved again."), 3);
 }
 
+/* The title the host gives its room in the Invite popover (to show it to
+ * people nearby) names it in Past Rooms too; hiding the room again keeps
+ * the last title, which still says which conversation it was. */
+static void
+on_rooms_changed (NexusWindow *self,
+                  NexusServer *server)
+{
+  g_autoptr(GPtrArray) rooms = NULL;
+  const char *code;
+
+  if (!self->hosting || self->client == NULL || self->recorder == NULL)
+    return;
+  code = nexus_client_get_room (self->client);
+  if (code == NULL)
+    return;
+  rooms = nexus_server_list_rooms (server);
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      NexusRoomSummary *room = g_ptr_array_index (rooms, i);
+
+      if (g_strcmp0 (room->code, code) == 0 && room->title != NULL)
+        nexus_archive_recorder_set_title (self->recorder, room->title);
+    }
+}
+
 /* The window hosts on @server from now on: it says when rooms are not
- * being saved. */
+ * being saved, and keeps the room's title. */
 static void
 watch_server (NexusWindow *self,
               NexusServer *server)
@@ -88,6 +113,9 @@ watch_server (NexusWindow *self,
   g_signal_handlers_disconnect_by_func (server, on_persistence_problem, self);
   g_signal_connect_object (server, "notify::persistence-problem",
                            G_CALLBACK (on_persistence_problem), self, G_CONNECT_SWAPPED);
+  g_signal_handlers_disconnect_by_func (server, on_rooms_changed, self);
+  g_signal_connect_object (server, "rooms-changed", G_CALLBACK (on_rooms_changed), self,
+                           G_CONNECT_SWAPPED);
   if (nexus_server_get_persistence_problem (server) != NULL)
     on_persistence_problem (self, NULL, server);
   else if (unavailable != NULL)
@@ -209,14 +237,19 @@ _nexus_window_watch_state (NexusWindow      *self,
 }
 
 /* The client got in: when it is the host's own member, its session is
- * kept, to resume as after a crash. */
+ * kept, to resume as after a crash, and a room reopened with its title
+ * keeps that title in Past Rooms. */
 void
 _nexus_window_keep_host_session (NexusWindow *self)
 {
   NexusApplication *app = get_app (self);
+  NexusServer *server = app != NULL ? nexus_application_get_server (app) : NULL;
 
-  if (self->hosting && app != NULL)
-    nexus_application_keep_host_session (app, nexus_client_get_room (self->client),
-                                         nexus_client_get_name (self->client),
-                                         nexus_client_get_session (self->client));
+  if (!self->hosting || app == NULL)
+    return;
+  nexus_application_keep_host_session (app, nexus_client_get_room (self->client),
+                                       nexus_client_get_name (self->client),
+                                       nexus_client_get_session (self->client));
+  if (server != NULL)
+    on_rooms_changed (self, server);
 }

@@ -350,6 +350,26 @@ on_client_message (NexusWindow *self,
   nexus_application_notify (get_app (self), title, body);
 }
 
+/* The title Home's Rooms Nearby shows for room @code, or NULL: a room
+ * joined from there is named by it in Past Rooms. */
+static const char *
+nearby_title (NexusWindow *self,
+              const char  *code)
+{
+  NexusNearby *nearby = get_app (self) ? nexus_application_get_nearby (get_app (self)) : NULL;
+  GListModel *rooms = nearby ? nexus_nearby_get_rooms (nearby) : NULL;
+
+  for (guint i = 0; rooms != NULL && i < g_list_model_get_n_items (rooms); i++)
+    {
+      g_autoptr(NexusNearbyRoom) room = g_list_model_get_item (rooms, i);
+
+      /* The room object stays in the model: its title outlives this ref. */
+      if (g_strcmp0 (nexus_nearby_room_get_code (room), code) == 0)
+        return nexus_nearby_room_get_title (room);
+    }
+  return NULL;
+}
+
 /* Joins room @code as @name, or resumes in it with @session, or
  * creates a room when @code is NULL. */
 void
@@ -369,6 +389,8 @@ _nexus_window_start_client (NexusWindow *self,
   if (get_app (self) != NULL && nexus_application_get_archive (get_app (self)) != NULL)
     self->recorder = nexus_archive_recorder_new (nexus_application_get_archive (get_app (self)),
                                                  self->client, self->hosting);
+  if (self->recorder != NULL && !self->hosting && code != NULL)
+    nexus_archive_recorder_set_title (self->recorder, nearby_title (self, code));
 
   nexus_home_page_set_busy (self->home_page, TRUE);
   if (code != NULL && session != NULL)
