@@ -143,12 +143,33 @@ tell_message (NexusEvent *event)
   g_object_set_data_full (G_OBJECT (event), TOLD_KEY, g_steal_pointer (&text), g_free);
 }
 
+/* Messages that changed, told when the client is done with what changed
+ * them (a frame sets a message's text, then whether it names Ada). */
+static GPtrArray *changed;
+static guint tell_id;
+
+static gboolean
+tell_changed (gpointer user_data)
+{
+  g_autoptr(GPtrArray) these = g_steal_pointer (&changed);
+
+  tell_id = 0;
+  for (guint i = 0; i < these->len; i++)
+    tell_message (g_ptr_array_index (these, i));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_event_notify (NexusEvent *event,
                  GParamSpec *pspec,
                  gpointer    user_data)
 {
-  tell_message (event);
+  if (changed == NULL)
+    changed = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!g_ptr_array_find (changed, event, NULL))
+    g_ptr_array_add (changed, g_object_ref (event));
+  if (tell_id == 0)
+    tell_id = g_idle_add (tell_changed, NULL);
 }
 
 static void
@@ -171,7 +192,7 @@ on_items_changed (GListModel *log,
           if (g_signal_handler_find (event, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
                                      on_event_notify, NULL) == 0)
             g_signal_connect (event, "notify", G_CALLBACK (on_event_notify), NULL);
-          tell_message (event);
+          on_event_notify (event, NULL, NULL);
           break;
         case NEXUS_EVENT_JOINED:
         case NEXUS_EVENT_LEFT:
@@ -381,6 +402,8 @@ main (int   argc,
   status = nexus_test_peer_run ();
 
   g_clear_handle_id (&join_timeout_id, g_source_remove);
+  g_clear_handle_id (&tell_id, g_source_remove);
+  g_clear_pointer (&changed, g_ptr_array_unref);
   g_clear_object (&ada);
   g_clear_object (&server);
   return status;
