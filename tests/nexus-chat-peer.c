@@ -276,6 +276,7 @@ not_done (const char *command)
 static gboolean
 run (const char *command)
 {
+  static const char * const verbs[] = { "say", "reply", "edit", "delete", "react", NULL };
   g_auto(GStrv) words = g_strsplit (command, " ", 3);
   const char *verb = words[0];
   const char *rest = words[1] != NULL ? words[2] : NULL;
@@ -283,12 +284,14 @@ run (const char *command)
   NexusEvent *target;
   gboolean done;
 
-  if (g_str_equal (verb, "state") && words[1] == NULL)
+  if (g_strcmp0 (verb, "state") == 0 && words[1] == NULL)
     {
       tell_state ();
       return TRUE;
     }
-  if (g_str_equal (verb, "say") && words[1] != NULL)
+  if (verb == NULL || !g_strv_contains (verbs, verb) || words[1] == NULL)
+    return FALSE;
+  if (g_str_equal (verb, "say"))
     done = nexus_client_say (ada, command + strlen ("say ")) != NULL;
   else if ((target = message_of (words[1])) == NULL)
     {
