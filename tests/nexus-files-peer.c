@@ -31,17 +31,10 @@
 
 #include "config.h"
 
-#include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <locale.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/prctl.h>
 
-#include "nexus-client.h"
-#include "nexus-server.h"
+#include "nexus-test-peer.h"
 
 #define HOST_NAME   "Ada"
 #define GUEST_NAME  "Bob"
@@ -62,80 +55,9 @@ typedef struct {
   char       *from;
 } Transfer;
 
-static GMainLoop *loop;
-static gboolean quitting;
-static int exit_status;
 static NexusServer *server;
 static Member members[2] = { { "ada", NULL, NULL, 0 }, { "bob", NULL, NULL, 0 } };
 static char *work_dir;
-
-/* Output */
-
-static void
-say (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  line = json_to_string (root, FALSE);
-  printf ("%s\n", line);
-  fflush (stdout);
-}
-
-static JsonBuilder *
-begin (const char *event)
-{
-  JsonBuilder *builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "event");
-  json_builder_add_string_value (builder, event);
-  return builder;
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_bool (JsonBuilder *builder,
-          const char  *name,
-          gboolean     value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_boolean_value (builder, value);
-}
-
-static void
-fail (const char *reason)
-{
-  g_autoptr(JsonBuilder) builder = NULL;
-
-  if (quitting)
-    return;
-  quitting = TRUE;
-  builder = begin ("error");
-  add_string (builder, "reason", reason);
-  say (builder);
-  exit_status = 1;
-  g_main_loop_quit (loop);
-}
 
 /* Progress is told at each whole percent, and at the end. */
 static void
@@ -144,19 +66,19 @@ tell_progress (Transfer   *transfer,
                gint64      done,
                gint64      total)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  JsonBuilder *builder = NULL;
   gint64 percent = total > 0 ? done * 100 / total : 100;
 
   if (percent == transfer->told)
     return;
   transfer->told = percent;
-  builder = begin ("progress");
-  add_string (builder, "who", transfer->member->who);
-  add_string (builder, "way", way);
-  add_string (builder, "name", nexus_event_get_file_name (transfer->event));
-  add_int (builder, "done", done);
-  add_int (builder, "total", total);
-  say (builder);
+  builder = nexus_test_peer_begin ("progress");
+  nexus_test_peer_add_string (builder, "who", transfer->member->who);
+  nexus_test_peer_add_string (builder, "way", way);
+  nexus_test_peer_add_string (builder, "name", nexus_event_get_file_name (transfer->event));
+  nexus_test_peer_add_int (builder, "done", done);
+  nexus_test_peer_add_int (builder, "total", total);
+  nexus_test_peer_tell (builder);
 }
 
 static void
@@ -196,28 +118,28 @@ on_delivery (NexusEvent *event,
              GParamSpec *pspec,
              Transfer   *transfer)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
+  JsonBuilder *builder = NULL;
 
   switch (nexus_event_get_delivery (event))
     {
     case NEXUS_DELIVERY_SENT:
-      builder = begin ("shared");
-      add_string (builder, "who", transfer->member->who);
-      add_string (builder, "name", nexus_event_get_file_name (event));
-      add_int (builder, "size", nexus_event_get_file_size (event));
-      add_bool (builder, "picture", nexus_event_is_picture (event));
+      builder = nexus_test_peer_begin ("shared");
+      nexus_test_peer_add_string (builder, "who", transfer->member->who);
+      nexus_test_peer_add_string (builder, "name", nexus_event_get_file_name (event));
+      nexus_test_peer_add_int (builder, "size", nexus_event_get_file_size (event));
+      nexus_test_peer_add_bool (builder, "picture", nexus_event_is_picture (event));
       break;
     case NEXUS_DELIVERY_FAILED:
-      builder = begin ("failed");
-      add_string (builder, "who", transfer->member->who);
-      add_string (builder, "name", nexus_event_get_file_name (event));
-      add_string (builder, "reason", nexus_event_get_failure (event));
+      builder = nexus_test_peer_begin ("failed");
+      nexus_test_peer_add_string (builder, "who", transfer->member->who);
+      nexus_test_peer_add_string (builder, "name", nexus_event_get_file_name (event));
+      nexus_test_peer_add_string (builder, "reason", nexus_event_get_failure (event));
       break;
     case NEXUS_DELIVERY_SENDING:
     default:
       return;
     }
-  say (builder);
+  nexus_test_peer_tell (builder);
   g_signal_handlers_disconnect_by_data (event, transfer);
   transfer_free (transfer);
 }
@@ -232,7 +154,7 @@ share (Member     *member,
 
   if (event == NULL)
     {
-      fail ("the room keeps no files");
+      nexus_test_peer_fail ("the room keeps no files");
       return;
     }
   transfer = transfer_new (member, event);
@@ -275,29 +197,29 @@ on_downloaded (GObject      *source,
                gpointer      user_data)
 {
   Transfer *transfer = user_data;
-  g_autoptr(JsonBuilder) builder = NULL;
+  JsonBuilder *builder = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *sha256 = NULL;
 
   if (nexus_client_download_finish (NEXUS_CLIENT (source), result, &error)
       && (sha256 = sha256_of (transfer->path, &error)) != NULL)
     {
-      builder = begin ("received");
-      add_string (builder, "who", transfer->member->who);
-      add_string (builder, "from", transfer->from);
-      add_string (builder, "name", nexus_event_get_file_name (transfer->event));
-      add_int (builder, "size", nexus_event_get_file_size (transfer->event));
-      add_bool (builder, "picture", nexus_event_is_picture (transfer->event));
-      add_string (builder, "sha256", sha256);
+      builder = nexus_test_peer_begin ("received");
+      nexus_test_peer_add_string (builder, "who", transfer->member->who);
+      nexus_test_peer_add_string (builder, "from", transfer->from);
+      nexus_test_peer_add_string (builder, "name", nexus_event_get_file_name (transfer->event));
+      nexus_test_peer_add_int (builder, "size", nexus_event_get_file_size (transfer->event));
+      nexus_test_peer_add_bool (builder, "picture", nexus_event_is_picture (transfer->event));
+      nexus_test_peer_add_string (builder, "sha256", sha256);
     }
   else
     {
-      builder = begin ("failed");
-      add_string (builder, "who", transfer->member->who);
-      add_string (builder, "name", nexus_event_get_file_name (transfer->event));
-      add_string (builder, "reason", error->message);
+      builder = nexus_test_peer_begin ("failed");
+      nexus_test_peer_add_string (builder, "who", transfer->member->who);
+      nexus_test_peer_add_string (builder, "name", nexus_event_get_file_name (transfer->event));
+      nexus_test_peer_add_string (builder, "reason", error->message);
     }
-  say (builder);
+  nexus_test_peer_tell (builder);
   transfer_free (transfer);
 }
 
@@ -326,27 +248,12 @@ on_message (NexusClient *client,
 
 /* Commands */
 
-static void read_command (GDataInputStream *input);
-
-static void
-on_left (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  nexus_server_shutdown_finish (NEXUS_SERVER (source), result, NULL);
-  g_main_loop_quit (loop);
-}
-
 static void
 quit (void)
 {
-  if (quitting)
-    return;
-  quitting = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
-    if (members[i].client != NULL)
-      nexus_client_leave (members[i].client);
-  nexus_server_shutdown_async (server, NULL, on_left, NULL);
+  NexusClient *clients[] = { members[0].client, members[1].client };
+
+  nexus_test_peer_quit (server, clients, G_N_ELEMENTS (clients));
 }
 
 static Member *
@@ -358,29 +265,18 @@ member_named (const char *who)
   return NULL;
 }
 
-static void
-on_line (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+static gboolean
+on_line (const char *line)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
-                                                                     result, NULL, &error);
   g_auto(GStrv) words = NULL;
   Member *member;
 
-  if (line == NULL)
+  if (line == NULL || g_str_equal (line, "quit"))
     {
-      /* The driver has gone, or said nothing more. */
       quit ();
-      return;
+      return FALSE;
     }
   words = g_strsplit (line, " ", 3);
-  if (g_strcmp0 (words[0], "quit") == 0)
-    {
-      quit ();
-      return;
-    }
   if (g_strcmp0 (words[0], "share") == 0 && words[1] != NULL && words[2] != NULL
       && (member = member_named (words[1])) != NULL)
     share (member, words[2]);
@@ -388,28 +284,23 @@ on_line (GObject      *source,
     {
       g_autofree char *reason = g_strdup_printf ("not a command: %s", line);
 
-      fail (reason);
-      return;
+      nexus_test_peer_fail (reason);
+      return FALSE;
     }
-  read_command (G_DATA_INPUT_STREAM (source));
-}
-
-static void
-read_command (GDataInputStream *input)
-{
-  g_data_input_stream_read_line_async (input, G_PRIORITY_DEFAULT, NULL, on_line, NULL);
+  return TRUE;
 }
 
 /* The room */
 
+static guint join_timeout_id;
+
 static gboolean
 on_join_timeout (gpointer user_data)
 {
-  fail ("the host and the guest were not both in the room in time");
+  join_timeout_id = 0;
+  nexus_test_peer_fail ("the host and the guest were not both in the room in time");
   return G_SOURCE_REMOVE;
 }
-
-static guint join_timeout_id;
 
 static void
 on_state (NexusClient *client,
@@ -418,21 +309,15 @@ on_state (NexusClient *client,
 {
   NexusClient *host = members[0].client;
   NexusClient *guest = members[1].client;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(GInputStream) stdin_stream = NULL;
-  g_autoptr(GDataInputStream) input = NULL;
-  NexusClientState state = nexus_client_get_state (client);
+  JsonBuilder *builder;
+  g_autofree char *out = nexus_test_peer_out_of_room (client);
 
-  if (state == NEXUS_CLIENT_STATE_FAILED || state == NEXUS_CLIENT_STATE_ENDED)
+  if (out != NULL)
     {
-      g_autofree char *reason = g_strdup_printf ("%s is out of the room: %s",
-                                                 nexus_client_get_name (client),
-                                                 nexus_client_get_error_message (client));
-
-      fail (reason);
+      nexus_test_peer_fail (out);
       return;
     }
-  if (state != NEXUS_CLIENT_STATE_JOINED)
+  if (nexus_client_get_state (client) != NEXUS_CLIENT_STATE_JOINED)
     return;
 
   /* The host is in its room: the guest joins it. */
@@ -448,38 +333,13 @@ on_state (NexusClient *client,
     return;
 
   g_clear_handle_id (&join_timeout_id, g_source_remove);
-  builder = begin ("ready");
-  add_int (builder, "port", nexus_server_get_port (server));
-  add_string (builder, "code", nexus_client_get_room (host));
-  add_string (builder, "host", nexus_client_get_name (host));
-  add_string (builder, "guest", nexus_client_get_name (guest));
-  say (builder);
-
-  stdin_stream = g_unix_input_stream_new (0, FALSE);
-  input = g_data_input_stream_new (stdin_stream);
-  read_command (input);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
+  builder = nexus_test_peer_begin ("ready");
+  nexus_test_peer_add_int (builder, "port", nexus_server_get_port (server));
+  nexus_test_peer_add_string (builder, "code", nexus_client_get_room (host));
+  nexus_test_peer_add_string (builder, "host", nexus_client_get_name (host));
+  nexus_test_peer_add_string (builder, "guest", nexus_client_get_name (guest));
+  nexus_test_peer_tell (builder);
+  nexus_test_peer_read_lines (on_line);
 }
 
 int
@@ -488,13 +348,9 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
   NexusServerLimits limits;
+  int status;
 
-  setlocale (LC_ALL, "");
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  /* Everything here talks to 127.0.0.1: no proxy to look up (libproxy is
-   * C++, and its exceptions cannot pass through an ASan-built program). */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", FALSE);
-  loop = g_main_loop_new (NULL, FALSE);
+  nexus_test_peer_init ();
 
   work_dir = g_dir_make_tmp ("nexus-files-peer-XXXXXX", &error);
   if (work_dir == NULL)
@@ -510,12 +366,12 @@ main (int   argc,
 
   nexus_server_limits_init_default (&limits);
   limits.files_dir = g_build_filename (work_dir, "host", NULL);
-  server = nexus_server_new (&limits);
+  server = nexus_test_peer_listen (&limits, &error);
   nexus_server_limits_clear (&limits);
-  if (!nexus_server_listen (server, "127.0.0.1", NEXUS_SERVER_PORT_ANY, &error))
+  if (server == NULL)
     {
       fprintf (stderr, "%s\n", error->message);
-      remove_tree (work_dir);
+      nexus_test_peer_remove_tree (work_dir);
       return 1;
     }
 
@@ -525,7 +381,7 @@ main (int   argc,
   nexus_client_create (members[0].client, HOST_NAME);
   join_timeout_id = g_timeout_add_seconds (JOIN_SECONDS, on_join_timeout, NULL);
 
-  g_main_loop_run (loop);
+  status = nexus_test_peer_run ();
 
   g_clear_handle_id (&join_timeout_id, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
@@ -534,8 +390,7 @@ main (int   argc,
       g_free (members[i].dir);
     }
   g_clear_object (&server);
-  remove_tree (work_dir);
+  nexus_test_peer_remove_tree (work_dir);
   g_free (work_dir);
-  g_main_loop_unref (loop);
-  return exit_status;
+  return status;
 }

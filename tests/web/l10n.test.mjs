@@ -7,124 +7,28 @@
 // string of the English catalogue (xgettext over data/web/*.js), and each
 // one is a German string of the catalogue, a name or text typed by the
 // test, a number, a size, a time or a code. Screenshots go to
-// NEXUS_SCREENSHOT_DIR (l10n-*.png).
+// NEXUS_SCREENSHOT_DIR (l10n-*.png). The check is l10n-check.mjs.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser, newPage, screenshotPath } from './helpers.mjs';
+import { germanCheck } from './l10n-check.mjs';
 import { png } from './pictures.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
 const GERMAN = { locale: 'de-DE' };
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 const SHORT_WAITS = { connect: 2000, probe: 1500 };
 
-/** The English catalogue: every msgid (and plural) that xgettext finds in data/web/*.js. */
-function englishCatalogue () {
-  const potfiles = readFileSync(path.join(root, 'po', 'POTFILES.in'), 'utf8')
-    .split('\n').filter(l => /^data\/web\/.*\.js$/.test(l));
-  const dir = mkdtempSync(path.join(tmpdir(), 'nexus-l10n-'));
-  try {
-    const pot = path.join(dir, 'web.pot');
-    execFileSync('xgettext', ['--language=JavaScript', '--from-code=UTF-8', '--keyword=_',
-      '--keyword=ngettext:1,2', '-o', pot, ...potfiles], { cwd: root });
-    const text = readFileSync(pot, 'utf8');
-    const ids = [];
-    const all = [];
-    for (const m of text.matchAll(/^msgid(_plural)? ((?:".*"\n)+)/gm)) {
-      const id = [...m[2].matchAll(/"(.*)"/g)].map(x => x[1]).join('')
-        .replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-      if (id === '') continue;
-      all.push(id);
-      if (!m[1]) ids.push(id);
-    }
-    return { ids, all };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A catalogue string as a pattern for the text of one element: {placeholders} match anything. */
-function pattern (str) {
-  const parts = str.split(/\{[A-Za-z0-9_]+\}/).map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*?')}$`, 's');
-}
-
-// Texts that are no language's: numbers, sizes, times, codes, the app's name.
-const NEUTRAL = [
-  /^[\d\s.,:×·()/+-]*$/,
-  /^[\d.,]+\s(kB|MB|GB|TB)$/,
-  /^[A-Z0-9]{3}-[A-Z0-9]{3}$/,
-  /^Nexus Chat$/,
-  /^[A-Z0-9]{1,4}$/,     // a file icon's extension
-];
-
-// Where the test's own names, texts and file names show.
-const USER_CONTENT = '.text, .member-name, .notice-name, .sender, .file-name, .avatar, time, ' +
-  '#room-code, #invite-code, .preview-name, .lightbox-name, .preview-picture, .lightbox-picture, ' +
-  '#name-input, #code-input';
-
-/**
- * Every visible text of the page, one per element (its own text, with
- * child elements as "{}"), and its labels: aria-label, title, placeholder.
- */
-function visibleTexts (page) {
-  return page.evaluate(userContent => {
-    const out = [];
-    const visible = el => el.checkVisibility ? el.checkVisibility() : el.getClientRects().length > 0;
-    for (const el of document.body.querySelectorAll('*')) {
-      if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'svg', 'path'].includes(el.tagName) || el.closest('svg')) continue;
-      if (!visible(el)) continue;
-      const user = !!el.closest(userContent);
-      let own = '';
-      for (const child of el.childNodes) {
-        if (child.nodeType === Node.TEXT_NODE) own += child.data;
-        else if (child.nodeType === Node.ELEMENT_NODE) own += '{}';
-      }
-      own = own.replace(/\s+/g, ' ').trim();
-      if (own.replace(/\{\}/g, '').trim() !== '') out.push({ text: own, user, where: el.id || el.className || el.tagName });
-      for (const attr of ['aria-label', 'title', 'placeholder']) {
-        const v = el.getAttribute(attr);
-        if (v && v.trim() !== '' && !(attr === 'title' && el.tagName === 'TIME')) {
-          out.push({ text: v.trim(), user, where: `${el.id || el.className || el.tagName}[${attr}]` });
-        }
-      }
-    }
-    return out;
-  }, USER_CONTENT);
-}
-
 describe('the page in German', { timeout: 240000 }, () => {
-  let server, browser, english, german, englishPatterns, germanPatterns;
+  let server, browser, check;
 
   before(async () => {
     server = await startServer(['--max-file-size', '64K']);
     browser = await launchBrowser();
-    const response = await fetch(`${server.origin}/static/l10n/de.json`);
-    assert.equal(response.status, 200);
-    const catalogue = await response.json();
-    const { ids, all } = englishCatalogue();
-    english = all;
-    assert.ok(ids.length > 100, `the English catalogue has ${ids.length} strings`);
-    german = [];
-    const same = new Set();
-    for (const [msgid, msgstr] of Object.entries(catalogue.messages)) {
-      for (const s of Array.isArray(msgstr) ? msgstr : [msgstr]) {
-        german.push(s);
-        if (s === msgid) same.add(msgid);
-      }
-    }
-    // Strings that German writes the same ("{width} × {height}") say nothing of the language.
-    englishPatterns = english.filter(s => !same.has(s)).map(s => ({ s, re: pattern(s) }));
-    germanPatterns = german.map(pattern);
+    check = await germanCheck(server.origin);
+    assert.ok(check.ids.length > 100, `the English catalogue has ${check.ids.length} strings`);
     // Every English string has its German: the catalogue is complete for the page.
-    assert.deepEqual(ids.filter(s => !(s in catalogue.messages)), []);
+    assert.deepEqual(check.ids.filter(s => !(s in check.catalogue.messages)), []);
   });
 
   after(async () => {
@@ -133,21 +37,8 @@ describe('the page in German', { timeout: 240000 }, () => {
   });
 
   /** No English left, and every text German, the test's own or neutral. */
-  async function assertGerman (page, state) {
-    const texts = await visibleTexts(page);
-    assert.ok(texts.length > 3, `${state}: texts found`);
-    const english = [];
-    const unexplained = [];
-    for (const { text, user, where } of texts) {
-      const hit = englishPatterns.find(p => p.re.test(text));
-      if (hit) english.push(`${where}: “${text}” (English “${hit.s}”)`);
-      if (user) continue;
-      const parts = text.split(' · ');
-      const explained = parts.every(part => NEUTRAL.some(re => re.test(part)) || germanPatterns.some(re => re.test(part)));
-      if (!explained) unexplained.push(`${where}: “${text}”`);
-    }
-    assert.deepEqual(english, [], `${state}: English left`);
-    assert.deepEqual(unexplained, [], `${state}: text that is not from the German catalogue`);
+  function assertGerman (page, state) {
+    return check.assertGerman(page, state);
   }
 
   async function germanPage (options = {}) {

@@ -11,93 +11,14 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { SERVER_BIN, launchBrowser, newPage, joinRoom, screenshotPath } from './helpers.mjs';
+import { launchBrowser, newPage, joinRoom, screenshotPath } from './helpers.mjs';
+import { peerBin, startPeer } from './peer.mjs';
 import { landscape, random, sha256 } from './pictures.mjs';
 
-const PEER_BIN = process.env.NEXUS_FILES_PEER_BIN ||
-  path.join(path.dirname(path.dirname(SERVER_BIN)), 'tests', 'nexus-files-peer');
-
-const peers = new Set();
-process.on('exit', () => {
-  for (const proc of peers) {
-    try { proc.kill('SIGKILL'); } catch { /* gone already */ }
-  }
-});
-
-/**
- * Start the desktop host and guest. Returns {ready, events, waitFor(pred),
- * send(line), stop()}; events are every JSON line told so far.
- */
-function startPeer () {
-  const proc = spawn(PEER_BIN, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-  peers.add(proc);
-  const events = [];
-  const waiting = new Set();
-  let stderr = '';
-  let gone = null;
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', d => { stderr += d; });
-  const exited = new Promise(resolve => proc.on('exit', (code, signal) => {
-    peers.delete(proc);
-    gone = new Error(`the desktop peer exited (${code ?? signal})\nstderr: ${stderr}`);
-    for (const w of waiting) w.reject(gone);
-    resolve({ code, signal });
-  }));
-  proc.on('error', e => {
-    gone = new Error(`cannot start ${PEER_BIN}: ${e.message} (build it with meson compile)`);
-    for (const w of waiting) w.reject(gone);
-  });
-  createInterface({ input: proc.stdout }).on('line', line => {
-    const event = JSON.parse(line);
-    events.push(event);
-    for (const w of waiting) {
-      if (w.pred(event)) { waiting.delete(w); w.resolve(event); }
-    }
-  });
-
-  /** The first event, told or to come, for which pred holds. */
-  function waitFor (pred, what, timeout = 30000) {
-    const found = events.find(pred);
-    if (found) return Promise.resolve(found);
-    if (gone) return Promise.reject(gone);
-    return new Promise((resolve, reject) => {
-      const w = {
-        pred,
-        resolve: e => { clearTimeout(w.timer); resolve(e); },
-        reject: e => { clearTimeout(w.timer); reject(e); },
-      };
-      w.timer = setTimeout(() => {
-        waiting.delete(w);
-        reject(new Error(`no ${what} from the desktop peer within ${timeout} ms; it said:\n` +
-          events.filter(e => e.event !== 'progress').map(e => JSON.stringify(e)).join('\n') + `\nstderr: ${stderr}`));
-      }, timeout);
-      waiting.add(w);
-    });
-  }
-
-  const ready = waitFor(e => e.event === 'ready' || e.event === 'error', 'ready line', 20000);
-  // Told to the test when it awaits it, not as an unhandled rejection before.
-  ready.catch(() => {});
-  return {
-    events,
-    waitFor,
-    ready,
-    send: line => proc.stdin.write(`${line}\n`),
-    async stop () {
-      if (proc.exitCode !== null || proc.signalCode !== null) return exited;
-      proc.stdin.end('quit\n');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 8000);
-      const result = await exited;
-      clearTimeout(t);
-      return result;
-    },
-  };
-}
+const PEER_BIN = peerBin('nexus-files-peer', 'NEXUS_FILES_PEER_BIN');
 
 /** Attach files through the page's attach button and file chooser. */
 async function attach (page, files) {
@@ -164,7 +85,7 @@ describe('a room of three: desktop host, desktop guest, phone', { timeout: 18000
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'nexus-roomofthree-'));
-    peer = startPeer();
+    peer = startPeer(PEER_BIN);
     browser = await launchBrowser();
     phone = await newPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   });
