@@ -99,6 +99,7 @@ export class MessageStore {
   clear (m) {
     m.deleted = true;
     m.text = '';
+    m.edited = false;
     m.file = null;
     m.reactions = new Map();
   }

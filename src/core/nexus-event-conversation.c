@@ -225,7 +225,8 @@ nexus_event_get_deleted (NexusEvent *self)
   return self->deleted;
 }
 
-/* Deleted for everyone: no text, no file, no reactions, for good. */
+/* Deleted for everyone: no text, no file, no reactions, not "edited",
+ * for good (PROTOCOL.md, Conversation). */
 void
 nexus_event_set_deleted (NexusEvent *self)
 {
@@ -239,6 +240,7 @@ nexus_event_set_deleted (NexusEvent *self)
   self->has_file = FALSE;
   set_str (self, &self->file_url, NULL, PROP_FILE_URL);
   nexus_event_set_reactions (self, NULL);
+  set_flag (self, &self->edited, FALSE, PROP_EDITED);
   set_flag (self, &self->mentions_me, FALSE, PROP_MENTIONS_ME);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELETED]);
   g_object_thaw_notify (G_OBJECT (self));
