@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
+#include "nexus-code.h"
 #include "nexus-test-state.h"
 #include "nexus-test-utils.h"
 
@@ -141,4 +143,101 @@ nexus_test_state_server_new (NexusStateStore         *store,
   g_assert_true (nexus_server_listen (server, "127.0.0.1", (int) port, &error));
   g_assert_no_error (error);
   return server;
+}
+
+GSubprocess *
+nexus_test_state_host_start (const char         *state_dir,
+                             const char * const *extra_args,
+                             const char         *room,
+                             guint               n_members,
+                             guint              *port)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  GSubprocess *host;
+
+  g_ptr_array_add (args, (gpointer) "--bind");
+  g_ptr_array_add (args, (gpointer) "127.0.0.1");
+  if (room == NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--port");
+      g_ptr_array_add (args, (gpointer) "0");
+    }
+  /* Again without a port: the saved rooms' port is the one to have. */
+  g_ptr_array_add (args, (gpointer) "--state-dir");
+  g_ptr_array_add (args, (gpointer) state_dir);
+  g_ptr_array_add (args, (gpointer) "--no-discovery");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  host = nexus_test_headless_new ((const char * const *) args->pdata,
+                                  G_SUBPROCESS_FLAGS_STDOUT_PIPE, 0);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_test_message ("host: %s", line);
+      if (g_str_has_prefix (line, "listening on port "))
+        {
+          guint listening = (guint) g_ascii_strtoull (line + strlen ("listening on port "),
+                                                      NULL, 10);
+
+          if (room == NULL)
+            {
+              *port = listening;
+              break;
+            }
+          g_assert_cmpuint (listening, ==, *port);
+        }
+      else if (room != NULL && g_str_has_prefix (line, "reopened room "))
+        {
+          g_autofree char *shown = nexus_code_format (room);
+          g_autofree char *expected = g_strdup_printf ("reopened room %s (%u members)", shown,
+                                                       n_members);
+
+          if (n_members > 0)
+            g_assert_cmpstr (line, ==, expected);
+          else
+            g_assert_nonnull (strstr (line, shown));
+          break;
+        }
+    }
+  return host;
+}
+
+void
+nexus_test_state_host_kill (GSubprocess **host)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (*host);
+  g_assert_true (g_subprocess_wait (*host, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (*host));
+  g_assert_cmpint (g_subprocess_get_term_sig (*host), ==, SIGKILL);
+  g_clear_object (host);
+}
+
+void
+nexus_test_state_crash (NexusServer     *server,
+                        NexusStateStore *store)
+{
+  nexus_test_spin (20);
+  g_assert_finalize_object (server);
+  nexus_state_store_close (store);
+}
+
+NexusStateStore *
+nexus_test_state_store_open (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  NexusStateStore *store = nexus_state_store_open (dir, &error);
+
+  g_assert_no_error (error);
+  return store;
 }

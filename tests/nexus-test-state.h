@@ -38,6 +38,24 @@ NexusServer *nexus_test_state_server_new (NexusStateStore         *store,
                                           const NexusServerLimits *limits,
                                           guint                    port);
 
+/* A headless host on 127.0.0.1 without discovery, keeping its rooms in
+ * @state_dir, with @extra_args (or NULL) after those. With @room NULL it
+ * starts on any port, put in *@port; else without a port, and it must
+ * come back on *@port with @room reopened, holding @n_members (0: any
+ * number). Returns once it has said so on its standard output. */
+GSubprocess *nexus_test_state_host_start (const char         *state_dir,
+                                          const char * const *extra_args,
+                                          const char         *room,
+                                          guint               n_members,
+                                          guint              *port);
+/* Kills *@host as a crash would (SIGKILL), waits for it and clears it. */
+void         nexus_test_state_host_kill  (GSubprocess       **host);
+/* The server goes as a killed process would: no close frames, no left
+ * events, nothing deleted; the store writes what it was given. */
+void         nexus_test_state_crash      (NexusServer        *server,
+                                          NexusStateStore    *store);
+NexusStateStore *nexus_test_state_store_open (const char     *dir);
+
 /* test-state-store-server.c */
 void       nexus_test_state_add_server_tests (void);
 

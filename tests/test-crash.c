@@ -55,64 +55,13 @@ typedef struct {
 } Crash;
 
 static void
-host_start (Crash    *crash,
-            gboolean  first)
+crash_host_start (Crash    *crash,
+                  gboolean  first)
 {
-  const char *first_args[] = { "--bind", "127.0.0.1", "--port", "0", "--state-dir",
-                               crash->state_dir, "--no-discovery", "--rate", "0",
-                               "--history", "4000", NULL };
-  /* Again without a port: the saved rooms' port is the one to have. */
-  const char *again_args[] = { "--bind", "127.0.0.1", "--state-dir", crash->state_dir,
-                               "--no-discovery", "--rate", "0", "--history", "4000", NULL };
-  GInputStream *out;
-  g_autoptr(GDataInputStream) lines = NULL;
-  guint port = 0;
+  const char *args[] = { "--rate", "0", "--history", "4000", NULL };
 
-  crash->host = nexus_test_headless_new (first ? first_args : again_args,
-                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE, 0);
-  out = g_subprocess_get_stdout_pipe (crash->host);
-  lines = g_data_input_stream_new (out);
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      g_test_message ("host: %s", line);
-      if (g_str_has_prefix (line, "listening on port "))
-        {
-          port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
-          if (first)
-            break;
-        }
-      else if (g_str_has_prefix (line, "reopened room "))
-        {
-          g_autofree char *shown = nexus_code_format (crash->code);
-          g_autofree char *expected = g_strdup_printf ("reopened room %s (%u members)", shown,
-                                                       N_MEMBERS);
-
-          g_assert_cmpstr (line, ==, expected);
-          break;
-        }
-    }
-  if (first)
-    crash->port = port;
-  else
-    g_assert_cmpuint (port, ==, crash->port);
-}
-
-static void
-host_kill (Crash *crash)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_force_exit (crash->host);
-  g_assert_true (g_subprocess_wait (crash->host, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (crash->host));
-  g_assert_cmpint (g_subprocess_get_term_sig (crash->host), ==, SIGKILL);
-  g_clear_object (&crash->host);
+  crash->host = nexus_test_state_host_start (crash->state_dir, args, first ? NULL : crash->code,
+                                             N_MEMBERS, &crash->port);
 }
 
 static gboolean
@@ -317,7 +266,7 @@ test_kill_and_restart (void)
   guint n_replays = 0;
 
   crash.state_dir = nexus_test_state_dir ();
-  host_start (&crash, TRUE);
+  crash_host_start (&crash, TRUE);
 
   /* The room, with everyone in it. */
   for (guint i = 0; i < N_MEMBERS; i++)
@@ -374,12 +323,12 @@ test_kill_and_restart (void)
         }
       g_test_message ("round %u: killing the host at seq %" G_GINT64_FORMAT, round,
                       crash.members[0].last_seq);
-      host_kill (&crash);
+      nexus_test_state_host_kill (&crash.host);
       RUN_UNTIL (&crash, all_closed (&crash));
       for (guint i = 0; i < N_MEMBERS; i++)
         crash.members[i].resumed = FALSE;
 
-      host_start (&crash, FALSE);
+      crash_host_start (&crash, FALSE);
       for (guint i = 0; i < N_MEMBERS; i++)
         member_resume (&crash, &crash.members[i]);
       RUN_UNTIL (&crash, all_resumed (&crash));

@@ -160,67 +160,6 @@ transcript (NexusClient *client)
   return g_string_free (text, FALSE);
 }
 
-/* The host on @state_dir: the first time on any port, then again without
- * one, where it must come back on @port with the room. */
-static GSubprocess *
-host_start (const char *state_dir,
-            const char *room,
-            guint      *port)
-{
-  const char *first_args[] = { "--bind", "127.0.0.1", "--port", "0", "--state-dir", state_dir,
-                               "--no-discovery", NULL };
-  const char *again_args[] = { "--bind", "127.0.0.1", "--state-dir", state_dir,
-                               "--no-discovery", NULL };
-  GSubprocess *host = nexus_test_headless_new (room == NULL ? first_args : again_args,
-                                               G_SUBPROCESS_FLAGS_STDOUT_PIPE, 0);
-  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
-
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      g_test_message ("host: %s", line);
-      if (g_str_has_prefix (line, "listening on port "))
-        {
-          guint listening = (guint) g_ascii_strtoull (line + strlen ("listening on port "),
-                                                      NULL, 10);
-
-          if (room == NULL)
-            {
-              *port = listening;
-              break;
-            }
-          g_assert_cmpuint (listening, ==, *port);
-        }
-      else if (g_str_has_prefix (line, "reopened room "))
-        {
-          g_autofree char *shown = nexus_code_format (room);
-          g_autofree char *expected = g_strdup_printf ("reopened room %s (%u members)", shown,
-                                                       N_MEMBERS);
-
-          g_assert_cmpstr (line, ==, expected);
-          break;
-        }
-    }
-  return host;
-}
-
-static void
-host_kill (GSubprocess **host)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_force_exit (*host);
-  g_assert_true (g_subprocess_wait (*host, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (*host));
-  g_assert_cmpint (g_subprocess_get_term_sig (*host), ==, SIGKILL);
-  g_clear_object (host);
-}
-
 static void
 say_all (Member     *members,
          const char *when,
@@ -249,7 +188,7 @@ test_kill_and_return (void)
   Member members[N_MEMBERS] = { { 0, } };
   guint port = 0;
 
-  host = host_start (state_dir, NULL, &port);
+  host = nexus_test_state_host_start (state_dir, NULL, NULL, N_MEMBERS, &port);
   member_start (&members[0], port, NULL, names[0]);
   room = g_strdup (nexus_client_get_room (members[0].client));
   for (guint i = 1; i < N_MEMBERS; i++)
@@ -260,7 +199,7 @@ test_kill_and_return (void)
   /* Killed: at first a drop like any other, reconnecting; the host is
    * away only AWAY_AFTER later (on_host_away checks). What is written
    * then waits. */
-  host_kill (&host);
+  nexus_test_state_host_kill (&host);
   WAIT_UNTIL (all_in_state (members, NEXUS_CLIENT_STATE_RECONNECTING));
   WAIT_UNTIL (all_away (members));
   say_all (members, phases[1], 2);
@@ -286,7 +225,7 @@ test_kill_and_return (void)
 
   /* Back, but stopped: its port takes connections and nothing answers
    * them. Still away. */
-  host = host_start (state_dir, room, &port);
+  host = nexus_test_state_host_start (state_dir, NULL, room, N_MEMBERS, &port);
   g_subprocess_send_signal (host, SIGSTOP);
   for (guint i = 0; i < N_MEMBERS; i++)
     members[i].client->n_reconnects = 0;

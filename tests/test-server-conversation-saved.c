@@ -82,25 +82,6 @@ limits_for_reopen (NexusServerLimits *limits)
   limits->grace_seconds = 5;
 }
 
-static void
-crash (NexusServer     *server,
-       NexusStateStore *store)
-{
-  nexus_test_spin (20);
-  g_assert_finalize_object (server);
-  nexus_state_store_close (store);
-}
-
-static NexusStateStore *
-open_store (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  NexusStateStore *store = nexus_state_store_open (dir, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* The JSON of the row of @seq, as the database holds it now. */
 static char *
 stored_json (sqlite3    *db,
@@ -126,7 +107,7 @@ static void
 test_saved_rooms (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = open_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   NexusServerLimits limits;
   NexusServer *server;
   g_autoptr(JsonObject) ada_welcome = NULL;
@@ -198,14 +179,14 @@ test_saved_rooms (void)
 
   nexus_test_client_cut (ada);
   nexus_test_client_cut (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
   g_clear_object (&store);
   /* A deleted text is not left in the host's files. */
   g_assert_false (nexus_test_state_dir_contains (dir, "gone soon"));
 
-  store = open_store (dir);
+  store = nexus_test_state_store_open (dir);
   server = nexus_test_state_server_new (store, &limits, 0);
   reopened = nexus_server_reopen_rooms (server, NULL);
   g_assert_cmpuint (g_strv_length (reopened), ==, 1);
@@ -253,7 +234,7 @@ test_saved_rooms (void)
 
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_state_dir_remove (dir);
 }
 

@@ -34,34 +34,13 @@ limits_for_reopen (NexusServerLimits *limits)
   limits->grace_seconds = 2;
 }
 
-/* The server goes as a killed process would: no close frames, no
- * left events, nothing deleted; the store writes what it was given. */
-static void
-crash (NexusServer     *server,
-       NexusStateStore *store)
-{
-  nexus_test_spin (20);
-  g_assert_finalize_object (server);
-  nexus_state_store_close (store);
-}
-
-static NexusStateStore *
-reopen_store (const char *dir)
-{
-  g_autoptr(GError) error = NULL;
-  NexusStateStore *store = nexus_state_store_open (dir, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 /* The room comes back with its code, history, seq, members and their
  * sessions and say ids; every member's grace starts at the return. */
 static void
 test_reopen (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   NexusServerLimits limits;
   NexusServer *server;
   g_autoptr(JsonObject) ada_welcome = NULL;
@@ -92,7 +71,7 @@ test_reopen (void)
   nexus_test_client_cut (ada);
   nexus_test_client_cut (bob);
   nexus_test_client_cut (cyd);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
   nexus_test_client_free (cyd);
@@ -101,7 +80,7 @@ test_reopen (void)
   /* The host is away longer than the grace period. */
   g_usleep (2500 * 1000);
 
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   offered = nexus_state_store_list_rooms (store);
   g_assert_cmpuint (offered->len, ==, 1);
   g_assert_cmpstr (((NexusStoredRoomInfo *) offered->pdata[0])->code, ==, code);
@@ -166,11 +145,11 @@ test_reopen (void)
 
   nexus_test_client_free (ada);
   nexus_test_client_free (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   g_clear_object (&store);
 
   /* What happened after the return was saved too. */
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   g_ptr_array_unref (offered);
   offered = nexus_state_store_list_rooms (store);
   g_assert_cmpuint (offered->len, ==, 1);
@@ -189,7 +168,7 @@ static void
 test_hashes_only (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   NexusServerLimits limits;
   NexusServer *server;
   g_autoptr(JsonObject) welcome = NULL;
@@ -211,7 +190,7 @@ test_hashes_only (void)
   g_assert_false (nexus_test_state_dir_contains (dir, nexus_test_str (welcome, "files_key")));
   nexus_test_client_cut (ada);
   nexus_test_client_cut (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   g_assert_true (nexus_test_state_dir_contains (dir, hash));
   g_assert_false (nexus_test_state_dir_contains (dir, session));
   nexus_test_state_dir_remove (dir);
@@ -232,7 +211,7 @@ static void
 test_closed_rooms_go (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   NexusServerLimits limits;
   NexusServer *server;
   g_autoptr(NexusTestClient) ada = NULL;
@@ -286,7 +265,7 @@ static void
 test_frames_wait_for_disk (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   NexusServerLimits limits;
   NexusServer *server;
   g_autoptr(JsonObject) welcome = NULL;
@@ -322,7 +301,7 @@ test_frames_wait_for_disk (void)
   sqlite3_close (db);
   nexus_test_client_cut (ada);
   nexus_test_client_cut (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_state_dir_remove (dir);
 }
 
@@ -331,7 +310,7 @@ static void
 test_nearby_kept (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(NexusTestClient) ada = NULL;
   g_autoptr(GPtrArray) before = NULL;
@@ -349,10 +328,10 @@ test_nearby_kept (void)
   before = nexus_server_list_rooms (server);
   nexus_test_client_say_n (ada, 1, "x", "x");   /* on disk once Ada has it */
   nexus_test_client_cut (ada);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   g_clear_object (&store);
 
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   server = nexus_test_state_server_new (store, &limits, 0);
   reopened = nexus_server_reopen_rooms (server, NULL);
   g_assert_cmpuint (g_strv_length (reopened), ==, 1);
@@ -363,7 +342,7 @@ test_nearby_kept (void)
   g_assert_cmpstr (summary->title, ==, "Friday lunch");
   g_assert_cmpstr (summary->nearby_code, ==, ((NexusRoomSummary *) before->pdata[0])->nearby_code);
   g_assert_cmpuint (summary->n_members, ==, 1);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_state_dir_remove (dir);
 }
 
@@ -374,7 +353,7 @@ static void
 test_files_after_crash (void)
 {
   g_autofree char *dir = nexus_test_state_dir ();
-  g_autoptr(NexusStateStore) store = reopen_store (dir);
+  g_autoptr(NexusStateStore) store = nexus_test_state_store_open (dir);
   g_autoptr(JsonObject) welcome = NULL;
   g_autoptr(JsonObject) message = NULL;
   g_autoptr(JsonObject) resumed = NULL;
@@ -395,10 +374,10 @@ test_files_after_crash (void)
                                         NULL, NULL), ==, 200);
   nexus_test_client_cut (ada);
   g_clear_pointer (&ada, nexus_test_client_free);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   g_clear_object (&store);
 
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   server = nexus_test_state_server_new (store, &limits, 0);
   reopened = nexus_server_reopen_rooms (server, NULL);
   g_assert_cmpuint (g_strv_length (reopened), ==, 1);
@@ -428,7 +407,7 @@ test_files_after_crash (void)
   }
 
   nexus_test_client_cut (ada);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   nexus_test_state_dir_remove (dir);
 }
 
@@ -499,7 +478,7 @@ test_full_disk (void)
       return;
     }
   dir = g_build_filename (mountpoint, "state", NULL);
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   limits_for_reopen (&limits);
   server = nexus_test_state_server_new (store, &limits, 0);
   _nexus_server_set_persist_retry_ms (server, 200);
@@ -549,7 +528,7 @@ test_full_disk (void)
 
   nexus_test_client_cut (ada);
   nexus_test_client_cut (bob);
-  crash (server, store);
+  nexus_test_state_crash (server, store);
   g_clear_object (&store);
 
   db = nexus_test_state_db_open (dir);
@@ -563,7 +542,7 @@ test_full_disk (void)
     sqlite3_finalize (stmt);
   }
   sqlite3_close (db);
-  store = reopen_store (dir);
+  store = nexus_test_state_store_open (dir);
   room = nexus_state_store_take_room (store, nexus_test_str (welcome, "room"));
   g_assert_nonnull (room);
   g_assert_cmpint (room->last_seq, ==, 2 + 3 + said + 1);

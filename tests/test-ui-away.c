@@ -28,44 +28,6 @@
         "Die Verbindung wurde unterbrochen und wird wiederhergestellt … Nachrichten, " \
         "die Sie jetzt schreiben, werden gesendet, sobald sie wieder besteht.")
 
-/* A headless host on @state_dir: on any port the first time (@room NULL),
- * then again without one, with @room reopened on @port. */
-static GSubprocess *
-host_start (const char *state_dir,
-            const char *room,
-            guint      *port)
-{
-  const char *first_args[] = { "--bind", "127.0.0.1", "--port", "0", "--state-dir", state_dir,
-                               "--no-discovery", NULL };
-  const char *again_args[] = { "--bind", "127.0.0.1", "--state-dir", state_dir,
-                               "--no-discovery", NULL };
-  GSubprocess *host = nexus_test_headless_new (room == NULL ? first_args : again_args,
-                                               G_SUBPROCESS_FLAGS_STDOUT_PIPE, 0);
-  g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
-
-  for (;;)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL);
-
-      g_assert_nonnull (line);
-      if (room == NULL && g_str_has_prefix (line, "listening on port "))
-        {
-          *port = (guint) g_ascii_strtoull (line + strlen ("listening on port "), NULL, 10);
-          break;
-        }
-      if (room != NULL && g_str_has_prefix (line, "reopened room "))
-        break;
-    }
-  return host;
-}
-
-static void
-host_kill (GSubprocess *host)
-{
-  g_subprocess_force_exit (host);
-  g_assert_true (g_subprocess_wait (host, NULL, NULL));
-}
-
 /* The banner's button, found by what it says. */
 static GtkWidget *
 find_leave_button (void)
@@ -118,7 +80,7 @@ test_host_away (void)
     }
 
   /* Dee's room on a host that keeps its rooms on disk, and the window in it. */
-  host = host_start (state_dir, NULL, &port);
+  host = nexus_test_state_host_start (state_dir, NULL, NULL, 0, &port);
   dee = nexus_test_client_new (port, NULL);
   welcome = nexus_test_client_create (dee, "Dee");
   room = g_strdup (nexus_test_str (welcome, "room"));
@@ -137,8 +99,7 @@ test_host_away (void)
   _nexus_client_set_reconnect_timing (client, 50, 400, 1000);
 
   /* Killed: first a drop like any other, then the host is away. */
-  host_kill (host);
-  g_clear_object (&host);
+  nexus_test_state_host_kill (&host);
   nexus_test_client_wait_closed (dee);
   WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_RECONNECTING);
   if (!nexus_client_get_host_away (client))
@@ -156,7 +117,7 @@ test_host_away (void)
 
   /* Back on the same directory: the window resumes and sends what waited;
    * Dee, resuming too, gets it once. */
-  host = host_start (state_dir, room, &port);
+  host = nexus_test_state_host_start (state_dir, NULL, room, 0, &port);
   WAIT_UNTIL (nexus_client_get_state (client) == NEXUS_CLIENT_STATE_JOINED);
   g_assert_false (nexus_client_get_host_away (client));
   g_assert_null (nexus_room_page_get_banner (ui_room_page ()));
@@ -179,8 +140,7 @@ test_host_away (void)
   }
 
   /* Away again, the banner's button leaves the room. */
-  host_kill (host);
-  g_clear_object (&host);
+  nexus_test_state_host_kill (&host);
   wait_away (client);
   held = g_object_ref (client);
   gtk_widget_activate (find_leave_button ());
