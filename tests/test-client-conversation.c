@@ -135,6 +135,8 @@ test_mentions (void)
   g_assert_true (nexus_mentions_name ("hi @ADA, how are you?", names, "Ada"));
   g_assert_true (nexus_mentions_name ("hi @\xEF\xBC\xA1\xEF\xBC\xA4\xEF\xBC\xA1!", names, "Ada"));
   g_assert_true (nexus_mentions_name ("line\n@Ada", names, "Ada"));
+  g_assert_true (nexus_mentions_name ("thanks @Ada\xF0\x9F\x98\x80", names, "Ada"));
+  g_assert_false (nexus_mentions_name ("thanks @Adam", names, "Ada"));
   /* The longest name wins where two overlap. */
   g_assert_false (nexus_mentions_name ("@Ada Lovelace wrote this", names, "Ada"));
   g_assert_true (nexus_mentions_name ("@Ada Lovelace wrote this", names, "Ada Lovelace"));

@@ -19,7 +19,7 @@ const T = {
 // A name has at most 32 characters; its folded form may be longer.
 const LONGEST = 64;
 const BEFORE_RE = /\s/u;
-const AFTER_RE = /[\s\p{P}]/u;
+const AFTER_RE = /[\s\p{P}\p{S}]/u;
 
 /** A name as the host compares it: NFKC, then case folded. */
 export function foldName (name) {

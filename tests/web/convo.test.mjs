@@ -126,6 +126,8 @@ describe('mentions', () => {
     assert.equal(mentions('hey @ada', ['Bob'], 'Ada'), true);
     assert.equal(mentions('hey @Ada Lovelace', ['Ada Lovelace'], 'Ada'), false, 'a longer name wins');
     assert.equal(mentions('hey ada', [], 'Ada'), false);
+    assert.equal(mentions('thanks @Ada😀', ['Ada'], 'Ada'), true, 'a symbol ends a name');
+    assert.equal(mentions('thanks @Adam', ['Ada'], 'Ada'), false, 'a letter does not');
   });
 
   it('finds what is typed at the caret', () => {
