@@ -7,10 +7,16 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "nexus-protocol.h"
 #include "nexus-test-utils.h"
@@ -686,4 +692,50 @@ nexus_test_soup_serve (SoupServer *server,
   *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_signal_connect_object (service, "incoming", G_CALLBACK (soup_serve_incoming), server, 0);
   return service;
+}
+
+char *
+nexus_test_small_disk_new (const char *size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mountpoint = g_dir_make_tmp ("nexus-full-disk-XXXXXX", &error);
+  g_autofree char *options = g_strdup_printf ("size=%s", size);
+
+  g_assert_no_error (error);
+  if (geteuid () != 0 || mount ("tmpfs", mountpoint, "tmpfs", 0, options) != 0)
+    {
+      g_autofree char *reason = g_strdup_printf ("a full disk needs a tmpfs mounted as root: %s",
+                                                 geteuid () != 0 ? "not root" : g_strerror (errno));
+
+      g_rmdir (mountpoint);
+      g_test_skip (reason);
+      return NULL;
+    }
+  return g_steal_pointer (&mountpoint);
+}
+
+void
+nexus_test_small_disk_remove (const char *mountpoint)
+{
+  g_assert_cmpint (umount (mountpoint), ==, 0);
+  g_rmdir (mountpoint);
+}
+
+char *
+nexus_test_fill_disk (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  char *filler = g_build_filename (parent, "filler", NULL);
+  static char block[4096];
+  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  while (write (fd, block, sizeof block) > 0)
+    ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  /* Whatever a page of it could still take. */
+  while (write (fd, block, 1) > 0)
+    ;
+  close (fd);
+  return filler;
 }

@@ -196,6 +196,16 @@ guint nexus_test_http (guint               port,
  * ends with the test, a failed one too. @max_descriptors, when not 0, is
  * its limit of open descriptors, soft and hard. It keeps its rooms in
  * memory only (--no-persistence) unless @args give --state-dir. */
+/* A file system of @size (mount(8)'s size=, "512k") on a new temporary
+ * directory, to fill up: a tmpfs, which only root may mount. NULL when it
+ * cannot be had, with the test marked skipped and why. */
+char        *nexus_test_small_disk_new    (const char *size);
+/* Unmounts it and removes its directory. */
+void         nexus_test_small_disk_remove (const char *mountpoint);
+/* Fills what is left of the file system of @dir; returns the filler's
+ * path (to unlink to make room again). */
+char        *nexus_test_fill_disk         (const char *dir);
+
 GSubprocess *nexus_test_headless_new   (const char * const *args,
                                         GSubprocessFlags     flags,
                                         guint                max_descriptors);

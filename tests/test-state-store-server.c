@@ -428,31 +428,10 @@ on_problem (NexusServer  *server,
     watch->first = g_strdup (nexus_server_get_persistence_problem (server));
 }
 
-/* Fills what is left of the file system of @dir; returns the filler. */
-static char *
-fill_disk (const char *dir)
-{
-  g_autofree char *parent = g_path_get_dirname (dir);
-  char *filler = g_build_filename (parent, "filler", NULL);
-  static char block[4096];
-  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  while (write (fd, block, sizeof block) > 0)
-    ;
-  g_assert_cmpint (errno, ==, ENOSPC);
-  /* Whatever a page of it could still take. */
-  while (write (fd, block, 1) > 0)
-    ;
-  close (fd);
-  return filler;
-}
-
 static void
 test_full_disk (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *mountpoint = g_dir_make_tmp ("nexus-state-full-XXXXXX", &error);
+  g_autofree char *mountpoint = nexus_test_small_disk_new ("512k");
   g_autofree char *dir = NULL;
   g_autofree char *filler = NULL;
   g_autoptr(NexusStateStore) store = NULL;
@@ -467,16 +446,8 @@ test_full_disk (void)
   guint said = 0;
   sqlite3 *db;
 
-  g_assert_no_error (error);
-  if (geteuid () != 0 || mount ("tmpfs", mountpoint, "tmpfs", 0, "size=512k") != 0)
-    {
-      g_autofree char *reason = g_strdup_printf ("a full disk needs a tmpfs mounted as root: %s",
-                                                 geteuid () != 0 ? "not root" : g_strerror (errno));
-
-      g_rmdir (mountpoint);
-      g_test_skip (reason);
-      return;
-    }
+  if (mountpoint == NULL)
+    return;
   dir = g_build_filename (mountpoint, "state", NULL);
   store = nexus_test_state_store_open (dir);
   limits_for_reopen (&limits);
@@ -489,7 +460,7 @@ test_full_disk (void)
     json_object_unref (nexus_test_client_expect (bob, "message"));
 
   /* The disk fills; the chat goes on, the host is told once. */
-  filler = fill_disk (dir);
+  filler = nexus_test_fill_disk (dir);
   while (nexus_server_get_persistence_problem (server) == NULL)
     {
       g_autofree char *id = g_strdup_printf ("f%u", said++);
@@ -551,8 +522,7 @@ test_full_disk (void)
   g_clear_object (&store);
 
   g_free (watch.first);
-  g_assert_cmpint (umount (mountpoint), ==, 0);
-  g_rmdir (mountpoint);
+  nexus_test_small_disk_remove (mountpoint);
 }
 
 void

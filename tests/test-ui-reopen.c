@@ -558,32 +558,12 @@ test_store_busy (void)
   nexus_test_state_dir_remove (dir);
 }
 
-/* Fills what is left of the file system of @dir; returns the filler. */
-static char *
-fill_disk (const char *dir)
-{
-  g_autofree char *parent = g_path_get_dirname (dir);
-  char *filler = g_build_filename (parent, "filler", NULL);
-  static char block[4096];
-  int fd = open (filler, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  while (write (fd, block, sizeof block) > 0)
-    ;
-  g_assert_cmpint (errno, ==, ENOSPC);
-  while (write (fd, block, 1) > 0)
-    ;
-  close (fd);
-  return filler;
-}
-
 /* The disk fills while the window hosts: a toast says so until it is
  * dismissed, the chat goes on, and another says when saving works again. */
 static void
 test_disk_full (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *mountpoint = g_dir_make_tmp ("nexus-ui-full-XXXXXX", &error);
+  g_autofree char *mountpoint = nexus_test_small_disk_new ("512k");
   g_autofree char *dir = NULL;
   g_autofree char *filler = NULL;
   const char *problem = SAYS ("Conversations can’t be saved: the disk is full. Chat goes on, "
@@ -594,16 +574,8 @@ test_disk_full (void)
   NexusClient *client;
   guint said = 0;
 
-  g_assert_no_error (error);
-  if (geteuid () != 0 || mount ("tmpfs", mountpoint, "tmpfs", 0, "size=512k") != 0)
-    {
-      g_autofree char *reason = g_strdup_printf ("a full disk needs a tmpfs mounted as root: %s",
-                                                 geteuid () != 0 ? "not root" : g_strerror (errno));
-
-      g_rmdir (mountpoint);
-      g_test_skip (reason);
-      return;
-    }
+  if (mountpoint == NULL)
+    return;
   dir = g_build_filename (mountpoint, "state", NULL);
   start_app_on (dir);
   g_assert_nonnull (nexus_application_get_state_store (ui.app));
@@ -612,7 +584,7 @@ test_disk_full (void)
 
   /* Nothing is left on the disk: the next write fails, however small.
    * Short messages keep the log quick to lay out under the sanitizers. */
-  filler = fill_disk (dir);
+  filler = nexus_test_fill_disk (dir);
   while (g_strcmp0 (nexus_window_get_toast (ui.window), problem) != 0)
     {
       g_autofree char *text = g_strdup_printf ("Is the disk full yet? (%u)", said + 1);
@@ -634,8 +606,7 @@ test_disk_full (void)
   leave_the_room ();
   stop_app ();
   g_assert_cmpuint (saved_rooms (dir), ==, 0);
-  g_assert_cmpint (umount (mountpoint), ==, 0);
-  g_rmdir (mountpoint);
+  nexus_test_small_disk_remove (mountpoint);
 }
 
 int
